@@ -1,0 +1,83 @@
+"""Builds the boto3 session and clients: profile, regions, endpoint URL, retries, timeouts.
+
+Every client the app uses comes from :class:`AwsClients`, which installs the read-only guard
+and botocore's adaptive retry mode with explicit connect/read timeouts. Clients are created
+once per (service, region) and shared between worker threads (boto3 clients are thread-safe).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+
+import boto3
+from botocore.config import Config
+
+from tui.aws import guard
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where and how to reach AWS (or any AWS-compatible endpoint)."""
+
+    profile: str | None = None
+    regions: tuple[str, ...] = ()
+    endpoint_url: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_attempts: int = 5
+    # Extra values for the session (the demo passes its dummy credentials here).
+    credentials: dict[str, str] = field(default_factory=dict)
+
+
+class AwsClients:
+    """Lazily created, guarded clients for cloudwatch, sagemaker, logs and sts."""
+
+    def __init__(self, settings: AwsSettings) -> None:
+        self.settings = settings
+        self.session = boto3.Session(profile_name=settings.profile, **settings.credentials)
+        guard.install(self.session.events)
+        self.regions: tuple[str, ...] = settings.regions or (self.session.region_name or DEFAULT_REGION,)
+        self._config = Config(
+            retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            max_pool_connections=20,
+            user_agent_extra="sagemon-tui",
+        )
+        self._clients: dict[tuple[str, str], object] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def endpoint_url(self) -> str | None:
+        return self.settings.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+    def client(self, service: str, region: str | None = None):
+        region = region or self.regions[0]
+        key = (service, region)
+        with self._lock:
+            c = self._clients.get(key)
+            if c is None:
+                c = self.session.client(service, region_name=region, endpoint_url=self.endpoint_url,
+                                        config=self._config)
+                self._clients[key] = c
+            return c
+
+    def cloudwatch(self, region: str | None = None):
+        return self.client("cloudwatch", region)
+
+    def sagemaker(self, region: str | None = None):
+        return self.client("sagemaker", region)
+
+    def logs(self, region: str | None = None):
+        return self.client("logs", region)
+
+    def account_id(self) -> str | None:
+        """The caller's account id, or None when it cannot be read (no error for the caller)."""
+        try:
+            return self.client("sts").get_caller_identity().get("Account")
+        except Exception:  # noqa: BLE001 - identity is decoration for the status bar
+            return None

@@ -1,0 +1,123 @@
+"""Time series on a fixed period grid, bounded to a window, with explicit gaps.
+
+A :class:`Series` holds at most the points of its window (older points are dropped as new
+ones arrive), so memory never grows with run time. A minute with no data is *missing*
+(``None`` in :meth:`Series.values`), never a fake zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class SeriesKey:
+    """Identifies one CloudWatch series and statistic.
+
+    ``dimensions`` keeps the order the catalog gives (name, value) pairs in; ``region``
+    separates the same metric in two regions.
+    """
+
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    stat: str
+    region: str = ""
+
+    def dim(self, name: str) -> str | None:
+        for k, v in self.dimensions:
+            if k == name:
+                return v
+        return None
+
+
+@dataclass
+class Series:
+    """Points of one series keyed by their epoch second, aligned to ``period``."""
+
+    period: int
+    window: int
+    points: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def capacity(self) -> int:
+        return self.window // self.period + 1
+
+    def merge(self, timestamps: Iterable[int], values: Iterable[float]) -> int:
+        """Insert or replace points (late points overwrite earlier values); returns how many."""
+        n = 0
+        for ts, v in zip(timestamps, values):
+            self.points[int(ts) - int(ts) % self.period] = float(v)
+            n += 1
+        self._trim()
+        return n
+
+    def _trim(self) -> None:
+        if not self.points:
+            return
+        cutoff = max(self.points) - self.window
+        if min(self.points) > cutoff:
+            return
+        for ts in [t for t in self.points if t <= cutoff]:
+            del self.points[ts]
+
+    def latest(self) -> tuple[int, float] | None:
+        if not self.points:
+            return None
+        ts = max(self.points)
+        return ts, self.points[ts]
+
+    def last_value(self) -> float | None:
+        last = self.latest()
+        return None if last is None else last[1]
+
+    def grid(self, end: int, count: int | None = None) -> list[int]:
+        """The period-aligned timestamps of the window ending at ``end`` (inclusive)."""
+        end -= end % self.period
+        count = count if count is not None else self.window // self.period
+        return [end - (count - 1 - i) * self.period for i in range(count)]
+
+    def values(self, end: int, count: int | None = None) -> list[float | None]:
+        """Values on the grid ending at ``end``; ``None`` where no point exists."""
+        return [self.points.get(ts) for ts in self.grid(end, count)]
+
+    def sorted_items(self) -> list[tuple[int, float]]:
+        return sorted(self.points.items())
+
+
+class SeriesStore:
+    """All series the app holds, keyed by :class:`SeriesKey`."""
+
+    def __init__(self, window: int = 3 * 3600) -> None:
+        self.window = window
+        self._series: dict[SeriesKey, Series] = {}
+
+    def get(self, key: SeriesKey) -> Series | None:
+        return self._series.get(key)
+
+    def ensure(self, key: SeriesKey, period: int) -> Series:
+        s = self._series.get(key)
+        if s is None or s.period != period or s.window != self.window:
+            s = Series(period=period, window=self.window)
+            self._series[key] = s
+        return s
+
+    def set_window(self, window: int) -> None:
+        """Change the window; series keep their points (trimmed on next merge)."""
+        self.window = window
+        for s in self._series.values():
+            s.window = window
+
+    def drop(self, keys: Iterable[SeriesKey]) -> None:
+        for k in keys:
+            self._series.pop(k, None)
+
+    def keys(self) -> list[SeriesKey]:
+        return list(self._series)
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+    def total_points(self) -> int:
+        return sum(len(s.points) for s in self._series.values())
