@@ -37,13 +37,13 @@ HIGH_RES_RETENTION = 3 * 3600
 ENHANCED_INTERVALS = (10, 30, 60, 120, 180, 240, 300)
 
 
-def choose_period(window: int, now: float, published: int = 60, max_points: int = 1440) -> int:
+def choose_period(window: int, now: float, published: int = 60, max_points: int | None = None) -> int:
     """The period to fetch a window with.
 
     Never finer than the metric is published (``published``), never finer than retention
     allows for the start of the window (60 s for 15 days, 300 s to 63 days, 3600 s
-    beyond; sub-minute periods only within 3 hours), and coarse enough to keep the number of
-    points per series at or below ``max_points``.
+    beyond; sub-minute periods only within 3 hours), and, when ``max_points`` is given,
+    coarse enough to keep the number of points per series at or below it.
     """
     age = window  # the window starts `window` seconds before now
     if published < 60 and age <= HIGH_RES_RETENTION:
@@ -58,7 +58,7 @@ def choose_period(window: int, now: float, published: int = 60, max_points: int 
             floor = 86400
     floor = max(floor, published)
     period = floor
-    while window / period > max_points:
+    while max_points and window / period > max_points:
         period = _next_period(period)
     return period
 

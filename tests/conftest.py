@@ -1,0 +1,49 @@
+"""Shared fixtures: a real moto server on 127.0.0.1 and guarded app clients pointed at it.
+
+moto keeps its state in process-wide backends, so every server started in this test process
+sees the same account: tests use unique names (``unique``) instead of relying on a clean slate.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import pytest
+
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+REGION = "us-east-1"
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").disabled = True
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def clients(moto_url):
+    """The app's own guarded clients, pointed at the moto server."""
+    from tui.aws.session import AwsClients, AwsSettings
+
+    return AwsClients(AwsSettings(regions=(REGION,), endpoint_url=moto_url, credentials=CREDENTIALS))
+
+
+@pytest.fixture
+def writer(moto_url):
+    """Plain boto3 clients (no read-only guard) that play the account being monitored."""
+    import boto3
+
+    session = boto3.Session(region_name=REGION, **CREDENTIALS)
+    return lambda service: session.client(service, endpoint_url=moto_url)
+
+
+@pytest.fixture
+def unique():
+    return uuid.uuid4().hex[:10]

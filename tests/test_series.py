@@ -1,0 +1,43 @@
+"""Time series: bounded windows, explicit gaps, late points replacing earlier values."""
+
+from __future__ import annotations
+
+from tui.model.cost import Usage, cost_per_day
+from tui.model.series import Series, SeriesKey, SeriesStore
+
+
+def test_gaps_are_missing_not_zero():
+    s = Series(period=60, window=600)
+    s.merge([600, 720], [1.0, 3.0])
+    assert s.values(end=780, count=4) == [1.0, None, 3.0, None]
+
+
+def test_late_point_replaces_value():
+    s = Series(period=60, window=600)
+    s.merge([600], [1.0])
+    s.merge([600, 660], [5.0, 2.0])
+    assert s.sorted_items() == [(600, 5.0), (660, 2.0)]
+
+
+def test_window_bounds_memory():
+    s = Series(period=60, window=3600)
+    for i in range(0, 24 * 60):  # a day of minutes into a one hour window
+        s.merge([i * 60], [float(i)])
+    assert len(s.points) <= s.capacity == 61
+    assert min(s.points) > (24 * 60 - 1) * 60 - 3600
+
+
+def test_store_reset_on_period_change_and_drop():
+    st = SeriesStore(window=3600)
+    k = SeriesKey("NS", "M", (("A", "1"),), "Sum")
+    st.ensure(k, 60).merge([60], [1.0])
+    assert st.ensure(k, 60).points == {60: 1.0}
+    assert st.ensure(k, 300).points == {}  # another period is another series
+    st.drop([k])
+    assert st.get(k) is None and len(st) == 0
+
+
+def test_cost():
+    u = Usage(metrics_requested=432_000)
+    assert round(u.cost, 2) == 4.32
+    assert round(cost_per_day(Usage(metrics_requested=300), 60), 2) == 4.32
