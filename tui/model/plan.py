@@ -1,0 +1,362 @@
+"""Which CloudWatch series each overview pane and each opened resource needs.
+
+Pure planning from the :mod:`~tui.model.catalog` and an :class:`~tui.model.resources.Inventory`:
+no AWS, no drawing. The refresh layer turns these :class:`~tui.model.series.SeriesKey` lists
+into GetMetricData requests; the overview model reads the same keys back out of the store, so
+what is fetched and what is shown can never drift apart.
+
+Query budget: an endpoint costs 10 series (+2 serverless / +2 multi-model), a component 8, a
+pipeline 4, a labeling job 4, a feature group 7, a recommendation job 4 per endpoint. Jobs cost
+3-5 series *per host*, so only jobs that are running or ended inside the window are planned;
+older jobs show their Describe facts and no metrics.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import Enum
+
+from tui.model import catalog as cat
+from tui.model.catalog import Kind
+from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob,
+                                 Pipeline, RecommendationJob)
+from tui.model.series import SeriesKey
+
+
+class Pane(str, Enum):
+    """The overview panes, in tab order; the value is the name typed after ``:``."""
+
+    ENDPOINTS = "endpoints"
+    COMPONENTS = "components"
+    JOBS = "jobs"
+    PIPELINES = "pipelines"
+    LABELING = "labeling"
+    FEATURES = "features"
+    RECOMMENDATIONS = "recommendations"
+
+    @property
+    def title(self) -> str:
+        return PANE_TITLES[self]
+
+
+PANE_TITLES = {
+    Pane.ENDPOINTS: "Endpoints",
+    Pane.COMPONENTS: "Components",
+    Pane.JOBS: "Jobs",
+    Pane.PIPELINES: "Pipelines",
+    Pane.LABELING: "Labeling",
+    Pane.FEATURES: "Features",
+    Pane.RECOMMENDATIONS: "Recommender",
+}
+
+#: Resource kinds each pane lists (discovery is asked for exactly these).
+PANE_KINDS: dict[Pane, tuple[Kind, ...]] = {
+    Pane.ENDPOINTS: (Kind.ENDPOINT,),
+    Pane.COMPONENTS: (Kind.INFERENCE_COMPONENT,),
+    Pane.JOBS: (Kind.TRAINING_JOB, Kind.PROCESSING_JOB, Kind.TRANSFORM_JOB),
+    Pane.PIPELINES: (Kind.PIPELINE,),
+    Pane.LABELING: (Kind.LABELING_JOB,),
+    Pane.FEATURES: (Kind.FEATURE_GROUP,),
+    Pane.RECOMMENDATIONS: (Kind.RECOMMENDATION_JOB,),
+}
+
+#: Extra names accepted by ``:`` (k9s-style short forms).
+PANE_ALIASES = {
+    "ep": Pane.ENDPOINTS, "endpoint": Pane.ENDPOINTS,
+    "ic": Pane.COMPONENTS, "component": Pane.COMPONENTS, "inference-components": Pane.COMPONENTS,
+    "job": Pane.JOBS, "training": Pane.JOBS, "processing": Pane.JOBS, "transform": Pane.JOBS,
+    "pipeline": Pane.PIPELINES, "pl": Pane.PIPELINES,
+    "labeling-jobs": Pane.LABELING, "gt": Pane.LABELING, "label": Pane.LABELING,
+    "feature-groups": Pane.FEATURES, "fg": Pane.FEATURES, "feature": Pane.FEATURES, "featurestore": Pane.FEATURES,
+    "recommender": Pane.RECOMMENDATIONS, "rec": Pane.RECOMMENDATIONS, "recs": Pane.RECOMMENDATIONS,
+}
+
+
+def pane_named(name: str) -> Pane | None:
+    """The pane a typed name means: exact, alias, or a unique prefix (``:pip`` is pipelines)."""
+    name = name.strip().lstrip(":").lower()
+    if not name:
+        return None
+    for pane in Pane:
+        if pane.value == name:
+            return pane
+    if name in PANE_ALIASES:
+        return PANE_ALIASES[name]
+    hits = {p for p in Pane if p.value.startswith(name)}
+    hits |= {p for a, p in PANE_ALIASES.items() if a.startswith(name)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def pane_of_kind(kind: Kind) -> Pane | None:
+    for pane, kinds in PANE_KINDS.items():
+        if kind in kinds:
+            return pane
+    return None
+
+
+# -- series keys -------------------------------------------------------------------------------
+
+#: Feature Store operations the overview shows (reads and writes).
+FEATURE_READ_OP = "GetRecord"
+FEATURE_WRITE_OP = "PutRecord"
+
+_EXTENDED_STAT = re.compile(r"^(p|tm|tc|ts|wm|pr|iqm)(\d|\()", re.IGNORECASE)
+
+
+def is_extended_stat(stat: str) -> bool:
+    """True for percentile-style statistics (p99, tm90, ...), which some backends refuse."""
+    return bool(_EXTENDED_STAT.match(stat))
+
+
+def metric_key(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
+               group: str | None = None, namespace: str | None = None) -> SeriesKey:
+    """The key of catalog metric ``name`` for one resource of ``kind``.
+
+    Dimension names and their order come from the catalog (CloudWatch matches dimension
+    sets exactly); ``dims`` supplies the values.
+    """
+    m = cat.find(name, group, namespace)
+    if stat not in m.stats:
+        raise ValueError(f"{name}: the catalog does not request {stat}")
+    names = m.dimensions_for(kind)
+    return SeriesKey(m.namespace_for(kind), name, tuple((n, dims[n]) for n in names), stat, region)
+
+
+def _inv(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str]) -> SeriesKey:
+    return metric_key(name, kind, stat, region, dims, namespace=cat.NS_SAGEMAKER)
+
+
+def _inst(name: str, kind: Kind, region: str, dims: dict[str, str], stat: str = cat.AVG) -> SeriesKey:
+    return metric_key(name, kind, stat, region, dims, group=cat.G_INSTANCE)
+
+
+def has_gpu(instance_type: str | None) -> bool:
+    """Whether an instance type publishes GPU metrics (unknown types are assumed to)."""
+    if not instance_type:
+        return True
+    family = instance_type.removeprefix("ml.").split(".")[0]
+    return family[:1] in ("p", "g")
+
+
+class EndpointKeys:
+    """The overview series of one endpoint variant, by role."""
+
+    def __init__(self, ep: Endpoint, variant: str) -> None:
+        k, r = Kind.ENDPOINT, ep.region
+        d = {"EndpointName": ep.name, "VariantName": variant}
+        self.invocations = _inv("Invocations", k, cat.SUM, r, d)
+        self.errors_4xx = _inv("Invocation4XXErrors", k, cat.SUM, r, d)
+        self.errors_5xx = _inv("Invocation5XXErrors", k, cat.SUM, r, d)
+        self.latency_avg = _inv("ModelLatency", k, cat.AVG, r, d)
+        self.latency_p50 = _inv("ModelLatency", k, cat.P50, r, d)
+        self.latency_p99 = _inv("ModelLatency", k, cat.P99, r, d)
+        self.overhead = _inv("OverheadLatency", k, cat.AVG, r, d)
+        self.cpu = _inst("CPUUtilization", k, r, d)
+        self.gpu = _inst("GPUUtilization", k, r, d)
+        self.memory = _inst("MemoryUtilization", k, r, d)
+        self.setup_time = _inv("ModelSetupTime", k, cat.AVG, r, d)
+        self.cache_hit = metric_key("ModelCacheHit", k, cat.AVG, r, d, group=cat.G_MME_LOADING)
+        self.loaded_models = metric_key("LoadedModelCount", k, cat.AVG, r, d, group=cat.G_MME_INSTANCE)
+        self.serverless = ep.serverless
+        self.multi_model = ep.multi_model
+
+    def all(self) -> list[SeriesKey]:
+        keys = [self.invocations, self.errors_4xx, self.errors_5xx, self.latency_avg, self.latency_p50,
+                self.latency_p99, self.overhead]
+        if self.serverless:
+            keys += [self.setup_time, self.memory]
+        else:
+            keys += [self.cpu, self.gpu, self.memory]
+        if self.multi_model:
+            keys += [self.cache_hit, self.loaded_models]
+        return keys
+
+
+def endpoint_variants(ep: Endpoint) -> list[str]:
+    return [v.name for v in ep.variants] or ["AllTraffic"]
+
+
+def endpoint_keys(ep: Endpoint) -> list[EndpointKeys]:
+    return [EndpointKeys(ep, v) for v in endpoint_variants(ep)]
+
+
+class ComponentKeys:
+    """The overview series of one inference component."""
+
+    def __init__(self, ic: InferenceComponent) -> None:
+        k, r = Kind.INFERENCE_COMPONENT, ic.region
+        d = {"InferenceComponentName": ic.name}
+        self.invocations = _inv("Invocations", k, cat.SUM, r, d)
+        self.per_copy = _inv("InvocationsPerCopy", k, cat.SUM, r, d)
+        self.concurrency = _inv("ConcurrentRequestsPerCopy", k, cat.MAX, r, d)
+        self.latency_avg = _inv("ModelLatency", k, cat.AVG, r, d)
+        self.errors_5xx = _inv("Invocation5XXErrors", k, cat.SUM, r, d)
+        g = cat.G_COMPONENT
+        self.cpu = metric_key("CPUUtilizationNormalized", k, cat.AVG, r, d, group=g)
+        self.gpu = metric_key("GPUUtilizationNormalized", k, cat.AVG, r, d, group=g)
+        self.memory = metric_key("MemoryUtilizationNormalized", k, cat.AVG, r, d, group=g)
+
+    def all(self) -> list[SeriesKey]:
+        return [self.invocations, self.per_copy, self.concurrency, self.latency_avg, self.errors_5xx,
+                self.cpu, self.gpu, self.memory]
+
+
+#: Per-host utilization metrics the jobs pane averages over a cluster.
+JOB_HOST_METRICS = ("CPUUtilization", "GPUUtilization", "MemoryUtilization", "DiskUtilization")
+
+
+def job_host_key(job: Job, metric: str, host: str) -> SeriesKey:
+    return _inst(metric, job.kind, job.region, {"Host": host})
+
+
+def job_metrics(job: Job) -> list[str]:
+    """The host metrics published for a job's kind and instance type."""
+    out = []
+    for name in JOB_HOST_METRICS:
+        if name.startswith("GPU") and not has_gpu(job.instance_type):
+            continue
+        if job.kind not in cat.find(name, cat.G_INSTANCE).kinds:
+            continue  # transform jobs publish no DiskUtilization
+        out.append(name)
+    return out
+
+
+def job_is_recent(job: Job, now: datetime, window: int) -> bool:
+    """Running, or ended inside the window (so its curves are still on screen)."""
+    if job.running:
+        return True
+    end = job.end_time or job.start_time or job.creation_time
+    return end is not None and end >= now - timedelta(seconds=window)
+
+
+def job_keys(job: Job) -> dict[str, dict[str, SeriesKey]]:
+    """``{metric: {host: key}}`` for every host of a job."""
+    return {m: {h: job_host_key(job, m, h) for h in job.hosts} for m in job_metrics(job)}
+
+
+class PipelineKeys:
+    def __init__(self, p: Pipeline) -> None:
+        k, r, d = Kind.PIPELINE, p.region, {"PipelineName": p.name}
+        g = cat.G_PIPELINES
+        self.started = metric_key("ExecutionStarted", k, cat.SUM, r, d, group=g)
+        self.succeeded = metric_key("ExecutionSucceeded", k, cat.SUM, r, d, group=g)
+        self.failed = metric_key("ExecutionFailed", k, cat.SUM, r, d, group=g)
+        self.duration = metric_key("ExecutionDuration", k, cat.AVG, r, d, group=g)
+
+    def all(self) -> list[SeriesKey]:
+        return [self.started, self.succeeded, self.failed, self.duration]
+
+
+class LabelingKeys:
+    def __init__(self, job: LabelingJob) -> None:
+        k, r, d = Kind.LABELING_JOB, job.region, {"LabelingJobName": job.name}
+        g = cat.G_GROUND_TRUTH
+        self.labeled = metric_key("TotalDatasetObjectsLabeled", k, cat.MAX, r, d, group=g)
+        self.human = metric_key("DatasetObjectsHumanAnnotated", k, cat.MAX, r, d, group=g)
+        self.auto = metric_key("DatasetObjectsAutoAnnotated", k, cat.MAX, r, d, group=g)
+        self.failed = metric_key("DatasetObjectsLabelingFailed", k, cat.MAX, r, d, group=g)
+
+    def all(self) -> list[SeriesKey]:
+        return [self.labeled, self.human, self.auto, self.failed]
+
+
+class FeatureKeys:
+    def __init__(self, fg: FeatureGroup) -> None:
+        k, r, g = Kind.FEATURE_GROUP, fg.region, cat.G_FEATURE_STORE
+
+        def key(name: str, stat: str, op: str) -> SeriesKey:
+            return metric_key(name, k, stat, r, {"FeatureGroupName": fg.name, "OperationName": op}, group=g)
+
+        self.reads = key("Invocations", cat.SUM, FEATURE_READ_OP)
+        self.writes = key("Invocations", cat.SUM, FEATURE_WRITE_OP)
+        self.read_latency = key("Latency", cat.AVG, FEATURE_READ_OP)
+        self.write_latency = key("Latency", cat.AVG, FEATURE_WRITE_OP)
+        self.read_5xx = key("Operation5XXErrors", cat.SUM, FEATURE_READ_OP)
+        self.write_5xx = key("Operation5XXErrors", cat.SUM, FEATURE_WRITE_OP)
+        self.throttled = key("ThrottledRequests", cat.SUM, FEATURE_READ_OP)
+
+    def all(self) -> list[SeriesKey]:
+        return [self.reads, self.writes, self.read_latency, self.write_latency, self.read_5xx, self.write_5xx,
+                self.throttled]
+
+
+class RecommendationKeys:
+    """Series of one recommendation job: one set per load-tested endpoint (or the job alone)."""
+
+    def __init__(self, job: RecommendationJob) -> None:
+        k, r, g = Kind.RECOMMENDATION_JOB, job.region, cat.G_RECOMMENDER
+        self.sets: list[dict[str, SeriesKey]] = []
+        targets = job.endpoint_names or [None]
+        for endpoint in targets:
+            if endpoint is None:
+                names = ("JobName",)
+                values = {"JobName": job.name}
+            else:
+                names = ("JobName", "EndpointName")
+                values = {"JobName": job.name, "EndpointName": endpoint}
+
+            def key(name: str, stat: str) -> SeriesKey:
+                m = cat.find(name, g)
+                if stat not in m.stats:
+                    raise ValueError(f"{name}: the catalog does not request {stat}")
+                return SeriesKey(m.namespace, name, tuple((n, values[n]) for n in names), stat, r)
+
+            self.sets.append({
+                "invocations": key("ClientInvocations", cat.SUM),
+                "errors": key("ClientInvocationErrors", cat.SUM),
+                "latency": key("ClientLatency", cat.AVG),
+                "users": key("NumberOfUsers", cat.MAX),
+            })
+
+    def all(self) -> list[SeriesKey]:
+        return [k for s in self.sets for k in s.values()]
+
+
+def pane_keys(pane: Pane, inv: Inventory, now: datetime, window: int) -> list[SeriesKey]:
+    """Every series the overview of ``pane`` needs, without duplicates, in a stable order."""
+    keys: list[SeriesKey] = []
+    if pane is Pane.ENDPOINTS:
+        for ep in inv.endpoints:
+            for ek in endpoint_keys(ep):
+                keys += ek.all()
+    elif pane is Pane.COMPONENTS:
+        for ic in inv.components:
+            keys += ComponentKeys(ic).all()
+    elif pane is Pane.JOBS:
+        for job in inv.jobs:
+            if job_is_recent(job, now, window):
+                for hosts in job_keys(job).values():
+                    keys += hosts.values()
+    elif pane is Pane.PIPELINES:
+        for p in inv.pipelines:
+            keys += PipelineKeys(p).all()
+    elif pane is Pane.LABELING:
+        for lj in inv.labeling_jobs:
+            keys += LabelingKeys(lj).all()
+    elif pane is Pane.FEATURES:
+        for fg in inv.feature_groups:
+            keys += FeatureKeys(fg).all()
+    elif pane is Pane.RECOMMENDATIONS:
+        for rj in inv.recommendation_jobs:
+            keys += RecommendationKeys(rj).all()
+    return list(dict.fromkeys(keys))
+
+
+def resource_keys(resource, now: datetime | None = None, window: int = 3 * 3600) -> list[SeriesKey]:
+    """The series the detail view of one resource shows (its overview series, for every host)."""
+    if isinstance(resource, Endpoint):
+        return list(dict.fromkeys(k for ek in endpoint_keys(resource) for k in ek.all()))
+    if isinstance(resource, InferenceComponent):
+        return ComponentKeys(resource).all()
+    if isinstance(resource, Job):
+        return [k for hosts in job_keys(resource).values() for k in hosts.values()]
+    if isinstance(resource, Pipeline):
+        return PipelineKeys(resource).all()
+    if isinstance(resource, LabelingJob):
+        return LabelingKeys(resource).all()
+    if isinstance(resource, FeatureGroup):
+        return FeatureKeys(resource).all()
+    if isinstance(resource, RecommendationJob):
+        return RecommendationKeys(resource).all()
+    return []
