@@ -1,0 +1,241 @@
+"""Overview rows computed from a synthetic SeriesStore: exact numbers, gaps shown as "–"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tui.model import overview as ov
+from tui.model.catalog import Kind
+from tui.model.plan import ComponentKeys, EndpointKeys, FeatureKeys, Pane, PipelineKeys, job_host_key
+from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob, Pipeline,
+                                 PipelineExecution, Variant, default_hosts)
+from tui.model.series import SeriesStore
+
+NOW = 1_795_000_020  # 20 s into a minute
+MIN = NOW - NOW % 60  # the current (partial) minute
+R = "us-east-1"
+NOWDT = datetime.fromtimestamp(NOW, timezone.utc)
+
+
+def put(store: SeriesStore, key, values: dict[int, float]) -> None:
+    """``values`` maps minutes ago (0 = the current minute) to a value."""
+    s = store.ensure(key, 60)
+    s.merge([MIN - m * 60 for m in values], list(values.values()))
+
+
+def row(rows, name):
+    return next(r for r in rows if r.name == name)
+
+
+@pytest.fixture
+def store():
+    return SeriesStore(3 * 3600)
+
+
+def test_endpoint_numbers(store):
+    ep = Endpoint("fraud", "InService", R, variants=[Variant("AllTraffic", "ml.g5.xlarge", 2)])
+    k = EndpointKeys(ep, "AllTraffic")
+    # newest point 2 minutes ago (late arrival): span = minutes 2..6 ago
+    put(store, k.invocations, {2: 600, 3: 500, 4: 400, 5: 300, 6: 200, 7: 10_000})
+    put(store, k.errors_5xx, {2: 6, 4: 4, 7: 900})
+    put(store, k.errors_4xx, {3: 20})
+    put(store, k.latency_p50, {2: 12_000})
+    put(store, k.latency_p99, {3: 250_000, 2: 150_000})
+    put(store, k.overhead, {2: 850})
+    put(store, k.cpu, {1: 312.5})
+    put(store, k.memory, {1: 96.0})
+    rows = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep]), store, NOW)
+    c = rows[0].cells
+    assert c["inv"].sort == pytest.approx(2000 / 5)  # 600+500+400+300+200 over 5 minutes
+    assert c["inv"].text == "400"
+    assert c["e5xx"].sort == 10 and c["e5xx"].text == "10"
+    assert c["e5xx_rate"].sort == pytest.approx(0.5) and c["e5xx_rate"].text == "0.5%"
+    assert c["e4xx"].sort == 20 and c["e4xx_rate"].text == "1.0%"
+    assert c["e4xx_rate"].level == "warn"
+    assert c["p50"].text == "12.0 ms"
+    assert c["p99"].text == "150 ms"  # the newest point
+    assert c["overhead"].text == "850 µs"
+    assert c["cpu"].text == "312.5%"
+    assert c["gpu"].text == "–" and c["gpu"].sort is None  # no data: a dash, never 0
+    assert c["mem"].level == "crit"
+    assert c["cache"].text == "" and c["setup"].text == ""  # not applicable: blank
+    assert c["instances"].text == "2"
+    assert rows[0].spark[-3] == 600 and rows[0].spark[-1] is None
+
+
+def test_endpoint_without_traffic_shows_dashes(store):
+    ep = Endpoint("idle", "InService", R, variants=[Variant("AllTraffic", "ml.c5.xlarge", 1)])
+    c = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep]), store, NOW)[0].cells
+    for col in ("inv", "e4xx", "e5xx", "e5xx_rate", "p50", "p99", "cpu"):
+        assert c[col].text == "–", col
+
+
+def test_stale_series_has_no_current_value(store):
+    ep = Endpoint("old", "InService", R, variants=[Variant("AllTraffic", "ml.c5.xlarge", 1)])
+    k = EndpointKeys(ep, "AllTraffic")
+    put(store, k.invocations, {20: 100})
+    put(store, k.latency_p99, {20: 1000})
+    c = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep]), store, NOW)[0].cells
+    assert c["inv"].text == "–" and c["p99"].text == "–"
+
+
+def test_two_variants_add_up(store):
+    ep = Endpoint("ab", "InService", R, variants=[Variant("a", "ml.c5.xlarge", 1), Variant("b", "ml.c5.xlarge", 3)])
+    ka, kb = EndpointKeys(ep, "a"), EndpointKeys(ep, "b")
+    put(store, ka.invocations, {1: 50, 2: 50})
+    put(store, kb.invocations, {1: 100})
+    put(store, kb.errors_5xx, {1: 10})
+    put(store, ka.latency_p99, {1: 1000})
+    put(store, kb.latency_p99, {1: 9000})
+    c = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep]), store, NOW)[0].cells
+    assert c["inv"].sort == pytest.approx(100 / 5 + 100 / 5)
+    assert c["e5xx_rate"].sort == pytest.approx(100 * 10 / 200)
+    assert c["e5xx_rate"].level == "crit"
+    assert c["p99"].sort == 9000  # the worst variant
+    assert c["instances"].text == "4" and c["variants"].text == "2"
+
+
+def test_multi_model_and_serverless_columns(store):
+    mme = Endpoint("mme", "InService", R, variants=[Variant("v", "ml.c5.xlarge", 1)], multi_model=True)
+    sl = Endpoint("sl", "InService", R, variants=[Variant("v", serverless_memory_mb=2048)])
+    km, ks = EndpointKeys(mme, "v"), EndpointKeys(sl, "v")
+    put(store, km.cache_hit, {1: 0.875})
+    put(store, km.loaded_models, {1: 14})
+    put(store, ks.setup_time, {1: 2_500_000})
+    rows = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[mme, sl]), store, NOW)
+    m, s = row(rows, "mme").cells, row(rows, "sl").cells
+    assert m["cache"].text == "87.5%" and m["models"].text == "14" and m["mode"].text == "MME"
+    assert s["setup"].text == "2,500 ms" and s["mode"].text == "serverless"
+    assert s["cpu"].text == "" and s["instances"].text == ""
+
+
+def test_component_numbers(store):
+    ic = InferenceComponent("ic-llm", "shared-ep", "AllTraffic", "InService", R, current_copies=2, desired_copies=4)
+    k = ComponentKeys(ic)
+    put(store, k.invocations, {1: 100, 2: 200})
+    put(store, k.per_copy, {1: 50, 2: 100})
+    put(store, k.concurrency, {1: 3})
+    put(store, k.gpu, {1: 91.0})
+    c = ov.pane_rows(Pane.COMPONENTS, Inventory(components=[ic]), store, NOW)[0].cells
+    assert c["inv"].sort == pytest.approx(60.0)
+    assert c["per_copy"].sort == pytest.approx(30.0)
+    assert c["concurrency"].text == "3"
+    assert c["gpu"].text == "91.0%" and c["gpu"].level == "warn"
+    assert c["copies"].text == "2→4" and c["copies"].level == "warn"
+
+
+def _job(name, status, hosts, **kw):
+    kind = kw.pop("kind", Kind.TRAINING_JOB)
+    return Job(kind, name, status, R, instance_type=kw.pop("itype", "ml.p4d.24xlarge"), instance_count=hosts,
+               creation_time=NOWDT - timedelta(hours=2), start_time=NOWDT - timedelta(minutes=90),
+               hosts=default_hosts(kind, name, hosts), **kw)
+
+
+def test_job_cluster_average_is_mean_of_each_hosts_latest(store):
+    job = _job("bert", "InProgress", 4)
+    gpu = [400.0, 600.0, 700.0, 100.0]
+    for i, host in enumerate(job.hosts):
+        put(store, job_host_key(job, "GPUUtilization", host), {3: 1.0, 1: gpu[i]} if i != 3 else {1: gpu[i], 2: 50})
+        put(store, job_host_key(job, "CPUUtilization", host), {1: 10.0 * (i + 1)})
+    put(store, job_host_key(job, "DiskUtilization", job.hosts[2]), {1: 42.0})
+    rows = ov.pane_rows(Pane.JOBS, Inventory(jobs=[job]), store, NOW)
+    c = rows[0].cells
+    assert c["gpu"].sort == pytest.approx(sum(gpu) / 4)
+    assert c["cpu"].sort == pytest.approx((10 + 20 + 30 + 40) / 4)
+    assert c["disk"].text == "42.0%"
+    assert c["mem"].text == "–"
+    assert c["duration"].sort == 90 * 60 and c["type"].text == "training"
+    assert c["hosts"].text == "4×p4d.24xlarge"
+    # mean over hosts at each minute
+    assert rows[0].spark[-2] == pytest.approx(sum(gpu) / 4)
+
+
+def test_job_health_flags(store):
+    failed = _job("crash", "Failed", 1, failure_reason="AlgorithmError: OOM",
+                  end_time=NOWDT - timedelta(minutes=5))
+    disk = _job("disk", "InProgress", 2)
+    for h in disk.hosts:
+        put(store, job_host_key(disk, "DiskUtilization", h), {1: 50.0})
+    put(store, job_host_key(disk, "DiskUtilization", disk.hosts[1]), {1: 97.0})
+    lag = _job("lag", "InProgress", 4)
+    for i, h in enumerate(lag.hosts):
+        v = 20.0 if i == 2 else 95.0
+        put(store, job_host_key(lag, "GPUUtilization", h), {m: v for m in range(1, 8)})
+    ok = _job("fine", "InProgress", 2)
+    for h in ok.hosts:
+        put(store, job_host_key(ok, "GPUUtilization", h), {m: 90.0 for m in range(1, 8)})
+    rows = ov.pane_rows(Pane.JOBS, Inventory(jobs=[failed, disk, lag, ok]), store, NOW)
+    h = {r.name: r.cells["health"] for r in rows}
+    assert h["crash"].level == "crit" and "failed" in h["crash"].text and "OOM" in h["crash"].text
+    assert h["disk"].level == "crit" and "algo-2" in h["disk"].text and "97%" in h["disk"].text
+    assert h["lag"].level == "warn" and "algo-3" in h["lag"].text and "lagging" in h["lag"].text
+    assert h["fine"].level == "ok"
+
+
+def test_old_finished_job_has_no_metrics(store):
+    job = _job("ancient", "Completed", 8, end_time=NOWDT - timedelta(hours=10))
+    c = ov.pane_rows(Pane.JOBS, Inventory(jobs=[job]), store, NOW)[0].cells
+    assert c["gpu"].text == "–" and c["cpu"].text == "–"
+    assert c["health"].text == "✔ ok"
+
+
+def test_pipeline_counts_over_window(store):
+    ex = PipelineExecution("arn:aws:sagemaker:us-east-1:1:pipeline/p/execution/abc", "Failed",
+                           start_time=NOWDT - timedelta(minutes=30), last_modified=NOWDT - timedelta(minutes=10))
+    p = Pipeline("retrain", R, executions=[ex])
+    k = PipelineKeys(p)
+    put(store, k.started, {100: 1, 50: 1, 30: 1, 400: 1})  # 400 min ago is outside 3h
+    put(store, k.succeeded, {90: 1, 40: 1})
+    put(store, k.failed, {10: 1})
+    put(store, k.duration, {90: 600_000, 40: 1_200_000})
+    c = ov.pane_rows(Pane.PIPELINES, Inventory(pipelines=[p]), store, NOW)[0].cells
+    assert c["status"].text == "Failed" and c["status"].level == "crit"
+    assert (c["started"].sort, c["succeeded"].sort, c["failed"].sort) == (3, 2, 1)
+    assert c["failed"].level == "crit"
+    assert c["duration"].sort == 20 * 60
+    assert c["avg_duration"].sort == pytest.approx(900.0)  # (600 s + 1200 s) / 2
+
+
+def test_feature_group_numbers(store):
+    fg = FeatureGroup("customers", "Created", R, online_store=True, offline_store=True)
+    k = FeatureKeys(fg)
+    put(store, k.reads, {1: 1200, 2: 1300})
+    put(store, k.read_latency, {1: 4200})
+    put(store, k.read_5xx, {1: 2})
+    c = ov.pane_rows(Pane.FEATURES, Inventory(feature_groups=[fg]), store, NOW)[0].cells
+    assert c["reads"].sort == pytest.approx(500.0)
+    assert c["writes"].text == "–"
+    assert c["read_latency"].text == "4.20 ms"
+    assert c["e5xx"].sort == 2
+    assert c["stores"].text == "online+offline"
+
+
+def test_labeling_falls_back_to_describe_counters(store):
+    lj = LabelingJob("cats", "InProgress", R, total_labeled=120, human_labeled=100, machine_labeled=20,
+                     failed_non_retryable=0)
+    c = ov.pane_rows(Pane.LABELING, Inventory(labeling_jobs=[lj]), store, NOW)[0].cells
+    assert c["labeled"].text == "120" and c["failed"].text == "0"
+
+
+def test_filter_and_sort():
+    rows = [ov.Row(str(i), n, None, {"inv": ov.Cell("x", v), "name": ov.Cell(n, n)})
+            for i, (n, v) in enumerate([("alpha", 3.0), ("beta", None), ("gamma", 10.0)])]
+    assert [r.name for r in rows if r.matches("MM")] == ["gamma"]
+    assert [r.name for r in ov.sort_rows(rows, "inv")] == ["alpha", "gamma", "beta"]
+    assert [r.name for r in ov.sort_rows(rows, "inv", reverse=True)] == ["gamma", "alpha", "beta"]
+    assert [r.name for r in ov.sort_rows(rows, "name", reverse=True)] == ["gamma", "beta", "alpha"]
+
+
+def test_columns_hide_by_priority():
+    cols = ov.COLUMNS[Pane.ENDPOINTS]
+    narrow = ov.visible_columns(cols, 78)
+    assert sum(c.width + 2 for c in narrow) <= 78
+    keys = [c.key for c in narrow]
+    assert {"name", "status", "inv"} <= set(keys)
+    assert "cache" not in keys
+    wide = ov.visible_columns(cols, 400)
+    assert len(wide) == len(cols)
+    # order is kept
+    assert keys == [c.key for c in cols if c.key in keys]

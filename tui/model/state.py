@@ -1,0 +1,198 @@
+"""The app's state as plain data: what is known, how fresh it is, what it has cost.
+
+Pure Python: the refresh layer produces a :class:`RefreshReport` per refresh and
+:meth:`AppState.apply` folds it in; the widgets read the state. When a refresh fails the
+last good inventory and series stay, and the state turns STALE with the failure's reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.model.catalog import Kind
+from tui.model.cost import Usage, cost_per_day
+from tui.model.plan import Pane
+from tui.model.resources import DiscoveryError, Inventory
+from tui.model.series import SeriesStore
+
+#: Inventory list attribute per resource kind (jobs share one list).
+KIND_FIELDS: dict[Kind, str] = {
+    Kind.ENDPOINT: "endpoints",
+    Kind.INFERENCE_COMPONENT: "components",
+    Kind.TRAINING_JOB: "jobs",
+    Kind.PROCESSING_JOB: "jobs",
+    Kind.TRANSFORM_JOB: "jobs",
+    Kind.PIPELINE: "pipelines",
+    Kind.LABELING_JOB: "labeling_jobs",
+    Kind.FEATURE_GROUP: "feature_groups",
+    Kind.RECOMMENDATION_JOB: "recommendation_jobs",
+}
+
+_ERROR_HINTS = {
+    "AccessDenied": "access denied: the IAM policy does not allow this read",
+    "AccessDeniedException": "access denied: the IAM policy does not allow this read",
+    "UnauthorizedOperation": "access denied: the IAM policy does not allow this read",
+    "ExpiredToken": "credentials expired: renew them (e.g. aws sso login); retrying every refresh",
+    "ExpiredTokenException": "credentials expired: renew them (e.g. aws sso login); retrying every refresh",
+    "RequestExpired": "credentials expired: renew them (e.g. aws sso login); retrying every refresh",
+    "InvalidClientTokenId": "credentials rejected: check the profile or keys",
+    "UnrecognizedClientException": "credentials rejected: check the profile or keys",
+    "NoCredentialsError": "no AWS credentials found: set a profile (--profile) or keys",
+    "Throttling": "throttled by AWS: backing off, retrying next refresh",
+    "ThrottlingException": "throttled by AWS: backing off, retrying next refresh",
+    "TooManyRequestsException": "throttled by AWS: backing off, retrying next refresh",
+    "EndpointConnectionError": "cannot reach the AWS endpoint: check the network or --endpoint-url",
+    "ConnectTimeoutError": "connection to AWS timed out: check the network",
+    "ReadTimeoutError": "AWS did not answer in time: retrying next refresh",
+    "ConnectionClosedError": "the connection to AWS closed: retrying next refresh",
+    "ReadOnlyViolation": "refused a write call (sagemon-tui is read-only)",
+}
+
+
+def kind_of(name: str) -> Kind | None:
+    """A :class:`Kind` from the spellings discovery may use ("endpoint", "ENDPOINT", "endpoints")."""
+    for k in Kind:
+        if name in (k.value, k.name, k.name.lower(), k.value + "s", KIND_FIELDS.get(k, "")):
+            return k
+    return None
+
+
+def describe_error(code: str, message: str = "", where: str = "") -> str:
+    """One human line for an AWS failure: what it means and what the app does about it."""
+    hint = _ERROR_HINTS.get(code)
+    if hint is None:
+        detail = " ".join(message.split())[:160]
+        hint = f"{code}: {detail}" if detail and code not in detail else (detail or code)
+    return f"{where}: {hint}" if where else hint
+
+
+def discovery_error_text(err: DiscoveryError) -> str:
+    where = err.kind.replace("_", " ")
+    if err.region:
+        where += f" in {err.region}"
+    return describe_error(err.code, err.message, f"cannot list {where}")
+
+
+def merge_inventory(old: Inventory, new: Inventory, kinds: set[Kind]) -> Inventory:
+    """The inventory after a discovery of ``kinds``: fresh lists for kinds that listed
+    cleanly, the previous (last good) lists for kinds that failed or were not asked for."""
+    failed = {kind_of(e.kind) for e in new.errors}
+    fresh = {k for k in kinds if k not in failed}
+    out = Inventory(errors=list(new.errors), fetched_at=new.fetched_at or old.fetched_at)
+    for kind, attr in KIND_FIELDS.items():
+        if attr == "jobs":
+            continue
+        setattr(out, attr, list(getattr(new if kind in fresh else old, attr)))
+    job_kinds = (Kind.TRAINING_JOB, Kind.PROCESSING_JOB, Kind.TRANSFORM_JOB)
+    for kind in job_kinds:
+        src = new if kind in fresh else old
+        out.jobs.extend(j for j in src.jobs if j.kind is kind)
+    out.alarms = list(new.alarms) if new.alarms or not old.alarms else list(old.alarms)
+    # keep errors of kinds not listed this time, so a pane's error line does not flicker
+    out.errors += [e for e in old.errors if kind_of(e.kind) not in kinds]
+    return out
+
+
+@dataclass
+class RefreshReport:
+    """What one background refresh did (built in the worker thread, applied in the UI)."""
+
+    started: float
+    finished: float
+    panes: tuple[Pane, ...]
+    full: bool
+    inventory: Inventory | None = None  # None: discovery was not run or failed entirely
+    store: SeriesStore | None = None  # a snapshot of the series after this refresh
+    usage: Usage = field(default_factory=Usage)
+    series: int = 0  # series requested this refresh
+    errors: list[str] = field(default_factory=list)  # human lines; any makes the state STALE
+    warnings: list[str] = field(default_factory=list)  # partial problems (one kind, one series)
+    percentiles: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def duration(self) -> float:
+        return self.finished - self.started
+
+
+@dataclass
+class AppState:
+    """Everything the screens draw, apart from per-widget view state (cursor, filter, sort)."""
+
+    window: str = "3h"
+    profile: str | None = None
+    account: str | None = None
+    regions: tuple[str, ...] = ()
+    inventory: Inventory = field(default_factory=Inventory)
+    store: SeriesStore = field(default_factory=SeriesStore)
+    usage: Usage = field(default_factory=Usage)
+    started_at: float = field(default_factory=time.time)
+    last_success: float | None = None
+    last_attempt: float | None = None
+    last_duration: float | None = None
+    last_series: int = 0
+    last_usage: Usage = field(default_factory=Usage)
+    errors: list[str] = field(default_factory=list)  # why the data is stale
+    warnings: list[str] = field(default_factory=list)
+    stale_since: float | None = None
+    refreshing: bool = False
+    paused: bool = False
+    phase: str | None = None  # start-up step shown in the status bar
+    refreshes: int = 0
+    pane_refreshed: dict[Pane, float] = field(default_factory=dict)
+    percentiles: bool = True
+    loaded: bool = False  # at least one discovery landed
+
+    @property
+    def stale(self) -> bool:
+        return self.stale_since is not None
+
+    def stale_age(self, now: float | None = None) -> float | None:
+        """Seconds since the last good data (or since the first failure, before any success)."""
+        if self.stale_since is None:
+            return None
+        now = time.time() if now is None else now
+        return now - (self.last_success if self.last_success is not None else self.stale_since)
+
+    def cost_per_day(self, now: float | None = None) -> float:
+        now = time.time() if now is None else now
+        return cost_per_day(self.usage, now - self.started_at)
+
+    def apply(self, report: RefreshReport) -> None:
+        """Fold one refresh in: new data where it succeeded, the last good data elsewhere."""
+        self.refreshing = False
+        self.refreshes += 1
+        self.last_attempt = report.finished
+        self.last_duration = report.duration
+        self.last_series = report.series
+        self.last_usage = report.usage
+        self.usage.add(report.usage)
+        self.percentiles = report.percentiles
+        if report.inventory is not None:
+            self.inventory = report.inventory
+            self.loaded = True
+        if report.store is not None:
+            self.store = report.store
+        self.warnings = list(report.warnings)
+        if report.ok:
+            self.errors = []
+            self.stale_since = None
+            self.last_success = report.finished
+            for p in report.panes:
+                self.pane_refreshed[p] = report.finished
+        else:
+            self.errors = list(report.errors)
+            if self.stale_since is None:
+                self.stale_since = report.finished
+
+    def discovery_errors(self, kinds: tuple[Kind, ...]) -> list[DiscoveryError]:
+        return [e for e in self.inventory.errors if kind_of(e.kind) in kinds]
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return None if self.last_success is None else datetime.fromtimestamp(self.last_success)
