@@ -117,7 +117,8 @@ SAGEMAKER_NAMESPACES: frozenset[str] = _sagemaker_namespaces()
 # --------------------------------------------------------------------------- plumbing
 
 
-def _count(usage: Usage | None, operation: str) -> None:
+def count_call(usage: Usage | None, operation: str) -> None:
+    """Count one API request in ``usage`` (thread-safe; billable CloudWatch reads also as such)."""
     if usage is None:
         return
     with _USAGE_LOCK:
@@ -127,7 +128,7 @@ def _count(usage: Usage | None, operation: str) -> None:
 
 
 def _call(client, operation: str, usage: Usage | None, **params) -> dict:
-    _count(usage, operation)
+    count_call(usage, operation)
     return getattr(client, xform_name(operation))(**params)
 
 
@@ -136,11 +137,11 @@ def _pages(client, operation: str, usage: Usage | None, *, max_items: int | None
     """Every page of a List/Describe operation, counting one call per page."""
     paginator = client.get_paginator(xform_name(operation))
     config = {"MaxItems": max_items} if max_items else {}
-    _count(usage, operation)
+    count_call(usage, operation)
     first = True
     for page in paginator.paginate(PaginationConfig=config, **params):
         if not first:
-            _count(usage, operation)
+            count_call(usage, operation)
         first = False
         yield page
 
