@@ -1,0 +1,174 @@
+"""The CloudWatch Logs reader against a real moto server: stream listing, one-stream and
+several-stream tails returning exactly the events put, following new events, the bounded
+buffer, and structured errors instead of exceptions."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import pytest
+from botocore.stub import Stubber
+
+from tui.aws.logs import (
+    TRAINING_GROUP,
+    LogLine,
+    LogsError,
+    LogTail,
+    endpoint_group,
+    log_target,
+    streams_for,
+)
+from tui.aws.session import AwsClients, AwsSettings
+from tui.model.catalog import Kind
+from tui.model.cost import Usage
+
+HOSTILE = "[bold red]not markup[/] \x1b[31mred\x1b[0m <b>x</b>\n"
+
+
+@pytest.fixture(scope="module")
+def clients(moto_url):
+    return AwsClients(AwsSettings(regions=("us-east-1",), endpoint_url=moto_url,
+                                  credentials={"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}))
+
+
+@pytest.fixture(scope="module")
+def logs_writer(moto_url):
+    import boto3
+
+    return boto3.client("logs", region_name="us-east-1", endpoint_url=moto_url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _put(w, group: str, stream: str, events: list[tuple[int, str]]) -> None:
+    w.put_log_events(logGroupName=group, logStreamName=stream,
+                     logEvents=[{"timestamp": ts, "message": m} for ts, m in events])
+
+
+def _line(ts: int, stream: str, message: str) -> LogLine:
+    return LogLine(datetime.fromtimestamp(ts / 1000, timezone.utc), stream, message)
+
+
+@pytest.fixture
+def group(logs_writer, unique):
+    name = f"/aws/sagemaker/TrainingJobs-{unique}"
+    logs_writer.create_log_group(logGroupName=name)
+    return name
+
+
+def test_log_targets():
+    assert log_target(Kind.TRAINING_JOB, "job") == (TRAINING_GROUP, "job/")
+    assert log_target(Kind.PROCESSING_JOB, "p") == ("/aws/sagemaker/ProcessingJobs", "p/")
+    assert log_target(Kind.TRANSFORM_JOB, "t") == ("/aws/sagemaker/TransformJobs", "t/")
+    assert log_target(Kind.ENDPOINT, "ep") == (endpoint_group("ep"), "") == ("/aws/sagemaker/Endpoints/ep", "")
+    with pytest.raises(ValueError):
+        log_target(Kind.PIPELINE, "p")
+
+
+def test_streams_for_prefix_newest_first(clients, logs_writer, group):
+    base = _now_ms() - 60_000
+    for stream, ts in (("job/algo-1-1700000000", base), ("job/algo-2-1700000000", base + 5000),
+                       ("job-other/algo-1-1700000000", base + 9000), ("job/algo-3-1700000000", base + 1000)):
+        logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
+        _put(logs_writer, group, stream, [(ts, "x")])
+    usage = Usage()
+    assert streams_for(clients.logs(), group, "job/", usage=usage) == [
+        "job/algo-2-1700000000", "job/algo-3-1700000000", "job/algo-1-1700000000"]
+    assert streams_for(clients.logs(), group, "job/", limit=1) == ["job/algo-2-1700000000"]
+    assert usage.by_operation == {"DescribeLogStreams": 1}
+
+
+def test_single_stream_tail_returns_exactly_the_events_and_follows(clients, logs_writer, group):
+    stream = "job/algo-1-1700000000"
+    logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
+    base = _now_ms() - 10_000
+    first = [(base, "epoch 1 loss=0.9\n"), (base + 1, HOSTILE)]
+    _put(logs_writer, group, stream, first)
+
+    usage = Usage()
+    tail = LogTail(clients.logs(), group, [stream], usage=usage)
+    assert tail.single
+    assert tail.poll() == [_line(ts, stream, m) for ts, m in first]
+    assert tail.error is None
+    assert tail.poll() == []
+
+    more = [(base + 100, "epoch 2 loss=0.5\n"), (base + 101, "done")]
+    _put(logs_writer, group, stream, more)
+    assert tail.poll() == [_line(ts, stream, m) for ts, m in more]
+    assert tail.lines == [_line(ts, stream, m) for ts, m in first + more]
+    assert tail.lines[1].message == HOSTILE  # kept raw
+    assert usage.by_operation["GetLogEvents"] >= 3
+
+
+def test_prefix_tail_merges_streams_in_time_order_and_skips_overlap(clients, logs_writer, group):
+    base = _now_ms() - 20_000
+    a, b, other = "job/algo-1-1", "job/algo-2-1", "jobx/algo-1-1"
+    for s in (a, b, other):
+        logs_writer.create_log_stream(logGroupName=group, logStreamName=s)
+    _put(logs_writer, group, a, [(base, "a0"), (base + 20, "a2")])
+    _put(logs_writer, group, b, [(base + 10, "b1"), (base + 30, "b3")])
+    _put(logs_writer, group, other, [(base + 15, "other job")])
+
+    tail = LogTail(clients.logs(), group, prefix="job/", start_time=(base - 1000) / 1000)
+    assert not tail.single
+    assert tail.poll() == [_line(base, a, "a0"), _line(base + 10, b, "b1"), _line(base + 20, a, "a2"),
+                           _line(base + 30, b, "b3")]
+    assert tail.poll() == []  # the overlap window is re-read but nothing is repeated
+
+    c = "job/algo-3-1"  # a host that starts later is picked up by the prefix
+    logs_writer.create_log_stream(logGroupName=group, logStreamName=c)
+    _put(logs_writer, group, c, [(base + 40, "c4")])
+    _put(logs_writer, group, a, [(base + 50, "a5")])
+    assert tail.poll() == [_line(base + 40, c, "c4"), _line(base + 50, a, "a5")]
+    assert [line.message for line in tail.lines] == ["a0", "b1", "a2", "b3", "c4", "a5"]
+
+
+def test_named_streams_tail_and_bounded_buffer(clients, logs_writer, group):
+    base = _now_ms() - 20_000
+    a, b = "ep/AllTraffic/i-1", "ep/AllTraffic/i-2"
+    for s in (a, b, "ep/AllTraffic/i-3"):
+        logs_writer.create_log_stream(logGroupName=group, logStreamName=s)
+        _put(logs_writer, group, s, [(base + i, f"{s} {i}") for i in range(3)])
+    tail = LogTail(clients.logs(), group, [a, b], start_time=datetime.fromtimestamp((base - 1) / 1000, timezone.utc),
+                   max_lines=4)
+    new = tail.poll()
+    assert len(new) == 6 and {line.stream for line in new} == {a, b}
+    assert [line.timestamp for line in new] == sorted(line.timestamp for line in new)
+    assert tail.lines == new[-4:] and tail.dropped == 2
+
+
+def test_missing_group_is_a_structured_error(clients, unique):
+    group = f"/aws/sagemaker/Endpoints/missing-{unique}"
+    for tail in (LogTail(clients.logs(), group, ["AllTraffic/i-1"]), LogTail(clients.logs(), group, prefix="")):
+        assert tail.poll() == []
+        assert tail.error is not None and tail.error.not_found
+        assert tail.error.code == "ResourceNotFoundException" and tail.error.group == group
+        assert group in tail.error.text
+    with pytest.raises(LogsError) as info:
+        streams_for(clients.logs(), group)
+    assert info.value.error.not_found and info.value.error.operation == "DescribeLogStreams"
+
+
+def test_access_denied_is_a_structured_error_and_recovers(clients, logs_writer, group):
+    stream = "job/algo-1-9"
+    logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
+    _put(logs_writer, group, stream, [(_now_ms() - 1000, "hello")])
+    tail = LogTail(clients.logs(), group, [stream])
+    with Stubber(clients.logs()) as stub:
+        stub.add_client_error("get_log_events", "AccessDeniedException", "not authorized: logs:GetLogEvents")
+        assert tail.poll() == []
+    assert tail.error.access_denied and tail.error.stream == stream
+    assert "Access denied" in tail.error.text
+    assert [line.message for line in tail.poll()] == ["hello"]  # the next poll works again
+    assert tail.error is None
+
+
+def test_tail_needs_streams_or_prefix(clients):
+    with pytest.raises(ValueError):
+        LogTail(clients.logs(), TRAINING_GROUP)
+    tail = LogTail.for_resource(clients.logs(), Kind.TRAINING_JOB, "job")
+    assert (tail.group, tail.prefix, tail.single) == (TRAINING_GROUP, "job/", False)

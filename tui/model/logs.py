@@ -1,0 +1,49 @@
+"""Log lines and log errors as plain data, independent of boto3.
+
+Messages are kept exactly as CloudWatch Logs returned them (trailing newlines, control
+characters and markup-like text included); rendering them literally is the UI's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One log event: when it happened, the stream it came from and its raw message."""
+
+    timestamp: datetime
+    stream: str
+    message: str
+
+
+@dataclass(frozen=True)
+class LogError:
+    """Why logs could not be read (a missing group or stream, AccessDenied, an outage)."""
+
+    code: str
+    message: str
+    group: str
+    stream: str | None = None
+    operation: str | None = None
+
+    @property
+    def not_found(self) -> bool:
+        return self.code == "ResourceNotFoundException"
+
+    @property
+    def access_denied(self) -> bool:
+        return self.code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+
+    @property
+    def text(self) -> str:
+        """A one-line explanation for a status line."""
+        where = f"{self.group}/{self.stream}" if self.stream else self.group
+        if self.not_found:
+            what = "log stream" if "stream" in self.message.lower() else "log group"
+            return f"No {what} yet: {where}"
+        if self.access_denied:
+            return f"Access denied reading logs of {where}: {self.message}"
+        return f"Cannot read logs of {where}: {self.code}: {self.message}"
