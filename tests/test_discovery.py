@@ -117,15 +117,31 @@ def test_endpoints_variants_serverless_and_multi_model(clients, writer, unique):
 
 
 def test_describe_cache_is_reused_across_refreshes(clients, writer, unique):
-    _seed_endpoints(writer("sagemaker"), unique)
+    sm = writer("sagemaker")
+    _seed_endpoints(sm, unique)
+    sm.create_training_job(
+        TrainingJobName=f"done-{unique}", RoleArn=ROLE,
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": "s3://b/out"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600})
+    sm.create_pipeline(PipelineName=f"settled-{unique}", RoleArn=ROLE,
+                       PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}))
+    sm.start_pipeline_execution(PipelineName=f"settled-{unique}")
+    kinds = {"endpoints", "training-job", "pipelines"}
     cache = d.DescribeCache()
-    d.discover(clients, kinds={"endpoints"}, cache=cache)
+    first = d.discover(clients, kinds=kinds, cache=cache)
     again = Usage()
-    inv = d.discover(clients, kinds={"endpoints"}, cache=cache, usage=again)
+    inv = d.discover(clients, kinds=kinds, cache=cache, usage=again)
+    assert inv.errors == []
     assert len(_mine(inv.endpoints, unique)) == 3
-    assert "DescribeEndpointConfig" not in again.by_operation
-    assert "DescribeModel" not in again.by_operation
+    # Configs, models, ended jobs and settled pipelines' executions come from the cache.
+    for op in ("DescribeEndpointConfig", "DescribeModel", "DescribeTrainingJob", "ListPipelineExecutions"):
+        assert op not in again.by_operation
     assert again.by_operation["DescribeEndpoint"] == len(inv.endpoints)
+    assert _mine(inv.jobs, unique) == _mine(first.jobs, unique)
+    assert _mine(inv.jobs, unique)[0].hosts == [f"done-{unique}/algo-1", f"done-{unique}/algo-2"]
+    assert [p.executions for p in _mine(inv.pipelines, unique)] == [p.executions for p in _mine(first.pipelines, unique)]
 
 
 def test_training_job_hosts_and_transform_hosts_from_list_metrics(clients, writer, unique):
@@ -418,6 +434,30 @@ def test_job_lookback_queries_and_processing_hosts_stubbed(clients):
         ("long", "InProgress", ["long/algo-1", "long/algo-2"], True)]
     assert jobs[0].failure_reason == "AlgorithmError: exit 1" and jobs[0].start_time == now
     assert usage.by_operation == {"ListProcessingJobs": 3, "DescribeProcessingJob": 2}
+
+
+def test_job_describe_limit_still_describes_running_jobs(clients):
+    sm = clients.sagemaker()
+    summaries = [{"TrainingJobName": name, "TrainingJobArn": _arn("training-job", name), "CreationTime": T0,
+                  "TrainingJobStatus": status} for name, status in (("old-done", "Completed"), ("live", "InProgress"))]
+    desc = {"TrainingJobName": "live", "TrainingJobArn": _arn("training-job", "live"), "TrainingJobStatus": "InProgress",
+            "SecondaryStatus": "Training", "CreationTime": T0,
+            "AlgorithmSpecification": {"TrainingInputMode": "File", "TrainingImage": "img"},
+            "ResourceConfig": {"InstanceGroups": [
+                {"InstanceType": "ml.p4d.24xlarge", "InstanceCount": 2, "InstanceGroupName": "gpu"},
+                {"InstanceType": "ml.c5.xlarge", "InstanceCount": 1, "InstanceGroupName": "cpu"}],
+                "VolumeSizeInGB": 100},
+            "ModelArtifacts": {"S3ModelArtifacts": "s3://b/m"}, "RoleArn": ROLE,
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}
+    with Stubber(sm) as stub:
+        stub.add_response("list_training_jobs", {"TrainingJobSummaries": summaries},
+                          {"SortBy": "CreationTime", "SortOrder": "Descending"})
+        stub.add_response("describe_training_job", desc, {"TrainingJobName": "live"})
+        jobs = d.list_training_jobs(sm, lookback=None, describe_limit=0, workers=1)
+        stub.assert_no_pending_responses()
+    assert [(j.name, j.status, j.secondary_status, j.instance_type, j.instance_count, len(j.hosts)) for j in jobs] == [
+        ("old-done", "Completed", None, None, 1, 1),
+        ("live", "InProgress", "Training", "ml.p4d.24xlarge,ml.c5.xlarge", 3, 3)]
 
 
 def test_labeling_jobs_stubbed(clients):

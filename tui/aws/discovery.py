@@ -18,6 +18,7 @@ CloudWatch ListMetrics/DescribeAlarms requests also as billable requests).
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -97,6 +98,10 @@ MAX_ITEMS = 2000
 FEATURE_GROUP_DESCRIBE_LIMIT = 50
 RECOMMENDATION_DESCRIBE_LIMIT = 20
 RUNNING_STATUSES = ("InProgress", "Stopping")
+TERMINAL_JOB_STATUSES = frozenset({"Completed", "Failed", "Stopped"})
+RUNNING_EXECUTION_STATUSES = frozenset({"Executing", "Stopping"})
+#: Jobs described per kind and refresh: every running job, plus the newest others up to this.
+JOB_DESCRIBE_LIMIT = 200
 
 #: CloudWatch reads billed per request.
 _BILLABLE = frozenset({"ListMetrics", "DescribeAlarms", "GetMetricStatistics"})
@@ -246,25 +251,29 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 class DescribeCache:
-    """Endpoint configs and models by (region, name), shared by threads and across refreshes.
+    """Describe answers that cannot change any more, by (region, operation, name).
 
-    Both are immutable once created (updating an endpoint means a new config), so a cached
-    answer stays valid; only successful answers are kept.
+    Endpoint configs and models are immutable once created (updating an endpoint means a new
+    config); a job's description is final once the job has ended; a pipeline's executions
+    are reused while its LastExecutionTime is unchanged and none of them is still running.
+    Thread-safe; only successful answers are kept. Keep one instance across refreshes.
     """
 
     def __init__(self) -> None:
-        self._data: dict[tuple[str, str, str], dict] = {}
+        self._data: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
 
-    def _get(self, client, operation: str, param: str, name: str, usage: Usage | None) -> dict:
+    def _get(self, client, operation: str, param: str, name: str, usage: Usage | None,
+             keep: Callable[[dict], bool] | None = None) -> dict:
         key = (_region(client, None), operation, name)
         with self._lock:
             hit = self._data.get(key)
         if hit is not None:
             return hit
         answer = _call(client, operation, usage, **{param: name})
-        with self._lock:
-            self._data[key] = answer
+        if keep is None or keep(answer):
+            with self._lock:
+                self._data[key] = answer
         return answer
 
     def endpoint_config(self, sm, name: str, usage: Usage | None = None) -> dict:
@@ -272,6 +281,29 @@ class DescribeCache:
 
     def model(self, sm, name: str, usage: Usage | None = None) -> dict:
         return self._get(sm, "DescribeModel", "ModelName", name, usage)
+
+    def job(self, sm, operation: str, param: str, name: str, status_key: str, usage: Usage | None = None) -> dict:
+        """A job's Describe answer; kept once the job has ended (Completed, Failed, Stopped)."""
+        return self._get(sm, operation, param, name, usage,
+                         keep=lambda answer: answer.get(status_key) in TERMINAL_JOB_STATUSES)
+
+    def executions(self, region: str, pipeline: str, last_execution: datetime | None, limit: int
+                   ) -> list[PipelineExecution] | None:
+        """The ``limit`` newest executions stored for a pipeline whose LastExecutionTime is
+        still ``last_execution`` (None when not stored, or stored for a smaller limit)."""
+        with self._lock:
+            hit = self._data.get((region, "ListPipelineExecutions", pipeline))
+        if hit is None or last_execution is None or hit[0] != last_execution or hit[1] < limit:
+            return None
+        return [copy.copy(e) for e in hit[2][:limit]]
+
+    def store_executions(self, region: str, pipeline: str, last_execution: datetime | None, limit: int,
+                         executions: list[PipelineExecution]) -> None:
+        if last_execution is None or any(e.status in RUNNING_EXECUTION_STATUSES for e in executions):
+            return
+        with self._lock:
+            self._data[(region, "ListPipelineExecutions", pipeline)] = (
+                last_execution, limit, [copy.copy(e) for e in executions])
 
     def clear(self) -> None:
         with self._lock:
@@ -492,18 +524,24 @@ _FILL = {Kind.TRAINING_JOB: _fill_training, Kind.PROCESSING_JOB: _fill_processin
 
 
 def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None, now: datetime | None,
-               usage: Usage | None, errors: list[DiscoveryError] | None, workers: int) -> list[Job]:
+               usage: Usage | None, errors: list[DiscoveryError] | None, workers: int,
+               cache: DescribeCache | None, describe_limit: int) -> list[Job]:
     api = _JOB_APIS[kind]
     region = _region(sm, region)
     now = now or datetime.now(timezone.utc)
+    cache = cache if cache is not None else DescribeCache()
     summaries = _job_summaries(sm, api, usage, lookback, now)
 
-    def one(s: dict) -> Job:
+    def one(item: tuple[int, dict]) -> Job:
+        i, s = item
         job = Job(kind=kind, name=str(s[api.name]), status=_str(s.get(api.status)) or "Unknown", region=region,
                   secondary_status=_str(s.get("SecondaryStatus")), creation_time=_ts(s.get("CreationTime")),
                   failure_reason=_str(s.get("FailureReason")))
+        if i >= describe_limit and not job.running:
+            job.hosts = default_hosts(kind, job.name, job.instance_count)
+            return job
         try:
-            d = _call(sm, api.describe_op, usage, **{api.describe_param: job.name})
+            d = cache.job(sm, api.describe_op, api.describe_param, job.name, api.status, usage)
         except (ClientError, BotoCoreError) as exc:
             _note(errors, kind.value, api.describe_op, exc, region)
         else:
@@ -514,31 +552,36 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
         job.hosts = default_hosts(kind, job.name, job.instance_count)
         return job
 
-    return _map(one, summaries, workers)
+    return _map(one, list(enumerate(summaries)), workers)
 
 
 def list_training_jobs(sm, region: str | None = None, *, lookback: timedelta | None = DEFAULT_LOOKBACK,
                        now: datetime | None = None, usage: Usage | None = None,
-                       errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS) -> list[Job]:
+                       errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS,
+                       cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT) -> list[Job]:
     """Training jobs created within ``lookback`` (None: all) or still running, newest first.
 
-    Hosts are ``JOB/algo-1`` .. ``JOB/algo-N`` for the job's instance count.
+    Hosts are ``JOB/algo-1`` .. ``JOB/algo-N`` for the job's instance count. Every running
+    job is described, the others only up to ``describe_limit`` (newest first); with a kept
+    ``cache``, ended jobs are described once. The same holds for the other job kinds.
     """
     return _list_jobs(sm, Kind.TRAINING_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
-                      workers=workers)
+                      workers=workers, cache=cache, describe_limit=describe_limit)
 
 
 def list_processing_jobs(sm, region: str | None = None, *, lookback: timedelta | None = DEFAULT_LOOKBACK,
                          now: datetime | None = None, usage: Usage | None = None,
-                         errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS) -> list[Job]:
+                         errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS,
+                         cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT) -> list[Job]:
     """Processing jobs created within ``lookback`` (None: all) or still running, newest first."""
     return _list_jobs(sm, Kind.PROCESSING_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
-                      workers=workers)
+                      workers=workers, cache=cache, describe_limit=describe_limit)
 
 
 def list_transform_jobs(sm, region: str | None = None, *, cw=None, lookback: timedelta | None = DEFAULT_LOOKBACK,
                         now: datetime | None = None, usage: Usage | None = None,
-                        errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS) -> list[Job]:
+                        errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS,
+                        cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT) -> list[Job]:
     """Transform jobs created within ``lookback`` (None: all) or still running, newest first.
 
     With a CloudWatch client ``cw``, their ``JOB/<instance-id>`` hosts are filled from one
@@ -546,7 +589,7 @@ def list_transform_jobs(sm, region: str | None = None, *, cw=None, lookback: tim
     """
     region = _region(sm, region)
     jobs = _list_jobs(sm, Kind.TRANSFORM_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
-                      workers=workers)
+                      workers=workers, cache=cache, describe_limit=describe_limit)
     if cw is not None and jobs:
         try:
             hosts = transform_host_map(cw, usage=usage)
@@ -617,9 +660,14 @@ def list_pipeline_executions(sm, pipeline_name: str, *, limit: int = DEFAULT_EXE
 
 def list_pipelines(sm, region: str | None = None, *, executions: int = DEFAULT_EXECUTIONS,
                    usage: Usage | None = None, errors: list[DiscoveryError] | None = None,
-                   workers: int = DESCRIBE_WORKERS) -> list[Pipeline]:
-    """Every pipeline with its ``executions`` most recent executions, newest first."""
+                   workers: int = DESCRIBE_WORKERS, cache: DescribeCache | None = None) -> list[Pipeline]:
+    """Every pipeline with its ``executions`` most recent executions, newest first.
+
+    With a kept ``cache``, a pipeline whose LastExecutionTime has not moved and whose
+    executions have all ended costs no ListPipelineExecutions call.
+    """
     region = _region(sm, region)
+    cache = cache if cache is not None else DescribeCache()
     summaries = [s for s in _items(sm, "ListPipelines", "PipelineSummaries", usage, SortBy="Name",
                                    SortOrder="Ascending") if _str(s.get("PipelineName"))]
 
@@ -627,10 +675,16 @@ def list_pipelines(sm, region: str | None = None, *, executions: int = DEFAULT_E
         p = Pipeline(name=str(s["PipelineName"]), region=region, arn=_str(s.get("PipelineArn")) or "",
                      creation_time=_ts(s.get("CreationTime")), last_execution_time=_ts(s.get("LastExecutionTime")))
         if executions > 0:
-            try:
-                p.executions = list_pipeline_executions(sm, p.name, limit=executions, usage=usage)
-            except (ClientError, BotoCoreError) as exc:
-                _note(errors, Kind.PIPELINE.value, "ListPipelineExecutions", exc, region)
+            cached = cache.executions(region, p.name, p.last_execution_time, executions)
+            if cached is not None:
+                p.executions = cached
+            else:
+                try:
+                    p.executions = list_pipeline_executions(sm, p.name, limit=executions, usage=usage)
+                except (ClientError, BotoCoreError) as exc:
+                    _note(errors, Kind.PIPELINE.value, "ListPipelineExecutions", exc, region)
+                else:
+                    cache.store_executions(region, p.name, p.last_execution_time, executions, p.executions)
         if p.latest is not None:
             p.status = p.latest.status
         return p
@@ -871,14 +925,14 @@ def _fetch(clients, region: str, kind: str, *, usage: Usage | None, lookback: ti
             elif kind == Kind.INFERENCE_COMPONENT.value:
                 items = list_inference_components(sm, region, **common)
             elif kind == Kind.TRAINING_JOB.value:
-                items = list_training_jobs(sm, region, lookback=lookback, now=now, **common)
+                items = list_training_jobs(sm, region, lookback=lookback, now=now, cache=cache, **common)
             elif kind == Kind.PROCESSING_JOB.value:
-                items = list_processing_jobs(sm, region, lookback=lookback, now=now, **common)
+                items = list_processing_jobs(sm, region, lookback=lookback, now=now, cache=cache, **common)
             elif kind == Kind.TRANSFORM_JOB.value:
                 items = list_transform_jobs(sm, region, cw=clients.cloudwatch(region), lookback=lookback,
-                                            now=now, **common)
+                                            now=now, cache=cache, **common)
             elif kind == Kind.PIPELINE.value:
-                items = list_pipelines(sm, region, executions=executions, **common)
+                items = list_pipelines(sm, region, executions=executions, cache=cache, **common)
             elif kind == Kind.LABELING_JOB.value:
                 items = list_labeling_jobs(sm, region, **common)
             elif kind == Kind.FEATURE_GROUP.value:
@@ -908,7 +962,8 @@ def discover(clients, regions: Iterable[str] | None = None, *, kinds: Iterable[s
     Every (region, kind) pair is fetched independently in a thread pool; failures become
     :class:`DiscoveryError` entries and empty lists, never exceptions. Endpoints that
     inference components are listed for are marked ``component_based``. Pass the same
-    ``cache`` on every refresh to describe each endpoint config and model only once.
+    ``cache`` on every refresh so endpoint configs, models and ended jobs are described
+    once, and settled pipelines' executions are not listed again.
     """
     region_list = _unique(regions if regions is not None else clients.regions)
     wanted = normalize_kinds(kinds)
