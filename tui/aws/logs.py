@@ -228,12 +228,9 @@ class LogTail:
             events = [e for e in resp.get("events") or [] if isinstance(e, dict)]
             out.extend(LogLine(_when(e.get("timestamp")), stream, str(e.get("message", ""))) for e in events)
             token = resp.get("nextForwardToken")
-            first = self._token is None
-            unchanged = token is None or token == self._token
-            if token is not None:
-                self._token = token
-            if unchanged or (not events and not first):
+            if token is None or token == self._token:  # the end of the stream, for now
                 break
+            self._token = token  # a new token may follow an empty page: keep reading
         return out
 
     # -- several streams: FilterLogEvents
