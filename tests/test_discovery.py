@@ -394,9 +394,31 @@ def test_components_mark_endpoint_when_its_config_is_unreadable(clients):
     assert ep.component_based and ep.variants[0].instance_type is None
     (ic,) = inv.components
     assert (ic.name, ic.status, ic.current_copies) == ("ic", "Unknown", None)
-    assert [(e.kind, e.operation, e.code) for e in inv.errors] == [
-        ("endpoint", "DescribeEndpointConfig", "AccessDeniedException"),
-        ("inference-component", "DescribeInferenceComponent", "ThrottlingException")]
+    assert [(e.kind, e.operation, e.code, e.partial) for e in inv.errors] == [
+        ("endpoint", "DescribeEndpointConfig", "AccessDeniedException", True),
+        ("inference-component", "DescribeInferenceComponent", "ThrottlingException", True)]
+
+
+def test_endpoint_deleted_between_list_and_describe_is_left_out(clients):
+    sm = clients.sagemaker()
+    desc, cfg = _endpoint_answers("kept", "kept-cfg", enhanced=False, model="m")
+    summaries = [{"EndpointName": n, "EndpointArn": _arn("endpoint", n), "CreationTime": T0, "LastModifiedTime": T0,
+                  "EndpointStatus": "Deleting" if n == "gone" else "InService"} for n in ("gone", "kept")]
+    errors: list[DiscoveryError] = []
+    with Stubber(sm) as stub:
+        stub.add_response("list_endpoints", {"Endpoints": summaries})
+        stub.add_client_error("describe_endpoint", "ValidationException",
+                              'Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/gone".')
+        stub.add_response("describe_endpoint", desc, {"EndpointName": "kept"})
+        stub.add_response("describe_endpoint_config", cfg, {"EndpointConfigName": "kept-cfg"})
+        stub.add_response("describe_model", {"ModelName": "m", "CreationTime": T0, "ModelArn": _arn("model", "m"),
+                                             "Containers": [{"Image": "img", "Mode": "SingleModel"},
+                                                            {"Image": "img2", "Mode": "MultiModel"}]},
+                          {"ModelName": "m"})
+        eps = d.list_endpoints(sm, errors=errors, workers=1)
+        stub.assert_no_pending_responses()
+    assert [(e.name, e.multi_model, e.component_based) for e in eps] == [("kept", True, False)]
+    assert errors == []
 
 
 def test_job_lookback_queries_and_processing_hosts_stubbed(clients):

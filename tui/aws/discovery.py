@@ -6,7 +6,9 @@ malformed answer yields an empty list for that kind and a
 :class:`~tui.model.resources.DiscoveryError` in :attr:`Inventory.errors`; the other kinds
 are still returned. The per-kind functions (:func:`list_endpoints`, :func:`list_training_jobs`,
 ...) let a caller refresh one kind; they raise botocore errors when the List call itself
-fails and append per-resource Describe failures to ``errors`` (keeping the summary data).
+fails and append per-resource detail failures to ``errors`` as ``partial`` errors (keeping
+the summary data; the kind's list is still current). A resource deleted between its List
+and Describe calls is left out.
 
 Kinds are named by :class:`~tui.model.catalog.Kind` values (``"endpoint"``,
 ``"training-job"``, ...) plus ``"alarm"``; the :class:`Inventory` field names
@@ -198,8 +200,21 @@ def _error(kind: str, operation: str, exc: BaseException, region: str) -> Discov
 
 def _note(errors: list[DiscoveryError] | None, kind: str, operation: str, exc: BaseException,
           region: str) -> None:
+    """Record a failed detail call of a kind that did list (a ``partial`` error)."""
     if errors is not None:
-        errors.append(_error(kind, operation, exc, region))
+        err = _error(kind, operation, exc, region)
+        err.partial = True
+        errors.append(err)
+
+
+def _vanished(exc: BaseException) -> bool:
+    """True when a Describe failed because the resource was deleted after it was listed."""
+    if not isinstance(exc, ClientError):
+        return False
+    err = exc.response.get("Error") or {}
+    code, message = str(err.get("Code") or ""), str(err.get("Message") or "").lower()
+    return code in ("ResourceNotFound", "ResourceNotFoundException") or (
+        code == "ValidationException" and "could not find" in message)
 
 
 def _ts(value: Any) -> datetime | None:
@@ -319,7 +334,7 @@ def _is_multi_model(model: dict) -> bool:
 
 
 def _describe_endpoint(sm, summary: dict, region: str, usage: Usage | None, cache: DescribeCache,
-                       errors: list[DiscoveryError] | None) -> Endpoint:
+                       errors: list[DiscoveryError] | None) -> Endpoint | None:
     kind = Kind.ENDPOINT.value
     name = str(summary.get("EndpointName") or "")
     ep = Endpoint(name=name, status=_str(summary.get("EndpointStatus")) or "Unknown", region=region,
@@ -328,6 +343,8 @@ def _describe_endpoint(sm, summary: dict, region: str, usage: Usage | None, cach
     try:
         desc = _call(sm, "DescribeEndpoint", usage, EndpointName=name)
     except (ClientError, BotoCoreError) as exc:
+        if _vanished(exc):
+            return None
         _note(errors, kind, "DescribeEndpoint", exc, region)
         return ep
     ep.status = _str(desc.get("EndpointStatus")) or ep.status
@@ -397,7 +414,8 @@ def list_endpoints(sm, region: str | None = None, *, usage: Usage | None = None,
     cache = cache if cache is not None else DescribeCache()
     summaries = _items(sm, "ListEndpoints", "Endpoints", usage, SortBy="Name", SortOrder="Ascending")
     summaries = [s for s in summaries if _str(s.get("EndpointName"))]
-    return _map(lambda s: _describe_endpoint(sm, s, region, usage, cache, errors), summaries, workers)
+    found = _map(lambda s: _describe_endpoint(sm, s, region, usage, cache, errors), summaries, workers)
+    return [ep for ep in found if ep is not None]
 
 
 def list_inference_components(sm, region: str | None = None, *, endpoint_name: str | None = None,
@@ -412,7 +430,7 @@ def list_inference_components(sm, region: str | None = None, *, endpoint_name: s
     summaries = [s for s in _items(sm, "ListInferenceComponents", "InferenceComponents", usage, **params)
                  if _str(s.get("InferenceComponentName"))]
 
-    def one(s: dict) -> InferenceComponent:
+    def one(s: dict) -> InferenceComponent | None:
         ic = InferenceComponent(name=str(s["InferenceComponentName"]),
                                 endpoint_name=_str(s.get("EndpointName")) or "",
                                 variant_name=_str(s.get("VariantName")) or "",
@@ -421,6 +439,8 @@ def list_inference_components(sm, region: str | None = None, *, endpoint_name: s
         try:
             d = _call(sm, "DescribeInferenceComponent", usage, InferenceComponentName=ic.name)
         except (ClientError, BotoCoreError) as exc:
+            if _vanished(exc):
+                return None
             _note(errors, kind, "DescribeInferenceComponent", exc, region)
             return ic
         ic.endpoint_name = _str(d.get("EndpointName")) or ic.endpoint_name
@@ -433,7 +453,7 @@ def list_inference_components(sm, region: str | None = None, *, endpoint_name: s
         ic.model_name = _str(_dict(d.get("Specification")).get("ModelName"))
         return ic
 
-    return _map(one, summaries, workers)
+    return [ic for ic in _map(one, summaries, workers) if ic is not None]
 
 
 # --------------------------------------------------------------------------- jobs

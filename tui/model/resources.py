@@ -234,13 +234,18 @@ class Alarm:
 
 @dataclass
 class DiscoveryError:
-    """A kind that could not be listed (AccessDenied, throttled, outage)."""
+    """A kind that could not be listed (AccessDenied, throttled, outage).
+
+    ``partial`` errors are details that failed for a kind that did list (a Describe call for
+    one resource): that kind's list is still current.
+    """
 
     kind: str
     operation: str
     code: str
     message: str
     region: str = ""
+    partial: bool = False
 
 
 @dataclass
