@@ -342,11 +342,12 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
 
 
 def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | None = None,
-                    padding: int = 2) -> list[Column]:
+                    padding: int = 2, grow_spark: bool = True) -> list[Column]:
     """The columns that fit ``width`` cells, dropping the highest priority numbers first.
 
     ``padding`` is the space a table adds around each column. The name column may shrink
-    down to 16 cells before any priority-0 column would be dropped.
+    down to 16 cells before any priority-0 column would be dropped; spare width widens the
+    sparkline column.
     """
     cols = list(columns)
     if name_width is not None:
@@ -369,6 +370,11 @@ def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | 
     if over > 0:
         shown = [C(c.key, c.label, max(16, c.width - over), c.priority, c.numeric, c.spark, c.help)
                  if c.key == "name" else c for c in shown]
+    elif over < 0 and grow_spark:
+        # spare cells go to the sparkline (more history at a glance), up to 40 more
+        extra = min(-over, 40)
+        shown = [C(c.key, c.label, c.width + extra, c.priority, c.numeric, c.spark, c.help) if c.spark else c
+                 for c in shown]
     return shown
 
 

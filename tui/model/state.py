@@ -30,6 +30,9 @@ KIND_FIELDS: dict[Kind, str] = {
     Kind.RECOMMENDATION_JOB: "recommendation_jobs",
 }
 
+#: Refreshes the cost-per-day estimate averages over (two full cycles of panes).
+RECENT_REFRESHES = 10
+
 _ERROR_HINTS = {
     "AccessDenied": "access denied: the IAM policy does not allow this read",
     "AccessDeniedException": "access denied: the IAM policy does not allow this read",
@@ -62,6 +65,8 @@ def kind_of(name: str) -> Kind | None:
 def describe_error(code: str, message: str = "", where: str = "") -> str:
     """One human line for an AWS failure: what it means and what the app does about it."""
     hint = _ERROR_HINTS.get(code)
+    if hint is None and ("Internal Server Error" in message or code in ("500", "InternalFailure")):
+        hint = "the service answered HTTP 500 (internal error, or an API this endpoint does not offer)"
     if hint is None:
         detail = " ".join(message.split())[:160]
         hint = f"{code}: {detail}" if detail and code not in detail else (detail or code)
@@ -147,6 +152,8 @@ class AppState:
     pane_refreshed: dict[Pane, float] = field(default_factory=dict)
     percentiles: bool = True
     loaded: bool = False  # at least one discovery landed
+    refresh_interval: float | None = None  # seconds between scheduled refreshes
+    recent_costs: list[float] = field(default_factory=list)  # USD of the last refreshes
 
     @property
     def stale(self) -> bool:
@@ -160,6 +167,15 @@ class AppState:
         return now - (self.last_success if self.last_success is not None else self.stale_since)
 
     def cost_per_day(self, now: float | None = None) -> float:
+        """Estimated CloudWatch USD per day at the current rate.
+
+        The mean cost of the recent refreshes (visible-pane and full ones mixed as they
+        come) times the refreshes a day at ``refresh_interval``; before the first refresh,
+        or without an interval, the run's total extrapolated over its elapsed time.
+        """
+        if self.recent_costs and self.refresh_interval:
+            per_refresh = sum(self.recent_costs) / len(self.recent_costs)
+            return per_refresh * 86400.0 / self.refresh_interval
         now = time.time() if now is None else now
         return cost_per_day(self.usage, now - self.started_at)
 
@@ -172,6 +188,7 @@ class AppState:
         self.last_series = report.series
         self.last_usage = report.usage
         self.usage.add(report.usage)
+        self.recent_costs = (self.recent_costs + [report.usage.cost])[-RECENT_REFRESHES:]
         self.percentiles = report.percentiles
         if report.inventory is not None:
             self.inventory = report.inventory

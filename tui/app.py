@@ -1,0 +1,351 @@
+"""The Textual app: screens, keys, themes, and the hand-off between the UI and the refresh layer.
+
+Start-up draws the first frame at once; connecting to AWS (or starting and seeding the
+local demo AWS) happens in a thread worker that reports its steps in the status bar. Then
+a :class:`~tui.refresh.RefreshScheduler` refreshes every ``--refresh`` seconds in thread
+workers; each refresh posts one :class:`~tui.refresh.RefreshDone` and the open screens
+redraw in place. The UI thread never calls AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import partial
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.theme import Theme
+
+from tui.cli import WINDOWS, Options
+from tui.model.format import safe_text
+from tui.model.overview import Row
+from tui.model.plan import Pane, resource_keys
+from tui.model.state import AppState
+from tui.refresh import (Connected, Connection, RefreshDone, Refresher, RefreshScheduler, RefreshStarted,
+                         StartupFailed, StartupProgress, connect)
+from tui.screens.detail import DetailScreen
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.theme_files import stylesheet, theme_dir
+from tui.widgets.status_bar import StatusBar
+
+DEFAULT_THEME = "sagemon"
+#: Status-bar variables every theme must define (defaults for Textual's built-in themes).
+THEME_DEFAULTS = {
+    "sagemon-ok": "ansi_green",
+    "sagemon-info": "ansi_blue",
+    "sagemon-warn": "ansi_yellow",
+    "sagemon-crit": "ansi_red",
+    "sagemon-dim": "ansi_bright_black",
+    "sagemon-spark": "ansi_cyan",
+    "sagemon-stale": "ansi_red",
+    "sagemon-bar": "ansi_black",
+}
+
+
+def load_themes() -> list[Theme]:
+    """The themes shipped in the themes folder (``*.json``, each a list of Theme fields)."""
+    out = []
+    for path in sorted(theme_dir().glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for fields in data.get("themes", []):
+            fields = {k: v for k, v in fields.items() if not k.startswith("_")}
+            try:
+                out.append(Theme(**fields))
+            except TypeError:
+                continue
+    return out
+
+
+class SagemonCommands(Provider):
+    """Ctrl+P: jump to a pane, refresh, pause, change the window."""
+
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app: SagemonApp = self.app  # type: ignore[assignment]
+        cmds = [(f"Pane: {p.title} (:{p.value})", partial(app.jump_to, p), f"show the {p.value} pane")
+                for p in Pane]
+        cmds += [
+            ("Refresh now (r)", app.action_refresh, "fetch discovery and metrics now"),
+            ("Pause / resume refresh (p)", app.action_pause, "stop or restart the automatic refresh"),
+            ("Help: keys (?)", app.action_help, "every key"),
+        ]
+        cmds += [(f"Window: {w}", partial(app.set_window, w), f"show the last {w}") for w in WINDOWS]
+        return cmds
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class SagemonApp(App):
+    """sagemon-tui."""
+
+    CSS_PATH = str(stylesheet())
+    TITLE = "sagemon"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {SagemonCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("p", "pause", "Pause"),
+        Binding("t", "window", "Window"),
+    ]
+
+    def __init__(self, opts: Options | None = None, *, connection: Connection | None = None,
+                 full_every: int | None = None, demo_seed: int | None = None) -> None:
+        self.opts = opts or Options()
+        super().__init__()
+        for theme in load_themes():
+            self.register_theme(theme)
+        self.state = AppState(window=self.opts.window, profile=self.opts.profile, regions=tuple(self.opts.regions),
+                              refresh_interval=float(self.opts.refresh))
+        self.connection = connection
+        self.refresher: Refresher | None = None
+        self.scheduler: RefreshScheduler | None = None
+        self._full_every = full_every
+        self._demo_seed = demo_seed
+        self._frame = 0
+        self._spinner = None
+        self._shown_problems: set[str] = set()
+        self._detail: DetailScreen | None = None
+        self.overview = OverviewScreen(self.state)
+        self.started = time.monotonic()
+        self.first_data_at: float | None = None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_DEFAULTS)
+
+    # -- start-up ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if DEFAULT_THEME in self.available_themes:
+            self.theme = DEFAULT_THEME
+        self.push_screen(self.overview)
+        self.set_interval(1.0, self._tick)
+        if self.connection is not None:
+            self.call_later(self._connected, self.connection)
+        else:
+            self.state.phase = "starting local AWS…" if self.opts.demo else "connecting to AWS…"
+            self._start_spinner()
+            self.run_worker(self._connect_worker, name="connect", group="connect", thread=True,
+                            exit_on_error=False)
+        self._show_status()
+
+    def _connect_worker(self) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        try:
+            conn = connect(self.opts, lambda text: self.post_message(StartupProgress(text)),
+                           demo_seed=self._demo_seed, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # noqa: BLE001 - shown as a line, never a traceback
+            from tui.model.state import describe_error
+            from tui.refresh import _code
+
+            self.post_message(StartupFailed(describe_error(_code(exc), str(exc), "start-up failed")))
+            return
+        if worker.is_cancelled:
+            if conn.demo is not None:
+                conn.demo.stop()
+            return
+        self.post_message(Connected(conn))
+
+    def on_startup_progress(self, message: StartupProgress) -> None:
+        self.state.phase = message.text
+        self._show_status()
+
+    def on_startup_failed(self, message: StartupFailed) -> None:
+        self.state.phase = None
+        self.state.errors = [message.text]
+        self.state.stale_since = time.time()
+        self._stop_spinner()
+        self.notify(message.text, title="sagemon-tui", severity="error", timeout=30, markup=False)
+        self._broadcast()
+
+    def on_connected(self, message: Connected) -> None:
+        self._connected(message.connection)
+
+    def _connected(self, conn: Connection) -> None:
+        self.connection = conn
+        self.state.phase = None
+        self.state.profile = conn.profile
+        self.state.account = conn.account
+        self.state.regions = tuple(conn.regions)
+        kwargs = {} if self._full_every is None else {"full_every": self._full_every}
+        self.refresher = Refresher(conn.clients, WINDOWS[self.state.window], **kwargs)
+        self.scheduler = RefreshScheduler(self, self.refresher, self.opts.refresh, lambda: self.overview.pane)
+        self.scheduler.set_paused(self.state.paused)
+        self.scheduler.request(full=True)
+        self._show_status()
+
+    # -- refresh -------------------------------------------------------------------------------
+    def on_refresh_started(self, message: RefreshStarted) -> None:
+        self.state.refreshing = True
+        self._start_spinner()
+
+    def on_refresh_done(self, message: RefreshDone) -> None:
+        report = message.report
+        self.state.apply(report)
+        if self.scheduler is not None:
+            self.scheduler.finished()
+        if self.first_data_at is None and report.inventory is not None:
+            self.first_data_at = time.monotonic()
+        self._stop_spinner()
+        self._report_problems(report.errors, report.warnings)
+        self._broadcast()
+
+    def _report_problems(self, errors: list[str], warnings: list[str]) -> None:
+        """Notify each distinct problem once (until it goes away and comes back); several new
+        warnings at once become one notification (the panes show each on its own line)."""
+        current = set(errors) | set(warnings)
+        for line in errors:
+            if line not in self._shown_problems:
+                self.notify(safe_text(line, 300), title="refresh failed: showing the last good data",
+                            severity="error", timeout=10, markup=False)
+        new = [line for line in dict.fromkeys(warnings) if line not in self._shown_problems]
+        if len(new) == 1:
+            self.notify(safe_text(new[0], 300), severity="warning", timeout=8, markup=False)
+        elif new:
+            body = "\n".join(f"• {safe_text(line, 120)}" for line in new[:4])
+            if len(new) > 4:
+                body += f"\n… and {len(new) - 4} more (see each pane)"
+            self.notify(body, title=f"{len(new)} problems", severity="warning", timeout=10, markup=False)
+        self._shown_problems = current
+
+    def _broadcast(self) -> None:
+        for screen in self.screen_stack:
+            changed = getattr(screen, "state_changed", None)
+            if changed is not None and screen.is_mounted:
+                changed()
+        self._show_status()
+
+    def _tick(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.tick()
+        self._show_status()
+
+    def _start_spinner(self) -> None:
+        if self._spinner is None:
+            self._spinner = self.set_interval(0.1, self._spin)
+
+    def _stop_spinner(self) -> None:
+        if self._spinner is not None and not self.state.refreshing and not self.state.phase:
+            self._spinner.stop()
+            self._spinner = None
+
+    def _spin(self) -> None:
+        self._frame += 1
+        self._show_status()
+
+    def _show_status(self) -> None:
+        left = self.scheduler.seconds_left() if self.scheduler is not None else None
+        try:
+            bar = self.screen.query_one(StatusBar)
+        except Exception:  # noqa: BLE001 - a modal screen without a status bar
+            return
+        bar.show(self.state, left, self._frame)
+
+    def pane_shown(self, pane: Pane) -> None:
+        """The overview switched panes: refresh it now if its data is older than the interval."""
+        if self.scheduler is None:
+            return
+        last = self.state.pane_refreshed.get(pane)
+        if last is None or time.time() - last > self.opts.refresh:
+            self.scheduler.request()
+
+    # -- navigation ----------------------------------------------------------------------------
+    def jump_to(self, pane: Pane) -> None:
+        while len(self.screen_stack) > 2 and self.screen is not self.overview:
+            self.pop_screen()
+        if self.screen is self.overview:
+            self.overview.show_pane(pane)
+
+    def open_detail(self, row: Row) -> None:
+        screen = DetailScreen(self.state, row.resource)
+        self._detail = screen
+        if self.refresher is not None:
+            self.refresher.detail_keys = tuple(resource_keys(row.resource))
+            if self.scheduler is not None:
+                self.scheduler.request()
+        self.push_screen(screen)
+
+    def detail_closed(self, screen: DetailScreen) -> None:
+        if self._detail is screen:
+            self._detail = None
+            if self.refresher is not None:
+                self.refresher.detail_keys = ()
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_refresh(self) -> None:
+        if self.scheduler is None:
+            self.notify("still starting up", severity="warning")
+            return
+        if not self.scheduler.request():
+            self.notify("a refresh is running: the next one starts right after it", timeout=3)
+
+    def action_pause(self) -> None:
+        self.state.paused = not self.state.paused
+        if self.scheduler is not None:
+            self.scheduler.set_paused(self.state.paused)
+        self.notify("refresh paused (p resumes, r refreshes once)" if self.state.paused else "refresh resumed",
+                    timeout=3)
+        self._show_status()
+
+    def action_window(self) -> None:
+        names = list(WINDOWS)
+        self.set_window(names[(names.index(self.state.window) + 1) % len(names)])
+
+    def set_window(self, window: str) -> None:
+        if window == self.state.window:
+            return
+        self.state.window = window
+        if self.refresher is not None:
+            self.refresher.pending_window = WINDOWS[window]
+            if self.scheduler is not None:
+                self.scheduler.request()
+        self.notify(f"window: last {window}", timeout=2)
+        self._broadcast()
+
+    async def action_quit(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.cancel()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop the demo AWS (if any); safe to call twice."""
+        conn = self.connection
+        if conn is not None and conn.demo is not None:
+            try:
+                conn.demo.stop()
+            except Exception:  # noqa: BLE001 - leaving anyway
+                pass
+            conn.demo = None
+
+
+def run(opts: Options) -> int:
+    """Run the app until the user quits; returns the process exit status."""
+    app = SagemonApp(opts)
+    try:
+        app.run()
+    finally:
+        app.shutdown()
+    return app.return_code or 0

@@ -1,0 +1,394 @@
+"""The background refresh layer: pulls discovery and metrics from AWS into the model.
+
+Two halves:
+
+* :class:`Refresher` does one refresh synchronously (it runs in a worker thread): discovery
+  of the kinds that are due, the series the plan asks for (incrementally, through the
+  :class:`~tui.aws.metrics.MetricEngine`), and a snapshot of the result as a
+  :class:`~tui.model.state.RefreshReport`. It owns the live :class:`SeriesStore`; the UI only
+  ever sees snapshots, so drawing never races with a fetch.
+* :class:`RefreshScheduler` runs it on a Textual app: every ``interval`` seconds, never two
+  at once, paused on request, and posts one :class:`RefreshDone` message per refresh.
+
+What is fetched: the visible pane's discovery and series on every refresh; every pane on the
+first refresh and then on every ``full_every``-th; the opened resource's series while its
+detail screen is open. Percentile statistics go in a call of their own so a backend that
+refuses them (HTTP 500) cannot take the other series down with it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from textual.message import Message
+
+from tui.model.catalog import Kind
+from tui.model.cost import Usage
+from tui.model.plan import PANE_KINDS, Pane, is_extended_stat, pane_keys
+from tui.model.resources import Inventory
+from tui.model.series import SeriesKey, SeriesStore
+from tui.model.state import RefreshReport, describe_error, discovery_error_text, kind_of, merge_inventory
+
+#: Every ``FULL_EVERY``-th refresh covers all panes (the first one always does).
+FULL_EVERY = 5
+#: CloudWatch reads billed per request (the rest of the API is free to call).
+BILLED_PER_REQUEST = frozenset({"ListMetrics", "GetMetricStatistics", "DescribeAlarms", "DescribeAlarmHistory"})
+#: Error codes that mean "this backend cannot compute percentiles", not a passing failure.
+PERCENTILE_UNSUPPORTED = ("InternalFailure", "InternalError", "InternalServerError", "500",
+                          "InvalidParameterCombination", "InvalidParameterValue", "ValidationError")
+
+
+def snapshot(store: SeriesStore) -> SeriesStore:
+    """A copy of a store that later fetches will not touch (a few ms for thousands of series)."""
+    out = SeriesStore(store.window)
+    for key in store.keys():
+        s = store.get(key)
+        copy = out.ensure(key, s.period)
+        copy.points = dict(s.points)
+    return out
+
+
+class CallCounter:
+    """Counts every AWS API call made through a boto3 session (discovery, metrics, logs)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._usage = Usage()
+
+    def install(self, events) -> None:
+        events.register("before-call", self._on_call, unique_id="sagemon-call-counter")
+
+    def _on_call(self, model=None, **_kwargs) -> None:
+        if model is None:
+            return
+        with self._lock:
+            self._usage.count_call(model.name)
+            if model.name in BILLED_PER_REQUEST:
+                self._usage.billable_requests += 1
+
+    def take(self) -> Usage:
+        """The calls counted since the last ``take`` (and reset)."""
+        with self._lock:
+            out, self._usage = self._usage, Usage()
+        return out
+
+
+@dataclass
+class Connection:
+    """How to reach AWS once the app has started (built in a worker, never on the UI thread)."""
+
+    clients: object  # tui.aws.session.AwsClients
+    profile: str | None
+    account: str | None
+    regions: tuple[str, ...]
+    demo: object | None = None  # tui.demo.DemoAws while --demo runs
+
+
+class Refresher:
+    """One refresh at a time, synchronously; run it from a worker thread."""
+
+    def __init__(self, clients, window_seconds: int, *, discover: Callable | None = None,
+                 full_every: int = FULL_EVERY, clock: Callable[[], float] = time.time) -> None:
+        from tui.aws.metrics import MetricEngine
+
+        self.clients = clients
+        self.regions: tuple[str, ...] = tuple(getattr(clients, "regions", ()) or ())
+        self.store = SeriesStore(window_seconds)
+        self.engine = MetricEngine(clients.cloudwatch, self.store, clock=clock)
+        self.clock = clock
+        self.full_every = max(1, full_every)
+        self.inventory = Inventory()
+        self.count = 0
+        self.percentiles = True
+        self.counter = CallCounter()
+        session = getattr(clients, "session", None)
+        if session is not None:
+            self.counter.install(session.events)
+        self._discover = discover
+        self._lock = threading.Lock()
+        # Requests from the UI thread, applied at the start of the next refresh.
+        self.detail_keys: tuple[SeriesKey, ...] = ()
+        self.pending_window: int | None = None
+
+    # -- discovery -----------------------------------------------------------------------------
+    def _discover_kinds(self, kinds: set[Kind]) -> Inventory:
+        discover = self._discover
+        if discover is None:
+            from tui.aws.discovery import discover
+        return discover(self.clients, self.regions or None, kinds=kinds)
+
+    # -- one refresh ---------------------------------------------------------------------------
+    def run(self, visible: Pane, *, full: bool = False, cancelled: Callable[[], bool] = lambda: False
+            ) -> RefreshReport:
+        """Discover and fetch what is due; never raises (failures become report errors)."""
+        with self._lock:
+            return self._run(visible, full, cancelled)
+
+    def _run(self, visible: Pane, full: bool, cancelled) -> RefreshReport:
+        started = time.time()
+        if self.pending_window is not None and self.pending_window != self.store.window:
+            self._set_window(self.pending_window)
+        self.pending_window = None
+        full = full or self.count % self.full_every == 0
+        panes = tuple(Pane) if full else (visible,)
+        self.count += 1
+        report = RefreshReport(started=started, finished=started, panes=panes, full=full)
+        kinds = {k for p in panes for k in PANE_KINDS[p]}
+        try:
+            new = self._discover_kinds(kinds)
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a STALE line, never a traceback
+            report.errors.append(describe_error(_code(exc), str(exc), "discovery failed"))
+            new = None
+        if new is not None:
+            failed = {kind_of(e.kind) for e in new.errors}
+            report.warnings += [discovery_error_text(e) for e in new.errors]
+            if kinds and kinds <= failed:
+                # nothing listed at all (expired credentials, unreachable endpoint): stale
+                report.errors.append(discovery_error_text(new.errors[0]))
+            self.inventory = merge_inventory(self.inventory, new, kinds)
+            report.inventory = self.inventory
+        if cancelled():
+            return self._finish(report)
+        now_ts = int(self.clock())
+        now = datetime.fromtimestamp(now_ts, timezone.utc)
+        keys: list[SeriesKey] = []
+        for p in panes:
+            keys += pane_keys(p, self.inventory, now, self.store.window)
+        keys += list(self.detail_keys)
+        keys = list(dict.fromkeys(keys))
+        if full:
+            self._forget_unused(set(keys))
+        self._fetch(keys, now_ts, report, cancelled)
+        report.store = snapshot(self.store)
+        return self._finish(report)
+
+    def _finish(self, report: RefreshReport) -> RefreshReport:
+        report.usage.add(self.counter.take())
+        report.percentiles = self.percentiles
+        report.finished = time.time()
+        return report
+
+    def _fetch(self, keys: list[SeriesKey], now: int, report: RefreshReport, cancelled) -> None:
+        from tui.aws.metrics import MetricRequest, choose_period
+
+        period = choose_period(self.store.window, now)
+        basic = [MetricRequest(k, period) for k in keys if not is_extended_stat(k.stat)]
+        extended = [MetricRequest(k, period) for k in keys if is_extended_stat(k.stat)] if self.percentiles else []
+        report.series = len(basic) + len(extended)
+        metric_usage = Usage()
+        for batch, is_ext in ((basic, False), (extended, True)):
+            if not batch or cancelled():
+                continue
+            try:
+                res = self.engine.fetch(batch, now=now, cancelled=cancelled)
+            except Exception as exc:  # noqa: BLE001
+                report.errors.append(describe_error(_code(exc), str(exc), "metrics"))
+                continue
+            metric_usage.metrics_requested += res.usage.metrics_requested
+            metric_usage.metric_data_calls += res.usage.metric_data_calls
+            metric_usage.datapoints += res.usage.datapoints
+            if is_ext and res.call_errors and not res.updated and _unsupported(res):
+                self.percentiles = False
+                report.warnings.append("this CloudWatch endpoint cannot compute percentiles: p50/p99 show –")
+                continue
+            if res.call_errors:
+                code = res.errors[0].code if res.errors else "Error"
+                msg = res.errors[0].message if res.errors else res.call_errors[0]
+                line = describe_error(code, msg, "metrics")
+                (report.errors if not res.updated else report.warnings).append(line)
+            elif res.errors:
+                report.warnings.append(f"metrics: {len(res.errors)} series could not be read")
+        # api_calls for GetMetricData come from the call counter; the engine adds what is billed
+        report.usage.metrics_requested += metric_usage.metrics_requested
+        report.usage.metric_data_calls += metric_usage.metric_data_calls
+        report.usage.datapoints += metric_usage.datapoints
+
+    def _forget_unused(self, wanted: set[SeriesKey]) -> None:
+        unused = [k for k in self.store.keys() if k not in wanted]
+        if unused:
+            self.engine.forget(unused)
+
+    def _set_window(self, seconds: int) -> None:
+        grow = seconds > self.store.window
+        self.store.set_window(seconds)
+        if grow:  # the older part of the window was never fetched: start those series afresh
+            self.engine.forget(self.store.keys())
+
+
+def _code(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return response.get("Error", {}).get("Code", type(exc).__name__)
+    return type(exc).__name__
+
+
+def _unsupported(res) -> bool:
+    codes = {e.code for e in res.errors}
+    text = " ".join(res.call_errors)
+    return any(c in PERCENTILE_UNSUPPORTED for c in codes) or "500" in text or "Internal" in text
+
+
+# -- messages ------------------------------------------------------------------------------------
+
+class RefreshStarted(Message):
+    """A refresh began (the status bar shows a spinner)."""
+
+    def __init__(self, panes: tuple[Pane, ...]) -> None:
+        super().__init__()
+        self.panes = panes
+
+
+class RefreshDone(Message):
+    """One refresh finished; ``report`` carries the new state (or why it failed)."""
+
+    def __init__(self, report: RefreshReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+class StartupProgress(Message):
+    """A start-up step ("starting local AWS…", "seeding demo fleet…")."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class Connected(Message):
+    """The AWS connection is ready; refreshes can begin."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.connection = connection
+
+
+class StartupFailed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+# -- start-up --------------------------------------------------------------------------------------
+
+def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> Connection:
+    """Build the AWS clients (and, with ``--demo``, start and seed the local AWS first).
+
+    Blocking: call it from a worker thread. ``progress`` receives the start-up steps.
+    """
+    from tui.aws.session import AwsClients, AwsSettings
+
+    if opts.demo:
+        progress("starting local AWS…")
+        from tui.demo import DemoAws
+
+        kwargs = {"speed": opts.demo_speed}
+        if demo_seed is not None:
+            kwargs["seed"] = demo_seed
+        demo = DemoAws(**kwargs)
+        conn = demo.start()
+        try:
+            if cancelled():
+                return Connection(None, None, None, (), demo)
+            progress("seeding demo fleet…")
+            demo.populate()
+            if cancelled():
+                return Connection(None, None, None, (), demo)
+            demo.start_live()
+            settings = AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
+                                   credentials=dict(conn.credentials or {}))
+            clients = AwsClients(settings)
+            return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo)
+        except BaseException:
+            demo.stop()
+            raise
+    progress("connecting to AWS…")
+    settings = AwsSettings(profile=opts.profile, regions=tuple(opts.regions), endpoint_url=opts.endpoint_url)
+    clients = AwsClients(settings)
+    account = clients.account_id()
+    return Connection(clients, opts.profile or clients.session.profile_name, account, clients.regions)
+
+
+# -- scheduling on a Textual app -------------------------------------------------------------------
+
+class RefreshScheduler:
+    """Runs :class:`Refresher` on an app's thread workers on a fixed cadence.
+
+    ``tick()`` is called once a second by the app; a refresh starts when it is due, unless
+    one is running (they never overlap: a request made meanwhile runs right after) or
+    refreshing is paused. The worker posts :class:`RefreshStarted` and :class:`RefreshDone`.
+    """
+
+    def __init__(self, app, refresher: Refresher, interval: float, visible: Callable[[], Pane],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.app = app
+        self.refresher = refresher
+        self.interval = interval
+        self.visible = visible
+        self.clock = clock
+        self.next_due = clock()
+        self.running = False
+        self.paused = False
+        self._pending: bool | None = None  # None: nothing queued; else "full" flag
+        self._worker = None
+
+    def seconds_left(self) -> float | None:
+        if self.paused or self.running:
+            return None
+        return max(0.0, self.next_due - self.clock())
+
+    def tick(self) -> None:
+        if self.running:
+            return
+        if self._pending is not None:
+            full, self._pending = self._pending, None
+            self.start(full=full)
+        elif not self.paused and self.clock() >= self.next_due:
+            self.start()
+
+    def request(self, full: bool = False) -> bool:
+        """Refresh as soon as possible; returns False when queued behind a running one."""
+        if self.running:
+            self._pending = bool(full or self._pending)
+            return False
+        self.start(full=full)
+        return True
+
+    def start(self, full: bool = False) -> None:
+        self.running = True
+        self.next_due = self.clock() + self.interval
+        pane = self.visible()
+        self._worker = self.app.run_worker(lambda: self._work(pane, full), name="refresh", group="refresh",
+                                           thread=True, exit_on_error=False)
+
+    def _work(self, pane: Pane, full: bool) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        self.app.post_message(RefreshStarted((pane,)))
+        try:
+            report = self.refresher.run(pane, full=full, cancelled=lambda: worker.is_cancelled)
+        except Exception as exc:  # noqa: BLE001 - run() already catches; this is the last guard
+            now = time.time()
+            report = RefreshReport(now, now, (pane,), full, errors=[describe_error(_code(exc), str(exc))])
+        if not worker.is_cancelled:
+            self.app.post_message(RefreshDone(report))
+
+    def finished(self) -> None:
+        """Called by the app when it handled :class:`RefreshDone`."""
+        self.running = False
+        if self.next_due <= self.clock():  # the refresh outlasted the interval: breathe before the next
+            self.next_due = self.clock() + min(self.interval, 5.0)
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if not paused and self.clock() >= self.next_due:
+            self.next_due = self.clock()
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()

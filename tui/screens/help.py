@@ -1,0 +1,79 @@
+"""The ``?`` screen: every key, what each column means, and how the numbers are computed."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.model.plan import Pane
+
+#: (key, what it does) in the order a new user needs them.
+KEYS: tuple[tuple[str, str], ...] = (
+    (":", "jump to a pane by name (:endpoints :components :jobs :pipelines :labeling :features "
+          ":recommendations; prefixes and short forms like :ep :ic :pl work)"),
+    ("/", "filter the current pane by a substring of any column; Enter keeps it, Esc clears"),
+    ("Enter", "open the selected resource"),
+    ("Esc", "go back (close a screen, clear the filter)"),
+    ("r", "refresh now"),
+    ("p", "pause / resume the automatic refresh"),
+    ("s / S", "cycle the sort column / reverse the sort (or click a column header)"),
+    ("t", "cycle the time window: 1h, 3h, 12h, 24h"),
+    ("Tab / Shift+Tab, 1-7", "next / previous pane, or pane by number (or click a tab)"),
+    ("↑ ↓ PgUp PgDn Home End", "move in the table"),
+    ("Ctrl+P", "command palette: panes, refresh, pause, window, theme"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
+
+NOTES = (
+    "Inv/min is the average per minute over the 5 minutes ending at the newest CloudWatch point "
+    "(points arrive 1-3 minutes late); 4XX/5XX counts and rates use the same 5 minutes.",
+    "Latencies and utilizations are the newest point. Job CPU/GPU/Mem are the mean over hosts of each "
+    "host's newest value; GPU and CPU are per device (a 8-GPU host can read 800%).",
+    "– means no data; a blank cell means the column does not apply to that resource.",
+    "The visible pane refreshes every --refresh seconds, the others every 5th refresh.",
+)
+
+
+def help_renderable() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key, what in KEYS:
+        grid.add_row(Text(key), Text(what))
+    grid.add_row(Text(""), Text(""))
+    grid.add_row(Text("Panes", style="bold"), Text("  ".join(f"{i + 1} {p.value}" for i, p in enumerate(Pane))))
+    for note in NOTES:
+        grid.add_row(Text("·"), Text(note, style="dim"))
+    return grid
+
+
+class HelpScreen(ModalScreen):
+    """Modal key reference; Esc, q or ? closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 96; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("q", "close", "Close", show=False),
+        Binding("question_mark", "close", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = "sagemon-tui keys"
+            yield Static(help_renderable(), id="help-body")
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,299 @@
+"""The live overview: one tab per resource kind, each a :class:`ResourceTable`.
+
+Keys (k9s style): ``:`` jump to a pane by name, ``/`` filter (Esc clears), Enter opens the
+selected resource, ``s``/``S`` cycle/reverse the sort, Tab/Shift+Tab or 1-7 switch panes.
+The screen never talks to AWS: the app hands it each refresh's state through
+:meth:`OverviewScreen.state_changed` and it redraws only the visible pane (other panes are
+redrawn when they are shown).
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tab, Tabs
+
+from tui.model.format import safe_text
+from tui.model.overview import pane_rows, resource_count
+from tui.model.plan import PANE_ALIASES, PANE_KINDS, Pane, pane_named
+from tui.model.state import AppState, discovery_error_text
+from tui.widgets.breadcrumb import Breadcrumb
+from tui.widgets.resource_table import ResourceTable
+from tui.widgets.status_bar import StatusBar
+
+EMPTY_TEXT = {
+    Pane.ENDPOINTS: "No endpoints",
+    Pane.COMPONENTS: "No inference components",
+    Pane.JOBS: "No training, processing or transform jobs",
+    Pane.PIPELINES: "No pipelines",
+    Pane.LABELING: "No labeling jobs",
+    Pane.FEATURES: "No feature groups",
+    Pane.RECOMMENDATIONS: "No inference recommendation jobs",
+}
+
+
+class CommandLine(Input):
+    """The bottom prompt for ``:`` (pane name) and ``/`` (filter)."""
+
+    DEFAULT_CSS = """
+    CommandLine { height: 1; border: none; padding: 0 1; display: none; }
+    CommandLine.-shown { display: block; }
+    """
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel", show=False, priority=True)]
+
+    def __init__(self, **kwargs) -> None:
+        names = [p.value for p in Pane] + sorted(PANE_ALIASES)
+        super().__init__(suggester=SuggestFromList(names, case_sensitive=False), **kwargs)
+        self.mode = ":"
+
+    def open(self, mode: str, value: str = "") -> None:
+        self.mode = mode
+        self.value = value
+        self.placeholder = ("pane: endpoints components jobs pipelines labeling features recommendations"
+                            if mode == ":" else "filter: part of a name, status or value")
+        self.border_title = None
+        self.add_class("-shown")
+        self.focus()
+        self.cursor_position = len(value)
+
+    def close(self) -> None:
+        self.remove_class("-shown")
+
+    def action_dismiss(self) -> None:
+        self.screen.command_cancelled(self)
+
+
+class OverviewScreen(Screen):
+    """The home screen."""
+
+    BINDINGS = [
+        Binding("colon", "command", "Pane", key_display=":"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("enter", "open", "Open", show=True),
+        Binding("escape", "back", "Back", show=False),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False),
+        Binding("tab", "next_pane", "Next pane", show=False),
+        Binding("shift+tab", "prev_pane", "Previous pane", show=False),
+    ] + [Binding(str(i + 1), f"pane('{p.value}')", p.title, show=False) for i, p in enumerate(Pane)]
+
+    def __init__(self, state: AppState, pane: Pane = Pane.ENDPOINTS, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.pane = pane
+        self._dirty: set[Pane] = set(Pane)
+        self._notice_text = ""
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Breadcrumb(id="breadcrumb")
+        tabs = Tabs(*[Tab(self._tab_label(p), id=p.value) for p in Pane], active=self.pane.value, id="panes")
+        tabs.can_focus = False
+        yield tabs
+        yield Static("", id="notice", classes="notice")
+        with ContentSwitcher(initial=f"pane-{self.pane.value}", id="switcher"):
+            for p in Pane:
+                with Vertical(id=f"pane-{p.value}", classes="pane"):
+                    yield ResourceTable(p, id=f"table-{p.value}")
+                    yield Static("", id=f"empty-{p.value}", classes="empty")
+        yield CommandLine(id="command")
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.table().focus()
+        self.state_changed()
+
+    def table(self, pane: Pane | None = None) -> ResourceTable:
+        return self.query_one(f"#table-{(pane or self.pane).value}", ResourceTable)
+
+    # -- state ---------------------------------------------------------------------------------
+    def state_changed(self) -> None:
+        """A refresh landed (or start-up progressed): redraw the visible pane in place."""
+        self._dirty = set(Pane)
+        for p in Pane:
+            try:
+                tab = self.query_one(f"#panes Tab#{p.value}", Tab)
+            except Exception:  # noqa: BLE001 - not composed yet
+                return
+            label = self._tab_label(p)
+            if tab.label_text != label.plain:
+                tab.label = label
+        self._draw(self.pane)
+
+    def _tab_label(self, pane: Pane) -> Text:
+        label = Text(pane.title)
+        if self.state.loaded:
+            n = resource_count(pane, self.state.inventory)
+            label.append(f" {n}", "dim" if n == 0 else "bold")
+            if self.state.discovery_errors(PANE_KINDS[pane]):
+                label.append(" !", "bold")
+        return label
+
+    def _draw(self, pane: Pane) -> None:
+        table = self.table(pane)
+        now = int(time.time())
+        rows = pane_rows(pane, self.state.inventory, self.state.store, now)
+        table.show_rows(rows)
+        self._dirty.discard(pane)
+        empty = self.query_one(f"#empty-{pane.value}", Static)
+        if not self.state.loaded:
+            msg = Text(self.state.phase or "loading…", "dim")
+        elif not rows:
+            where = ", ".join(self.state.regions)
+            msg = Text(f"{EMPTY_TEXT[pane]} in {where}" if where else EMPTY_TEXT[pane], "dim")
+        elif not table.shown:
+            msg = Text(f"No {pane.title.lower()} match “{safe_text(table.filter_text)}” (Esc clears)", "dim")
+        else:
+            msg = Text("")
+        empty.update(msg)
+        empty.display = bool(msg.plain)
+        if pane is self.pane:
+            self._update_notice()
+            self._update_breadcrumb()
+
+    def _update_notice(self) -> None:
+        lines = [discovery_error_text(e) for e in self.state.discovery_errors(PANE_KINDS[self.pane])]
+        if self.state.errors:
+            lines = list(self.state.errors[:1]) + lines
+        text = "\n".join(f"⚠ {safe_text(line, 200)}" for line in lines[:3])
+        notice = self.query_one("#notice", Static)
+        if text != self._notice_text:
+            self._notice_text = text
+            notice.update(Text(text))
+        notice.display = bool(text)
+
+    def _update_breadcrumb(self) -> None:
+        table = self.table()
+        parts = [self.pane.title]
+        total = len(table.all_rows)
+        if table.filter_text:
+            parts.append(f"/{table.filter_text} ({len(table.shown)} of {total})")
+        right = []
+        if table.sort_column:
+            right.append(f"sort {table.sort_label()}")
+        right.append(f"window {self.state.window}")
+        self.query_one(Breadcrumb).set_path(parts, "  ".join(right))
+
+    # -- switching panes -----------------------------------------------------------------------
+    def show_pane(self, pane: Pane) -> None:
+        if pane is not self.pane:
+            self.pane = pane
+            self.query_one("#switcher", ContentSwitcher).current = f"pane-{pane.value}"
+            tabs = self.query_one("#panes", Tabs)
+            if tabs.active != pane.value:
+                tabs.active = pane.value
+            self._draw(pane)
+            self.app.pane_shown(pane)
+        self.table().focus()
+
+    @on(Tabs.TabActivated, "#panes")
+    def _tab_clicked(self, event: Tabs.TabActivated) -> None:
+        pane = pane_named(event.tab.id or "")
+        if pane is not None and pane is not self.pane:
+            self.show_pane(pane)
+
+    def action_pane(self, name: str) -> None:
+        pane = pane_named(name)
+        if pane is not None:
+            self.show_pane(pane)
+
+    def action_next_pane(self) -> None:
+        panes = list(Pane)
+        self.show_pane(panes[(panes.index(self.pane) + 1) % len(panes)])
+
+    def action_prev_pane(self) -> None:
+        panes = list(Pane)
+        self.show_pane(panes[(panes.index(self.pane) - 1) % len(panes)])
+
+    # -- command line --------------------------------------------------------------------------
+    def action_command(self) -> None:
+        self.query_one(CommandLine).open(":")
+
+    def action_filter(self) -> None:
+        self.query_one(CommandLine).open("/", self.table().filter_text)
+
+    @on(Input.Changed, "#command")
+    def _typed(self, event: Input.Changed) -> None:
+        line = self.query_one(CommandLine)
+        if line.mode == "/" and line.has_class("-shown"):
+            self.table().set_filter(event.value.strip())
+
+    @on(Input.Submitted, "#command")
+    def _submitted(self, event: Input.Submitted) -> None:
+        line = self.query_one(CommandLine)
+        value = event.value.strip()
+        line.close()
+        if line.mode == ":":
+            if value in ("q", "quit", "q!"):
+                self.app.exit()
+                return
+            if value in ("help", "?"):
+                self.app.action_help()
+                return
+            pane = pane_named(value)
+            if pane is None:
+                if value:
+                    self.notify(f"No pane named “{safe_text(value, 40)}”: try "
+                                + ", ".join(p.value for p in Pane), severity="warning", markup=False)
+            else:
+                self.show_pane(pane)
+        else:
+            self.table().set_filter(value)
+        self.table().focus()
+
+    def command_cancelled(self, line: CommandLine) -> None:
+        if line.mode == "/":
+            self.table().set_filter("")
+        line.close()
+        self.table().focus()
+
+    # -- table actions -------------------------------------------------------------------------
+    def action_back(self) -> None:
+        table = self.table()
+        if table.filter_text:
+            table.set_filter("")
+
+    def action_sort(self) -> None:
+        self.table().cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        self.table().reverse_sort()
+
+    def action_open(self) -> None:
+        row = self.table().selected_row
+        if row is not None:
+            self.app.open_detail(row)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    @on(ResourceTable.ViewChanged)
+    def _view_changed(self, event: ResourceTable.ViewChanged) -> None:
+        if event.table.pane is self.pane:
+            self._draw_empty_and_crumb()
+
+    def _draw_empty_and_crumb(self) -> None:
+        table = self.table()
+        empty = self.query_one(f"#empty-{self.pane.value}", Static)
+        if table.all_rows and not table.shown:
+            empty.update(Text(f"No {self.pane.title.lower()} match “{safe_text(table.filter_text)}” (Esc clears)",
+                              "dim"))
+            empty.display = True
+        elif table.all_rows:
+            empty.display = False
+        self._update_breadcrumb()
+
+    # -- status --------------------------------------------------------------------------------
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)

@@ -1,0 +1,256 @@
+"""A pane's table of resources: sortable, filterable, updated in place.
+
+:class:`ResourceTable` draws :class:`~tui.model.overview.Row` objects. A refresh calls
+:meth:`ResourceTable.show_rows`; the table then changes only what changed (``update_cell``
+for changed cells, ``add_row``/``remove_row`` for resources that came or went, one
+re-ordering when the sort order moved) and keeps the cursor on the same resource, so
+nothing flickers or jumps. Columns are fitted to the width (lowest-priority columns hide
+first) and rebuilt only when the width or the set of columns changes.
+
+Every cell is a :class:`rich.text.Text` built from plain strings (names from AWS are never
+read as markup) and coloured through the table's component classes, so themes decide the
+colours.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from tui.model.format import safe_text, sparkline
+from tui.model.overview import COLUMNS, Column, Row, sort_rows, visible_columns
+from tui.model.plan import Pane
+
+LEVELS = ("ok", "info", "warn", "crit", "dim")
+
+
+class KeyedText(Text):
+    """A cell's text that remembers its row, so the table can be re-ordered by key."""
+
+    row_key: str = ""
+
+
+class ResourceTable(DataTable):
+    """One overview pane."""
+
+    DEFAULT_CSS = """
+    ResourceTable { height: 1fr; }
+    """
+
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
+        "resource-table--ok", "resource-table--info", "resource-table--warn", "resource-table--crit",
+        "resource-table--dim", "resource-table--spark", "resource-table--missing",
+    }
+
+    class ViewChanged(Message):
+        """The filter, sort or row count changed (the breadcrumb shows them)."""
+
+        def __init__(self, table: "ResourceTable") -> None:
+            super().__init__()
+            self.table = table
+
+    def __init__(self, pane: Pane, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.pane = pane
+        self.columns_spec: list[Column] = []
+        self.all_rows: list[Row] = []
+        self.shown: list[Row] = []
+        self.filter_text = ""
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self._cells: dict[str, list[Text]] = {}
+        self._order: list[str] = []
+        self._layout: tuple | None = None
+        self._styles: dict[str, object] = {}
+        self._rows_by_key: dict[str, Row] = {}
+
+    # -- public API ----------------------------------------------------------------------------
+    @property
+    def selected_key(self) -> str | None:
+        if not self._order or self.cursor_row < 0 or self.cursor_row >= len(self._order):
+            return None
+        try:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:  # noqa: BLE001 - an empty table has no cell under the cursor
+            return None
+        return row_key.value
+
+    @property
+    def selected_row(self) -> Row | None:
+        key = self.selected_key
+        return None if key is None else self._rows_by_key.get(key)
+
+    def show_rows(self, rows: list[Row]) -> None:
+        """New data from a refresh: update in place."""
+        self.all_rows = rows
+        self._rows_by_key = {r.key: r for r in rows}
+        self._render_view()
+
+    def set_filter(self, text: str) -> None:
+        if text != self.filter_text:
+            self.filter_text = text
+            self._render_view()
+            self.post_message(self.ViewChanged(self))
+
+    def set_sort(self, column: str | None, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else self._default_reverse(column)
+        self.sort_column, self.sort_reverse = column, reverse
+        self._layout = None  # header labels show the sort arrow
+        self._render_view()
+        self.post_message(self.ViewChanged(self))
+
+    def cycle_sort(self) -> None:
+        """Next sortable visible column (``s``), then back to discovery order."""
+        keys = [c.key for c in self.columns_spec if not c.spark]
+        if not keys:
+            return
+        if self.sort_column not in keys:
+            nxt = keys[0]
+        else:
+            i = keys.index(self.sort_column)
+            nxt = keys[i + 1] if i + 1 < len(keys) else None
+        self.set_sort(nxt, self._default_reverse(nxt))
+
+    def reverse_sort(self) -> None:
+        if self.sort_column is not None:
+            self.set_sort(self.sort_column, not self.sort_reverse)
+
+    def sort_label(self) -> str:
+        if self.sort_column is None:
+            return ""
+        col = next((c for c in COLUMNS[self.pane] if c.key == self.sort_column), None)
+        return f"{col.label if col else self.sort_column} {'↓' if self.sort_reverse else '↑'}"
+
+    def select_key(self, key: str) -> bool:
+        if key in self._order:
+            self.move_cursor(row=self._order.index(key))
+            return True
+        return False
+
+    def restyle(self) -> None:
+        """Re-read theme colours (after a theme switch) and redraw every cell."""
+        self._styles = {}
+        self._layout = None
+        self._render_view()
+
+    # -- internals -----------------------------------------------------------------------------
+    def _default_reverse(self, column: str | None) -> bool:
+        col = next((c for c in COLUMNS[self.pane] if c.key == column), None)
+        return bool(col and col.numeric)  # numbers: biggest first; text: A-Z
+
+    def _style(self, level: str):
+        if not self._styles:
+            for name in LEVELS + ("spark", "missing"):
+                try:
+                    self._styles[name] = self.get_component_rich_style(f"resource-table--{name}", partial=True)
+                except Exception:  # noqa: BLE001 - before the first style pass
+                    self._styles[name] = ""
+        return self._styles.get(level, "")
+
+    def _cell_text(self, row: Row, col: Column) -> Text:
+        if col.spark:
+            spark = sparkline(row.spark, col.width, lo=0.0) if row.spark else ""
+            return Text(spark, self._style(row.spark_level or "spark"), no_wrap=True)
+        cell = row.cells.get(col.key)
+        if cell is None or cell.text == "":
+            return Text("", no_wrap=True)
+        text = safe_text(cell.text)
+        style = self._style(cell.level) if cell.level else ""
+        if cell.sort is None and col.numeric:
+            style = self._style("missing")
+        t = Text(text, style, no_wrap=True, overflow="ellipsis", justify="right" if col.numeric else "left")
+        if t.cell_len > col.width:
+            t.truncate(col.width, overflow="ellipsis")
+        return t
+
+    def _row_cells(self, row: Row) -> list[Text]:
+        cells = [self._cell_text(row, c) for c in self.columns_spec]
+        first = KeyedText(cells[0].plain, style=cells[0].style, no_wrap=True, overflow="ellipsis",
+                          justify=cells[0].justify, spans=list(cells[0].spans))
+        first.row_key = row.key
+        cells[0] = first
+        return cells
+
+    def _fit_columns(self) -> list[Column]:
+        width = self.size.width or (self.app.size.width if self.is_attached else 120)
+        longest = max((len(r.name) for r in self.all_rows), default=12)
+        name_width = max(12, min(48, longest))
+        return visible_columns(COLUMNS[self.pane], max(20, width - 2), name_width=name_width)
+
+    def _render_view(self) -> None:
+        if not self.is_attached:
+            return
+        rows = [r for r in self.all_rows if r.matches(self.filter_text)] if self.filter_text else list(self.all_rows)
+        rows = sort_rows(rows, self.sort_column, self.sort_reverse)
+        self.shown = rows
+        selected = self.selected_key
+        cursor_index = self.cursor_row
+        cols = self._fit_columns()
+        layout = tuple((c.key, c.width) for c in cols) + ((self.sort_column, self.sort_reverse),)
+        if layout != self._layout:
+            self._rebuild(cols, rows)
+            self._layout = layout
+        else:
+            self._update(rows)
+        # keep the cursor on the same resource; else on the same line
+        if selected is not None and selected in self._order:
+            index = self._order.index(selected)
+        else:
+            index = min(max(cursor_index, 0), max(len(self._order) - 1, 0))
+        if self._order and index != self.cursor_row:
+            self.move_cursor(row=index, animate=False, scroll=True)
+
+    def _header(self, col: Column) -> Text:
+        label = col.label
+        if col.key == self.sort_column:
+            label = f"{label}{'↓' if self.sort_reverse else '↑'}"
+        return Text(label, justify="right" if col.numeric else "left", no_wrap=True)
+
+    def _rebuild(self, cols: list[Column], rows: list[Row]) -> None:
+        self.clear(columns=True)
+        self.columns_spec = cols
+        for c in cols:
+            self.add_column(self._header(c), width=c.width, key=c.key)
+        self._cells = {}
+        self._order = []
+        for r in rows:
+            cells = self._row_cells(r)
+            self.add_row(*cells, key=r.key)
+            self._cells[r.key] = cells
+            self._order.append(r.key)
+
+    def _update(self, rows: list[Row]) -> None:
+        wanted = [r.key for r in rows]
+        wanted_set = set(wanted)
+        for key in [k for k in self._order if k not in wanted_set]:
+            self.remove_row(key)
+            self._cells.pop(key, None)
+        present = set(self._order) & wanted_set
+        col_keys = [c.key for c in self.columns_spec]
+        for r in rows:
+            cells = self._row_cells(r)
+            if r.key not in present:
+                self.add_row(*cells, key=r.key)
+                self._cells[r.key] = cells
+                continue
+            old = self._cells[r.key]
+            for i, (a, b) in enumerate(zip(old, cells)):
+                if a.plain != b.plain or a.style != b.style or a.spans != b.spans:
+                    self.update_cell(r.key, col_keys[i], b)
+            self._cells[r.key] = cells
+        current = [k for k in self._order if k in wanted_set] + [r.key for r in rows if r.key not in present]
+        if current != wanted:
+            index = {k: i for i, k in enumerate(wanted)}
+            self.sort(col_keys[0], key=lambda cell: index.get(getattr(cell, "row_key", ""), len(index)))
+        self._order = wanted
+
+    def on_resize(self) -> None:
+        self._render_view()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        col = next((c for c in self.columns_spec if c.key == event.column_key.value), None)
+        if col is not None and not col.spark:
+            self.set_sort(col.key)

@@ -1,0 +1,111 @@
+"""The one-line status bar: who and where, how fresh, what it costs.
+
+Left: account/profile, region(s), time window. Right: a spinner while a refresh runs,
+"updated HH:MM:SS", the countdown to the next refresh (or PAUSED), a STALE marker with the
+age of the last good data when the last refresh failed, and the API calls and metrics
+requested so far with the estimated CloudWatch cost per day at the current rate. Segments
+are dropped from least to most important when the terminal is narrow.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.model.format import format_age, format_count, safe_text
+from tui.model.state import AppState
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def status_text(state: AppState, *, seconds_left: float | None, frame: int, width: int,
+                styles: dict[str, str] | None = None, now: float | None = None) -> Text:
+    """The status line for ``width`` cells (pure: the tests call it directly)."""
+    st = {"key": "bold", "dim": "dim", "stale": "bold reverse", "warn": "bold", "spin": "bold", "ok": ""}
+    st.update(styles or {})
+    now = time.time() if now is None else now
+    sep = ("  ", "")
+
+    # (priority, segment) — lower priority numbers survive longest
+    left: list[tuple[int, list[tuple[str, str]]]] = []
+    who = state.account or "…"
+    if state.profile and state.profile not in (state.account, "default"):
+        who = f"{state.profile}@{who}"
+    left.append((0, [("◆ sagemon ", st["key"])]))
+    left.append((3, [(safe_text(who, 28), "")]))
+    regions = ",".join(state.regions) if state.regions else "…"
+    left.append((2, [(safe_text(regions, 40), "")]))
+    left.append((1, [(f"⌚{state.window}", "")]))
+
+    right: list[tuple[int, list[tuple[str, str]]]] = []
+    if state.phase:
+        right.append((0, [(SPINNER[frame % len(SPINNER)] + " ", st["spin"]), (state.phase, st["warn"])]))
+    elif state.refreshing:
+        right.append((0, [(SPINNER[frame % len(SPINNER)] + " refreshing", st["spin"])]))
+    if state.stale:
+        age = state.stale_age(now)
+        right.append((0, [(f" STALE {format_age(now - (age or 0), now)} ", st["stale"])]))
+    if state.last_success is not None:
+        right.append((1, [("updated ", st["dim"]),
+                          (datetime.fromtimestamp(state.last_success).strftime("%H:%M:%S"), "")]))
+    if state.paused:
+        right.append((0, [("⏸ PAUSED", st["warn"])]))
+    elif seconds_left is not None and not state.phase:
+        right.append((2, [("next ", st["dim"]), (f"{int(seconds_left + 0.999)}s", "")]))
+    if state.usage.api_calls or state.usage.metrics_requested:
+        cost = state.cost_per_day(now)
+        right.append((4, [(format_count(state.usage.api_calls, compact=True), ""), (" calls ", st["dim"]),
+                          (format_count(state.usage.metrics_requested, compact=True), ""),
+                          (" metrics ", st["dim"])]))
+        right.append((3, [(f"~${cost:,.2f}/day", "")]))
+
+    def length(segs) -> int:
+        return sum(len(t) for _p, seg in segs for t, _s in seg) + len(sep[0]) * max(0, len(segs) - 1)
+
+    segs_l, segs_r = list(left), list(right)
+    while length(segs_l) + length(segs_r) + 2 > width:
+        candidates = [(p, i, "l") for i, (p, _s) in enumerate(segs_l)] + \
+                     [(p, i, "r") for i, (p, _s) in enumerate(segs_r)]
+        p, i, side = max(candidates, key=lambda c: (c[0], c[2] == "l"))
+        if p == 0:
+            break
+        (segs_l if side == "l" else segs_r).pop(i)
+
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for n, (_p, seg) in enumerate(segs_l):
+        if n:
+            out.append(sep[0])
+        for t, s in seg:
+            out.append(t, s)
+    right_text = Text(no_wrap=True)
+    for n, (_p, seg) in enumerate(segs_r):
+        if n:
+            right_text.append(sep[0])
+        for t, s in seg:
+            right_text.append(t, s)
+    gap = width - out.cell_len - right_text.cell_len
+    out.append(" " * max(1, gap))
+    out.append_text(right_text)
+    out.truncate(width, overflow="ellipsis")
+    return out
+
+
+class StatusBar(Static):
+    """The last line above the footer on every screen; the app calls :meth:`show` about once a second."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    COMPONENT_CLASSES = {"status-bar--key", "status-bar--dim", "status-bar--stale", "status-bar--warn",
+                         "status-bar--spin"}
+
+    def show(self, state: AppState, seconds_left: float | None, frame: int) -> None:
+        styles = {}
+        for name in ("key", "dim", "stale", "warn", "spin"):
+            styles[name] = self.get_component_rich_style(f"status-bar--{name}", partial=True)
+        width = max(20, self.size.width - 2 if self.size.width else 80)
+        self.update(status_text(state, seconds_left=seconds_left, frame=frame, width=width, styles=styles))
