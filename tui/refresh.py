@@ -31,7 +31,7 @@ from tui.model.cost import Usage
 from tui.model.plan import PANE_KINDS, Pane, is_extended_stat, pane_keys
 from tui.model.resources import Inventory
 from tui.model.series import SeriesKey, SeriesStore
-from tui.model.state import RefreshReport, describe_error, discovery_error_text, kind_of, merge_inventory
+from tui.model.state import RefreshReport, describe_error, discovery_error_text, failed_kinds, merge_inventory
 
 #: Every ``FULL_EVERY``-th refresh covers all panes (the first one always does).
 FULL_EVERY = 5
@@ -144,11 +144,12 @@ class Refresher:
             report.errors.append(describe_error(_code(exc), str(exc), "discovery failed"))
             new = None
         if new is not None:
-            failed = {kind_of(e.kind) for e in new.errors}
+            failed = {k for k, _region in failed_kinds(new)}
             report.warnings += [discovery_error_text(e) for e in new.errors]
             if kinds and kinds <= failed:
                 # nothing listed at all (expired credentials, unreachable endpoint): stale
-                report.errors.append(discovery_error_text(new.errors[0]))
+                first = next(e for e in new.errors if not getattr(e, "partial", False))
+                report.errors.append(discovery_error_text(first))
             self.inventory = merge_inventory(self.inventory, new, kinds)
             report.inventory = self.inventory
         if cancelled():

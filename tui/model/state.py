@@ -80,20 +80,31 @@ def discovery_error_text(err: DiscoveryError) -> str:
     return describe_error(err.code, err.message, f"cannot list {where}")
 
 
+def failed_kinds(inv: Inventory) -> set[tuple[Kind | None, str]]:
+    """(kind, region) pairs that could not be listed (``region`` "" means every region);
+    partial errors (one Describe failed) do not count: that kind's list is current."""
+    return {(kind_of(e.kind), e.region or "") for e in inv.errors if not getattr(e, "partial", False)}
+
+
 def merge_inventory(old: Inventory, new: Inventory, kinds: set[Kind]) -> Inventory:
-    """The inventory after a discovery of ``kinds``: fresh lists for kinds that listed
-    cleanly, the previous (last good) lists for kinds that failed or were not asked for."""
-    failed = {kind_of(e.kind) for e in new.errors}
-    fresh = {k for k in kinds if k not in failed}
+    """The inventory after a discovery of ``kinds``: fresh lists where a kind listed cleanly,
+    the previous (last good) resources where it failed (per region) or was not asked for."""
+    failed = failed_kinds(new)
+
+    def keep_old(kind: Kind, region: str) -> bool:
+        return kind not in kinds or (kind, "") in failed or (kind, region) in failed
+
     out = Inventory(errors=list(new.errors), fetched_at=new.fetched_at or old.fetched_at)
     for kind, attr in KIND_FIELDS.items():
         if attr == "jobs":
             continue
-        setattr(out, attr, list(getattr(new if kind in fresh else old, attr)))
-    job_kinds = (Kind.TRAINING_JOB, Kind.PROCESSING_JOB, Kind.TRANSFORM_JOB)
-    for kind in job_kinds:
-        src = new if kind in fresh else old
-        out.jobs.extend(j for j in src.jobs if j.kind is kind)
+        fresh = [] if kind not in kinds else [r for r in getattr(new, attr) if not keep_old(kind, r.region)]
+        kept = [r for r in getattr(old, attr) if keep_old(kind, r.region)]
+        setattr(out, attr, fresh + kept)
+    for kind in (Kind.TRAINING_JOB, Kind.PROCESSING_JOB, Kind.TRANSFORM_JOB):
+        if kind in kinds:
+            out.jobs.extend(j for j in new.jobs if j.kind is kind and not keep_old(kind, j.region))
+        out.jobs.extend(j for j in old.jobs if j.kind is kind and keep_old(kind, j.region))
     out.alarms = list(new.alarms) if new.alarms or not old.alarms else list(old.alarms)
     # keep errors of kinds not listed this time, so a pane's error line does not flicker
     out.errors += [e for e in old.errors if kind_of(e.kind) not in kinds]
