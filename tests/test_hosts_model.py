@@ -132,6 +132,7 @@ def test_labels_stay_unique_and_transform_hosts():
     assert host_label("bert-pretrain/algo-7") == "algo-7"
     assert host_label("xform/i-0abc123") == "i-0abc123"
     assert host_label("plain") == "plain"
+    assert host_label("job/a/b") == "a/b"
     table = build(["a/algo-1", "b/algo-1", "a/algo-2"], {})
     assert [r.label for r in table.rows] == ["a/algo-1", "b/algo-1", "algo-2"]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from rich.cells import cell_len, split_graphemes
 
@@ -315,25 +316,29 @@ SPARK_CHARS = "▁▂▃▄▅▆▇█"
 SPARK_GAP = "·"
 
 
-def _clean(v: float | None) -> float | None:
-    if v is None or v != v:  # NaN
-        return None
-    return v
+@lru_cache(maxsize=64)
+def _buckets(n: int, width: int) -> tuple[tuple[int, int], ...]:
+    return tuple((i * n // width, (i + 1) * n // width) for i in range(width))
 
 
 def resample(values: list[float | None], width: int) -> list[float | None]:
     """Fit ``values`` into ``width`` buckets by averaging the present points of each bucket.
 
-    Shorter input is returned as is. A bucket with no present point is ``None``.
+    Shorter input is returned as is (NaN made ``None``). A bucket with no present point is
+    ``None``.
     """
     n = len(values)
     if n <= width:
-        return [_clean(v) for v in values]
+        return [None if v is None or v != v else v for v in values]
     out: list[float | None] = []
-    for i in range(width):
-        lo, hi = i * n // width, (i + 1) * n // width
-        present = [v for v in values[lo:hi] if v is not None and v == v]
-        out.append(sum(present) / len(present) if present else None)
+    for lo, hi in _buckets(n, width):
+        total = 0.0
+        count = 0
+        for v in values[lo:hi]:
+            if v is not None and v == v:
+                total += v
+                count += 1
+        out.append(total / count if count else None)
     return out
 
 
@@ -358,15 +363,17 @@ def sparkline(values: list[float | None], width: int, lo: float | None = None,
     high = max(present) if hi is None else hi
     span = high - low
     top = len(SPARK_CHARS) - 1
-    chars = []
+    chars = SPARK_CHARS
+    out = [" " * (width - len(pts))]
+    if span <= 0:
+        for v in pts:
+            out.append(SPARK_GAP if v is None else chars[0] if v <= 0 else chars[top // 2])
+        return "".join(out)
+    k = top / span
     for v in pts:
         if v is None:
-            chars.append(SPARK_GAP)
+            out.append(SPARK_GAP)
             continue
-        if span <= 0:
-            idx = 0 if v <= 0 else top // 2
-        else:
-            idx = int(round((v - low) / span * top))
-            idx = 0 if idx < 0 else top if idx > top else idx
-        chars.append(SPARK_CHARS[idx])
-    return " " * (width - len(pts)) + "".join(chars)
+        idx = int((v - low) * k + 0.5)
+        out.append(chars[0 if idx < 0 else top if idx > top else idx])
+    return "".join(out)

@@ -21,8 +21,11 @@ DEFAULT_PERIOD = 60
 
 
 def host_label(host: str) -> str:
-    """The short name of a Host dimension value: ``"bert-pretrain/algo-7"`` -> ``"algo-7"``."""
-    return host.rsplit("/", 1)[-1] or host
+    """The short name of a Host dimension value: ``"bert-pretrain/algo-7"`` -> ``"algo-7"``.
+
+    The job name (before the first ``/``) cannot contain a slash; the rest is kept whole.
+    """
+    return host.partition("/")[2] or host
 
 
 @dataclass(slots=True)

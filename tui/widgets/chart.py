@@ -1,0 +1,215 @@
+"""A line chart of one or more metric series, drawn by plotext, for the host and endpoint panes.
+
+Typical uses: one host's GPU utilization against the cluster median, or ModelLatency against
+OverheadLatency. Values are shown in the unit a person reads (microseconds as ms), missing
+points leave gaps in the line, and the x axis counts minutes back from the newest point.
+
+A plotext build costs milliseconds to tens of milliseconds, so the chart is built only when
+its data or its size changes; every other repaint reuses the last build. plotext keeps
+global state: build only from the UI thread (``render`` is only called there).
+Labels and titles pass through :func:`tui.model.format.safe_text` and the legend is drawn as
+``rich.text.Text``, so names from AWS are never read as markup or escape codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+from tui.model.catalog import Unit
+from tui.model.format import display_scale, safe_text, sparkline, unit_label
+
+#: Colours given to series in turn (xterm numbers, the same for plotext and the legend).
+PALETTE = (12, 10, 9, 14, 13, 11)
+
+#: Below this many columns or rows the chart falls back to one sparkline per series.
+MIN_PLOT_WIDTH = 24
+MIN_PLOT_HEIGHT = 5
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One line: its legend label and its values on the period grid (``None``: no point)."""
+
+    label: str
+    values: list[float | None]
+
+
+def _segments(values: list[float | None], period: int, scale: float
+              ) -> tuple[list[float], list[float], list[int]]:
+    """x (minutes before the newest slot), y, and indexes of points that start a new run."""
+    n = len(values)
+    xs: list[float] = []
+    ys: list[float] = []
+    breaks: list[int] = []
+    prev = None
+    for i, v in enumerate(values):
+        if v is None or v != v:
+            continue
+        if prev is not None and i != prev + 1:
+            breaks.append(len(xs))
+        xs.append(-(n - 1 - i) * period / 60.0)
+        ys.append(v * scale)
+        prev = i
+    return xs, ys, breaks
+
+
+def minute_ticks(span_minutes: float, width: int) -> list[int]:
+    """Whole-minute tick positions from ``-span_minutes`` to 0, about one per 12 columns."""
+    want = max(2, width // 12)
+    for step in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440):
+        if span_minutes / step <= want:
+            break
+    return [-k * step for k in range(int(span_minutes // step), -1, -1)]
+
+
+class MetricChart(Widget):
+    """A titled plotext line chart; :meth:`set_series` changes what it shows."""
+
+    DEFAULT_CSS = """
+    MetricChart { height: 14; width: 1fr; }
+    """
+
+    def __init__(self, title: str = "", unit: Unit = Unit.NONE, *, period: int = 60,
+                 lo: float | None = None, hi: float | None = None, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._title = title
+        self._unit = unit
+        self._period = period
+        self._lo, self._hi = lo, hi
+        self._series: list[ChartSeries] = []
+        self._version = 0
+        self._cache_key: tuple[int, int, int] | None = None
+        self._cache = Text()
+        self.builds = 0  #: how many times the chart was actually built (not reused)
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def series(self) -> list[ChartSeries]:
+        return list(self._series)
+
+    def set_series(self, series: list[ChartSeries], *, title: str | None = None,
+                   unit: Unit | None = None, period: int | None = None) -> None:
+        """Replace the lines (and optionally title, unit, period); repaints once."""
+        self._series = list(series)
+        if title is not None:
+            self._title = title
+        if unit is not None:
+            self._unit = unit
+        if period is not None:
+            self._period = period
+        self._version += 1
+        self.refresh()
+
+    def render(self) -> Text:
+        width, height = self.size.width, self.size.height
+        key = (self._version, width, height)
+        if key != self._cache_key:
+            self._cache = self.build_text(width, height)
+            self._cache_key = key
+            self.builds += 1
+        return self._cache
+
+    # -- building ----------------------------------------------------------------------
+
+    def _header(self, width: int) -> Text:
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(safe_text(self._title), style="bold")
+        unit = unit_label(self._unit)
+        if unit and unit != "count":
+            head.append(f" ({unit})", style="dim")
+        for i, s in enumerate(self._series):
+            head.append("  ")
+            head.append("■ ", style=f"color({PALETTE[i % len(PALETTE)]})")
+            head.append(safe_text(s.label, 40))
+        head.truncate(max(width, 0), overflow="ellipsis")
+        return head
+
+    def build_text(self, width: int, height: int) -> Text:
+        """The chart as text for a ``width`` x ``height`` area (title line included)."""
+        out = self._header(width)
+        if height <= 1 or width <= 0:
+            return out
+        scale = display_scale(self._unit)
+        present = [v * scale for s in self._series for v in s.values if v is not None and v == v]
+        if not present:
+            out.append("\n")
+            out.append("no data", style="dim italic")
+            return out
+        if width < MIN_PLOT_WIDTH or height - 1 < MIN_PLOT_HEIGHT:
+            for i, s in enumerate(self._series[: height - 1]):
+                out.append("\n")
+                out.append(sparkline(s.values, width, self._lo, self._hi),
+                           style=f"color({PALETTE[i % len(PALETTE)]})")
+            return out
+        lo = self._lo * scale if self._lo is not None else (0.0 if min(present) >= 0 else min(present))
+        top = max(present)
+        if self._hi is not None:
+            hi = max(self._hi * scale, top)
+        elif self._unit is Unit.PERCENT:
+            hi = max(100.0, top)
+        else:
+            hi = top * 1.1 if top > 0 else 1.0
+        if hi <= lo:
+            hi = lo + 1.0
+        chart = _plot(self._series, width, height - 1, self._period, scale, lo, hi,
+                      unit_label(self._unit))
+        out.append("\n")
+        out.append_text(chart)
+        return out
+
+
+def _plot(series: list[ChartSeries], width: int, height: int, period: int, scale: float,
+          lo: float, hi: float, ylabel: str) -> Text:
+    import plotext as plt  # imported on first draw: about 50-250 ms, off the start-up path
+
+    if hasattr(plt, "clear_figure"):  # plotext 5.x: the module-level API
+        plt.clear_figure()
+        plt.plotsize(width, height)
+        plt.theme("clear")
+        for i, s in enumerate(series):
+            xs, ys, breaks = _segments(s.values, period, scale)
+            bounds = [0, *breaks, len(xs)]
+            for a, b in zip(bounds, bounds[1:]):
+                if b > a:
+                    plt.plot(xs[a:b], ys[a:b], color=PALETTE[i % len(PALETTE)])
+        ticks = minute_ticks(_span(series, period), width)
+        plt.xticks(ticks, [str(t) for t in ticks])
+        plt.ylim(lo, hi)
+        plt.xlabel("min")
+        plt.ylabel(ylabel)
+        return Text.from_ansi(plt.build(), no_wrap=True, end="")
+
+    plt.terminal.limit(False, False)  # plotext 6: size by our arguments, not the terminal's
+    fig = plt.figure
+    fig.clear()
+    fig.plot_size(width, height)
+    fig.theme("simple")
+    for i, s in enumerate(series):
+        xs, ys, breaks = _segments(s.values, period, scale)
+        if not xs:
+            continue
+        colour = plt.marker(pixel=plt.pixel(foreground=PALETTE[i % len(PALETTE)]))
+        sig = fig.signal(xs, ys, marker=colour)
+        sig.lines()
+        for b in breaks:
+            sig.line(b, False)
+        fig.draw(sig)
+    ticks = minute_ticks(_span(series, period), width)
+    fig.ruler("x").ticks(ticks, [str(t) for t in ticks])
+    fig.ruler("y").lim(lo, hi)
+    fig.label("min", axis="x")
+    fig.label(ylabel, axis="y")
+    return Text.from_ansi(fig.build().string(), no_wrap=True, end="")
+
+
+def _span(series: list[ChartSeries], period: int) -> float:
+    """Minutes from the oldest slot to the newest."""
+    n = max((len(s.values) for s in series), default=1)
+    return max(n - 1, 1) * period / 60.0

@@ -1,0 +1,484 @@
+"""The host grid: every host of a distributed job in one table, for spotting the odd one out.
+
+One row per host, one column per instance metric (latest value plus a sparkline of the
+recent values, on a scale shared by the whole column), a health column with the reason of
+the host's worst flag, and three pinned rows with the cluster's min / median / max.
+
+Built for 256 hosts refreshed every few seconds: a refresh (:meth:`HostGrid.update_table`)
+rewrites only the cells whose text or colour changed, with ``update_cell`` and without
+re-measuring columns; rows are never rebuilt unless the set of hosts or the filter changes,
+and the cursor stays on the same host (rows are keyed by host name). Every cell is a
+``rich.text.Text`` built from data, so nothing from AWS is ever read as markup.
+
+Keys: ``s`` cycles the sort column (host, each metric, health, given order), ``S`` reverses,
+clicking a header sorts by it (again: reverses), Enter posts :class:`HostGrid.HostSelected`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.text import Span, Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowKey
+
+from tui.model.catalog import MetricDef, Unit
+from tui.model.format import MISSING, format_value, safe_text, sparkline
+from tui.model.health import Level, metric_level
+from tui.model.hosts import HostRow, HostTable, MetricSummary
+
+HOST_COLUMN = "host"
+HEALTH_COLUMN = "health"
+
+#: Row keys of the pinned summary rows (no Host dimension value can contain NUL).
+SUMMARY_ROWS = ("\0min", "\0median", "\0max")
+_SUMMARY_TITLES = {"\0min": "min", "\0median": "median", "\0max": "max"}
+
+#: Short column titles of the instance metrics.
+SHORT_NAMES = {
+    "CPUUtilization": "CPU",
+    "CPUUtilizationNormalized": "CPU norm",
+    "CPUReservation": "CPU res",
+    "DiskUtilization": "Disk",
+    "GPUUtilization": "GPU",
+    "GPUUtilizationNormalized": "GPU norm",
+    "GPUMemoryUtilization": "GPU mem",
+    "GPUMemoryUtilizationNormalized": "GPU mem norm",
+    "GPUReservation": "GPU res",
+    "MemoryUtilization": "Mem",
+    "MemoryReservation": "Mem res",
+}
+
+LEVEL_STYLES = {Level.OK: "", Level.WARN: "yellow", Level.CRIT: "bold red"}
+SPARK_STYLE = "cyan"
+STALE_STYLE = "dim"
+
+VALUE_WIDTH = 7
+#: When more rows than this leave at once (a narrowing filter), rows are rebuilt instead.
+REBUILD_ROWS_OVER = 32
+
+
+def short_name(metric: str) -> str:
+    return SHORT_NAMES.get(metric) or metric.replace("Utilization", "") or metric
+
+
+def _natural_key(text: str) -> list[object]:
+    return [(0, int(p)) if p.isdigit() else (1, p.lower()) for p in re.split(r"(\d+)", text) if p]
+
+
+class _HostLabel(Text):
+    """The host-column cell; carries its row key so sorting can find the host."""
+
+    def __init__(self, text: str, row_key: str, style: str = "") -> None:
+        super().__init__(text, style=style, no_wrap=True, end="")
+        self.row_key = row_key
+
+
+class HostGrid(DataTable):
+    """One row per host, one column per metric; sortable, filterable, updated in place."""
+
+    DEFAULT_CSS = """
+    HostGrid { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "cycle_sort", "Sort", show=True),
+        Binding("S", "reverse_sort", "Reverse sort", show=False),
+    ]
+
+    _batching = False  # inside a batch of cell updates: one repaint at the end
+    _repaint_due = False
+
+    class HostSelected(Message):
+        """A host was chosen (Enter, or a click on the highlighted row)."""
+
+        def __init__(self, grid: HostGrid, host: str) -> None:
+            super().__init__()
+            self.grid = grid
+            self.host = host
+
+        @property
+        def control(self) -> HostGrid:
+            return self.grid
+
+    def __init__(self, *, spark_width: int = 8, health_width: int = 38, name: str | None = None,
+                 id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(cursor_type="row", show_row_labels=False, name=name, id=id,
+                         classes=classes, disabled=disabled)
+        self.spark_width = spark_width
+        self.health_width = health_width
+        self._table: HostTable | None = None
+        self._pending: HostTable | None = None
+        self._metrics: list[MetricDef] = []
+        self._filter = ""
+        self._sort_column: str | None = None  # None: the order the model gives
+        self._sort_reverse = False
+        self._cells: dict[tuple[str, str], tuple] = {}  # what each cell shows now
+        self._rows: set[str] = set()  # host row keys present in the table
+
+    # -- public API ------------------------------------------------------------------
+
+    @property
+    def host_table(self) -> HostTable | None:
+        return self._table
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def sort_column(self) -> str | None:
+        """The column key rows are sorted by (``None``: the model's order)."""
+        return self._sort_column
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self._sort_reverse
+
+    @property
+    def selected_host(self) -> str | None:
+        """The host under the cursor (``None`` on a summary row or an empty grid)."""
+        key = self._cursor_key()
+        return None if key is None or key in SUMMARY_ROWS else key
+
+    @property
+    def visible_hosts(self) -> list[str]:
+        """Host row keys in display order (summary rows left out)."""
+        return [r.key.value for r in self.ordered_rows if r.key.value not in SUMMARY_ROWS]
+
+    def update_table(self, table: HostTable) -> None:
+        """Show ``table``: rewrite changed cells in place, keep the cursor on its host."""
+        if not self.is_mounted:
+            self._pending = table
+            return
+        selected = self.selected_host
+        if self._table is None or [m.name for m in table.metrics] != [m.name for m in self._metrics]:
+            self._table = table
+            self._build_columns(table)
+            self._sync_rows(force_order=True, selected=selected)
+            if selected is None:
+                self._cursor_to_first_host()
+            return
+        self._table = table
+        self._sync_rows(force_order=self._sort_column is not None, selected=selected)
+
+    def set_filter(self, text: str) -> None:
+        """Show only hosts whose name (or health reason) contains ``text``, ignoring case."""
+        text = text.strip().lower()
+        if text == self._filter:
+            return
+        self._filter = text
+        if self._table is not None and self.is_mounted:
+            self._sync_rows(force_order=True, selected=self.selected_host)
+
+    def sort_by(self, column: str | None, reverse: bool = False) -> None:
+        """Sort rows by a column key (``"host"``, a metric name, ``"health"``) or ``None``.
+
+        Metric columns sort ascending by latest value (missing values always last), the
+        health column worst first; ``reverse`` flips the direction. The order is kept on
+        every refresh.
+        """
+        valid = self._sort_columns()
+        if column is not None and column not in valid:
+            raise ValueError(f"no such column: {column!r}")
+        self._sort_column = column
+        self._sort_reverse = reverse if column is not None else False
+        self._set_header_labels()
+        if self._table is not None and self.is_mounted:
+            self._apply_order(self.selected_host)
+
+    def select_host(self, host: str) -> bool:
+        """Move the cursor to ``host``; ``False`` when it is not shown."""
+        if host not in self._rows:
+            return False
+        self.move_cursor(row=self.get_row_index(host), animate=False)
+        return True
+
+    # -- actions and events ----------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        cols = [None, *self._sort_columns()]
+        i = cols.index(self._sort_column) if self._sort_column in cols else 0
+        self.sort_by(cols[(i + 1) % len(cols)])
+
+    def action_reverse_sort(self) -> None:
+        if self._sort_column is None:
+            self.sort_by(HOST_COLUMN, reverse=True)
+        else:
+            self.sort_by(self._sort_column, not self._sort_reverse)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.data_table is not self:
+            return
+        host = event.row_key.value
+        if host is not None and host not in SUMMARY_ROWS:
+            self.post_message(self.HostSelected(self, host))
+
+    @on(DataTable.HeaderSelected)
+    def _header_chosen(self, event: DataTable.HeaderSelected) -> None:
+        if event.data_table is not self:
+            return
+        event.stop()
+        column = event.column_key.value
+        if column == self._sort_column:
+            self.sort_by(column, not self._sort_reverse)
+        else:
+            self.sort_by(column)
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> HostGrid:
+        # update_cell asks for a full repaint per cell (about 25 us each): during a batch of
+        # cell updates one repaint at the end is enough.
+        if self._batching and not regions and not layout and not recompose:
+            self._repaint_due = True
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def on_mount(self) -> None:
+        if self._pending is not None:
+            table, self._pending = self._pending, None
+            self.update_table(table)
+
+    # -- building ----------------------------------------------------------------------
+
+    def _sort_columns(self) -> list[str]:
+        return [HOST_COLUMN, *(m.name for m in self._metrics), HEALTH_COLUMN]
+
+    def _metric_width(self) -> int:
+        return VALUE_WIDTH + 1 + self.spark_width
+
+    def _build_columns(self, table: HostTable) -> None:
+        self.clear(columns=True)
+        self._cells.clear()
+        self._rows.clear()
+        self._metrics = list(table.metrics)
+        if self._sort_column not in (None, *self._sort_columns()):
+            self._sort_column, self._sort_reverse = None, False
+        labels = [r.label for r in table.rows]
+        host_width = max([6, *(min(len(safe_text(lb)), 28) for lb in labels)])
+        self.add_column(Text("Host"), key=HOST_COLUMN, width=host_width + 2)
+        for m in self._metrics:
+            self.add_column(Text(short_name(m.name)), key=m.name, width=self._metric_width())
+        self.add_column(Text("Health"), key=HEALTH_COLUMN, width=self.health_width)
+        self._set_header_labels()
+        for key in SUMMARY_ROWS:
+            self.add_row(*self._summary_cells(key, table), key=key)
+            self._rows.add(key)
+        self.fixed_rows = len(SUMMARY_ROWS)
+
+    def _set_header_labels(self) -> None:
+        if not self.columns:
+            return
+        arrow = " ▼" if self._sort_reverse else " ▲"
+        titles = {HOST_COLUMN: "Host", HEALTH_COLUMN: "Health"}
+        titles.update({m.name: short_name(m.name) for m in self._metrics})
+        for key, title in titles.items():
+            col = self.columns.get(key)  # type: ignore[call-overload]
+            if col is not None:
+                col.label = Text(title + (arrow if key == self._sort_column else ""), no_wrap=True)
+        self._update_count += 1
+        self.refresh()
+
+    def _matches(self, row: HostRow) -> bool:
+        if not self._filter:
+            return True
+        return self._filter in row.host.lower() or self._filter in row.reason.lower()
+
+    def _sync_rows(self, *, force_order: bool, selected: str | None) -> None:
+        """Make the rows match the table and filter, then rewrite changed cells."""
+        table = self._table
+        assert table is not None
+        wanted = [r for r in table.rows if self._matches(r)]
+        wanted_keys = {r.host for r in wanted}
+        structural = False
+        gone = [k for k in self._rows if k not in SUMMARY_ROWS and k not in wanted_keys]
+        if len(gone) > REBUILD_ROWS_OVER:  # remove_row is O(rows): start afresh instead
+            self.clear()
+            self._cells.clear()
+            self._rows.clear()
+            for key in SUMMARY_ROWS:
+                self.add_row(*self._summary_cells(key, table), key=key)
+                self._rows.add(key)
+            structural = True
+        else:
+            for key in gone:
+                self.remove_row(key)
+                self._rows.discard(key)
+                for m in self._sort_columns():
+                    self._cells.pop((key, m), None)
+                structural = True
+        scales = self._scales(table)
+        self._batching = True
+        try:
+            for row in wanted:
+                if row.host not in self._rows:
+                    cells = self._row_cells(row, scales)
+                    self.add_row(*(c for _, c in cells), key=row.host)
+                    self._rows.add(row.host)
+                    structural = True
+                else:
+                    self._update_row(row, scales)
+            for key in SUMMARY_ROWS:
+                for col, text, style in self._summary_values(key, table):
+                    if self._cells.get((key, col)) != (text, style):
+                        self._put(key, col, (text, style), self._summary_cell(key, col, text, style))
+        finally:
+            self._batching = False
+            if self._repaint_due:
+                self._repaint_due = False
+                self.refresh()
+        if structural or force_order:
+            self._apply_order(selected)
+
+    def _apply_order(self, selected: str | None) -> None:
+        table = self._table
+        assert table is not None
+        shown = [r for r in table.rows if r.host in self._rows]
+        order = self._ordered(shown)
+        position = {key: i - len(SUMMARY_ROWS) for i, key in enumerate(SUMMARY_ROWS)}
+        position.update({host: i for i, host in enumerate(order)})
+        self.sort(HOST_COLUMN, key=lambda cell: position.get(getattr(cell, "row_key", ""), 1 << 30))
+        if selected is not None and selected in self._rows:
+            index = self.get_row_index(selected)
+            if index != self.cursor_row:
+                self.move_cursor(row=index, animate=False)
+
+    def _ordered(self, rows: list[HostRow]) -> list[str]:
+        col, rev = self._sort_column, self._sort_reverse
+        if col is None:
+            return [r.host for r in rows]
+        if col == HOST_COLUMN:
+            ordered = sorted(rows, key=lambda r: _natural_key(r.label), reverse=rev)
+            return [r.host for r in ordered]
+        if col == HEALTH_COLUMN:  # worst first (reversed: mildest first), healthy hosts last
+            flagged = sorted((r for r in rows if r.flags), key=lambda r: -r.level.rank)
+            if rev:
+                flagged.reverse()
+            return [r.host for r in flagged] + [r.host for r in rows if not r.flags]
+        present = [r for r in rows if _num(r.latest.get(col)) is not None]
+        missing = [r for r in rows if _num(r.latest.get(col)) is None]
+        present.sort(key=lambda r: r.latest[col], reverse=rev)
+        return [r.host for r in present + missing]
+
+    def _cursor_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
+        except CellDoesNotExist:
+            return None
+
+    def _cursor_to_first_host(self) -> None:
+        if self.row_count > len(SUMMARY_ROWS):
+            self.move_cursor(row=len(SUMMARY_ROWS), animate=False, scroll=False)
+
+    # -- cells -------------------------------------------------------------------------
+
+    def _scales(self, table: HostTable) -> dict[str, tuple[float | None, float | None]]:
+        """One sparkline scale per column so hosts compare at a glance."""
+        out = {}
+        for m in self._metrics:
+            top = table.summary.get(m.name, MetricSummary(None, None, None, 0)).max
+            if m.unit is Unit.PERCENT:
+                out[m.name] = (0.0, max(100.0, top or 0.0))
+            else:
+                out[m.name] = (0.0, top) if top else (None, None)
+        return out
+
+    def _metric_signature(self, row: HostRow, m: MetricDef, scale, stale: bool) -> tuple:
+        value = row.latest.get(m.name)
+        text = format_value(value, m.unit)
+        spark = sparkline(row.recent.get(m.name) or [], self.spark_width, *scale)
+        level = metric_level(m.name, value)
+        for f in row.flags:
+            if f.metric == m.name and f.level.rank > level.rank:
+                level = f.level
+        style = STALE_STYLE if stale and level is Level.OK else LEVEL_STYLES[level]
+        return (text, spark, style)
+
+    def _metric_cell(self, sig: tuple) -> Text:
+        text, spark, style = sig
+        value = text.rjust(VALUE_WIDTH)
+        start = len(value) + 1
+        spans = [Span(start, start + len(spark), style or SPARK_STYLE)]
+        if style:
+            spans.insert(0, Span(0, len(value), style))
+        return Text(f"{value} {spark}", no_wrap=True, end="", spans=spans)
+
+    def _health_signature(self, row: HostRow) -> tuple:
+        if not row.flags:
+            return ("ok", "green dim")
+        reason = row.reason
+        return (safe_text(reason, self.health_width), LEVEL_STYLES[row.level])
+
+    def _row_cells(self, row: HostRow, scales) -> list[tuple[str, Text]]:
+        stale = any(f.kind.value == "stale" for f in row.flags)
+        label = safe_text(row.label)
+        label_style = STALE_STYLE if stale else ""
+        cells: list[tuple[str, Text]] = [(HOST_COLUMN, _HostLabel(label, row.host, label_style))]
+        self._cells[(row.host, HOST_COLUMN)] = (label, label_style)
+        for m in self._metrics:
+            sig = self._metric_signature(row, m, scales[m.name], stale)
+            self._cells[(row.host, m.name)] = sig
+            cells.append((m.name, self._metric_cell(sig)))
+        sig = self._health_signature(row)
+        self._cells[(row.host, HEALTH_COLUMN)] = sig
+        cells.append((HEALTH_COLUMN, Text(sig[0], style=sig[1], no_wrap=True, end="")))
+        return cells
+
+    def _update_row(self, row: HostRow, scales) -> None:
+        stale = any(f.kind.value == "stale" for f in row.flags)
+        label_sig = (safe_text(row.label), STALE_STYLE if stale else "")
+        if self._cells.get((row.host, HOST_COLUMN)) != label_sig:
+            self._put(row.host, HOST_COLUMN, label_sig, _HostLabel(label_sig[0], row.host, label_sig[1]))
+        for m in self._metrics:
+            sig = self._metric_signature(row, m, scales[m.name], stale)
+            if self._cells.get((row.host, m.name)) != sig:
+                self._put(row.host, m.name, sig, self._metric_cell(sig))
+        sig = self._health_signature(row)
+        if self._cells.get((row.host, HEALTH_COLUMN)) != sig:
+            self._put(row.host, HEALTH_COLUMN, sig, Text(sig[0], style=sig[1], no_wrap=True, end=""))
+
+    def _put(self, row_key: str, column: str, sig: tuple, cell: Text) -> None:
+        self._cells[(row_key, column)] = sig
+        self.update_cell(row_key, column, cell)
+
+    def _summary_values(self, key: str, table: HostTable) -> list[tuple[str, str, str]]:
+        which = _SUMMARY_TITLES[key]
+        out = [(HOST_COLUMN, which, "italic")]
+        for m in self._metrics:
+            s = table.summary.get(m.name)
+            value = getattr(s, which) if s is not None else None
+            out.append((m.name, format_value(value, m.unit).rjust(VALUE_WIDTH), "bold"))
+        if key == SUMMARY_ROWS[0]:
+            n, bad = len(table.rows), len(table.flagged)
+            text = f"{bad} of {n} hosts flagged" if bad else (f"all {n} hosts ok" if n else "no hosts")
+            out.append((HEALTH_COLUMN, text, LEVEL_STYLES[table.level] if bad else "green dim"))
+        else:
+            out.append((HEALTH_COLUMN, "", ""))
+        return out
+
+    def _summary_cell(self, key: str, column: str, text: str, style: str) -> Text:
+        if column == HOST_COLUMN:
+            return _HostLabel(text, key, style)
+        return Text(text, style=style, no_wrap=True, end="")
+
+    def _summary_cells(self, key: str, table: HostTable) -> list[Text]:
+        cells = []
+        for col, text, style in self._summary_values(key, table):
+            self._cells[(key, col)] = (text, style)
+            cells.append(self._summary_cell(key, col, text, style))
+        return cells
+
+
+def _num(v: float | None) -> float | None:
+    return None if v is None or v != v else v
+
+
+__all__ = ["HEALTH_COLUMN", "HOST_COLUMN", "HostGrid", "MISSING", "SUMMARY_ROWS", "short_name"]
