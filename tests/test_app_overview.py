@@ -1,0 +1,237 @@
+"""The app driven with Textual's pilot against a local moto server seeded with plain boto3.
+
+Numbers on screen are checked against values computed straight from CloudWatch with plain
+boto3 GetMetricData (not through the app's engine or model). Keys: ``:`` jump, ``/`` filter,
+Esc, ``s`` sort, ``p`` pause, ``r`` refresh, ``t`` window, Enter/Esc detail, ``?`` help; and
+a refresh keeps the cursor on the same resource.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+
+from tui.aws.session import AwsClients, AwsSettings
+from tui.cli import Options
+from tui.model.catalog import Unit
+from tui.model.format import format_value
+from tui.model.plan import Pane
+from tui.refresh import Connection
+
+REGION = "us-east-1"
+CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+ROLE = "arn:aws:iam::123456789012:role/sagemaker"
+U = "t" + uuid.uuid4().hex[:6]
+ENDPOINTS = {f"{U}-fraud": 120.0, f"{U}-recs": 40.0, f"{U}-chat": 300.0}  # invocations per minute
+
+
+@pytest.fixture(scope="module")
+def seeded(moto_url):
+    """Three endpoints with traffic, a 2-host GPU training job and a pipeline, in moto."""
+    s = boto3.Session(region_name=REGION, **CREDS)
+    sm, cw = s.client("sagemaker", endpoint_url=moto_url), s.client("cloudwatch", endpoint_url=moto_url)
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    for name, rate in ENDPOINTS.items():
+        sm.create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{
+            "VariantName": "AllTraffic", "ModelName": name, "InitialInstanceCount": 2,
+            "InstanceType": "ml.c5.xlarge"}])
+        sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+        dims = [{"Name": "EndpointName", "Value": name}, {"Name": "VariantName", "Value": "AllTraffic"}]
+        data = []
+        for m in range(1, 31):
+            t = now - timedelta(minutes=m)
+            data.append({"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t, "Value": rate + m})
+            data.append({"MetricName": "Invocation5XXErrors", "Dimensions": dims, "Timestamp": t,
+                         "Value": float(m % 3)})
+        cw.put_metric_data(Namespace="AWS/SageMaker", MetricData=data)
+        cw.put_metric_data(Namespace="/aws/sagemaker/Endpoints", MetricData=[
+            {"MetricName": "CPUUtilization", "Dimensions": dims, "Timestamp": now - timedelta(minutes=m),
+             "Value": 50.0 + m} for m in range(1, 6)])
+    job = f"{U}-train"
+    sm.create_training_job(
+        TrainingJobName=job, RoleArn=ROLE,
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": "s3://b/out"},
+        ResourceConfig={"InstanceType": "ml.p3.2xlarge", "InstanceCount": 2, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600})
+    for i, gpu in ((1, 80.0), (2, 60.0)):
+        cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=[
+            {"MetricName": "GPUUtilization", "Dimensions": [{"Name": "Host", "Value": f"{job}/algo-{i}"}],
+             "Timestamp": now - timedelta(minutes=m), "Value": gpu} for m in range(1, 6)])
+    sm.create_pipeline(PipelineName=f"{U}-pipe", RoleArn=ROLE,
+                       PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}))
+    sm.start_pipeline_execution(PipelineName=f"{U}-pipe")
+    return moto_url
+
+
+def expected_invocations_per_minute(url: str, name: str) -> float:
+    """From CloudWatch directly: the 5 minutes ending at the newest point, per minute."""
+    cw = boto3.client("cloudwatch", endpoint_url=url, region_name=REGION, **CREDS)
+    end = datetime.now(timezone.utc)
+    resp = cw.get_metric_data(MetricDataQueries=[{"Id": "q", "MetricStat": {"Metric": {
+        "Namespace": "AWS/SageMaker", "MetricName": "Invocations",
+        "Dimensions": [{"Name": "EndpointName", "Value": name}, {"Name": "VariantName", "Value": "AllTraffic"}]},
+        "Period": 60, "Stat": "Sum"}}], StartTime=end - timedelta(minutes=20), EndTime=end)
+    r = resp["MetricDataResults"][0]
+    pts = sorted(zip((int(t.timestamp()) for t in r["Timestamps"]), r["Values"]))
+    newest = pts[-1][0]
+    return sum(v for t, v in pts if newest - 300 < t <= newest) / 5
+
+
+def make_app(url: str, **kw):
+    from tui.app import SagemonApp
+
+    clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=url, credentials=CREDS, max_attempts=1))
+    conn = Connection(clients, "test", "123456789012", (REGION,))
+    return SagemonApp(Options(refresh=kw.pop("refresh", 60)), connection=conn, **kw)
+
+
+async def wait_for(pilot, cond, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        await pilot.pause(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def mine(table):
+    return [r for r in table.shown if r.name.startswith(U)]
+
+
+async def test_endpoints_pane_numbers_match_cloudwatch(seeded):
+    app = make_app(seeded)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = app.overview.table(Pane.ENDPOINTS)
+        await wait_for(pilot, lambda: app.state.refreshes >= 1 and len(mine(table)) == 3)
+        for row in mine(table):
+            want = expected_invocations_per_minute(seeded, row.name)
+            assert row.cells["inv"].sort == pytest.approx(want)
+            # the drawn cell shows the same number, formatted for people
+            assert table.get_cell(row.key, "inv").plain == format_value(want, Unit.NONE)
+            assert row.cells["cpu"].text == "51.0%"  # newest CPU point
+        assert app.state.usage.metrics_requested > 0
+        assert not app.state.stale
+
+
+async def test_jump_filter_sort_and_detail(seeded):
+    app = make_app(seeded)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1)
+        # `:jobs` Enter
+        await pilot.press("colon", *"jobs", "enter")
+        assert app.overview.pane is Pane.JOBS
+        jobs = app.overview.table(Pane.JOBS)
+        await wait_for(pilot, lambda: any(r.name == f"{U}-train" for r in jobs.shown))
+        row = next(r for r in jobs.shown if r.name == f"{U}-train")
+        assert row.cells["gpu"].sort == pytest.approx(70.0)  # mean of 80 and 60
+        assert row.cells["hosts"].text == "2×p3.2xlarge"
+        # `/` filter, Esc clears
+        await pilot.press("colon", *"endpoints", "enter")
+        eps = app.overview.table(Pane.ENDPOINTS)
+        await pilot.press("slash", *f"{U}-fr")
+        assert [r.name for r in eps.shown] == [f"{U}-fraud"]
+        await pilot.press("enter")
+        assert eps.filter_text == f"{U}-fr" and app.focused is eps
+        await pilot.press("escape")
+        assert eps.filter_text == "" and len(mine(eps)) == 3
+        # `s` cycles the sort column; the header shows it
+        await pilot.press("slash", *U, "enter")
+        await pilot.press("s")
+        assert eps.sort_column == "name"
+        assert [r.name for r in eps.shown] == sorted(r.name for r in eps.shown)
+        for _ in range(4):
+            await pilot.press("s")
+        assert eps.sort_column == "inv" and eps.sort_reverse
+        assert [r.name for r in eps.shown] == [f"{U}-chat", f"{U}-fraud", f"{U}-recs"]
+        # Enter opens a detail screen; Esc goes back with the cursor where it was
+        eps.select_key(eps.shown[1].key)
+        await pilot.press("enter")
+        from tui.screens.detail import DetailScreen
+
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.resource.name == f"{U}-fraud"
+        assert app.refresher.detail_keys
+        await pilot.press("escape")
+        assert app.screen is app.overview and eps.selected_key == eps.shown[1].key
+        assert app.refresher.detail_keys == ()
+
+
+async def test_pause_refresh_and_window(seeded):
+    app = make_app(seeded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1 and not app.scheduler.running)
+        await pilot.press("p")
+        assert app.state.paused and app.scheduler.paused and app.scheduler.seconds_left() is None
+        n = app.state.refreshes
+        app.scheduler.next_due = 0  # long overdue: still nothing while paused
+        await pilot.pause(1.5)
+        assert app.state.refreshes == n
+        await pilot.press("r")  # a manual refresh still runs
+        await wait_for(pilot, lambda: app.state.refreshes == n + 1)
+        await pilot.press("p")
+        assert not app.state.paused
+        await pilot.press("t")
+        assert app.state.window == "12h"
+        await wait_for(pilot, lambda: app.state.store.window == 12 * 3600)
+        await pilot.press("question_mark")
+        from tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is app.overview
+
+
+async def test_refresh_keeps_cursor_on_same_resource(seeded):
+    app = make_app(seeded)
+    async with app.run_test(size=(160, 40)) as pilot:
+        eps = app.overview.table(Pane.ENDPOINTS)
+        await wait_for(pilot, lambda: len(mine(eps)) == 3 and not app.scheduler.running)
+        eps.set_sort("inv", reverse=True)
+        target = next(r for r in eps.shown if r.name == f"{U}-recs")
+        eps.select_key(target.key)
+        before = eps.cursor_row
+        # new rows that change the order: the cursor follows the resource, not the line
+        rows = list(reversed(eps.all_rows))
+        for r in rows:
+            if r.name == f"{U}-recs":
+                r.cells["inv"].sort = 1e9
+        eps.show_rows(rows)
+        await pilot.pause()
+        assert eps.selected_key == target.key
+        assert eps.cursor_row == 0 != before
+        # and a real refresh leaves it there too
+        n = app.state.refreshes
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.state.refreshes > n)
+        assert eps.selected_key == target.key
+
+
+async def test_small_terminal_hides_columns_by_priority(seeded):
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        eps = app.overview.table(Pane.ENDPOINTS)
+        await wait_for(pilot, lambda: len(mine(eps)) == 3)
+        keys = [c.key for c in eps.columns_spec]
+        assert {"name", "status", "inv"} <= set(keys)
+        assert "cache" not in keys and sum(c.width + 2 for c in eps.columns_spec) <= 80
+
+
+async def test_unreachable_aws_shows_stale_and_keeps_running():
+    from tui.app import SagemonApp
+
+    clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url="http://127.0.0.1:9", credentials=CREDS,
+                                     max_attempts=1, connect_timeout=1))
+    app = SagemonApp(Options(), connection=Connection(clients, None, None, (REGION,)))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1)
+        assert app.state.stale and app.state.errors
+        assert app.is_running
+        notice = app.overview.query_one("#notice")
+        assert "cannot" in str(notice.render())
