@@ -160,12 +160,19 @@ async def test_update_in_place_keeps_cursor_and_enter_selects():
         assert app.selected == ["bert/algo-50"]
 
 
+class LateGridApp(App):
+    def compose(self) -> ComposeResult:
+        return []
+
+
 async def test_hostile_host_names_are_shown_literally():
     hosts = ["job/[bold red]x[/]", "job/\x1b[31mevil", "job/算法-1"]
-    app = GridApp(make_table(hosts=hosts))
-    async with app.run_test(size=(150, 20)) as pilot:
+    app = LateGridApp()
+    async with app.run_test(size=(150, 14)) as pilot:
+        grid = HostGrid()
+        grid.update_table(make_table(hosts=hosts))  # before mounting: shown once mounted
+        await app.mount(grid)
         await pilot.pause()
-        grid = app.query_one(HostGrid)
         labels = [grid.get_cell(h, "host").plain for h in hosts]
         assert labels == ["[bold red]x[/]", "evil", "算法-1"]
         assert all(not c.spans for h in hosts for c in [grid.get_cell(h, "host")])

@@ -25,8 +25,8 @@ from tui.model.format import display_scale, safe_text, sparkline, unit_label
 PALETTE = (12, 10, 9, 14, 13, 11)
 
 #: Below this many columns or rows the chart falls back to one sparkline per series.
-MIN_PLOT_WIDTH = 24
-MIN_PLOT_HEIGHT = 5
+MIN_PLOT_WIDTH = 30
+MIN_PLOT_HEIGHT = 8
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def _plot(series: list[ChartSeries], width: int, height: int, period: int, scale
         plt.ylim(lo, hi)
         plt.xlabel("min")
         plt.ylabel(ylabel)
-        return Text.from_ansi(plt.build(), no_wrap=True, end="")
+        return Text.from_ansi(plt.build().rstrip("\n"), no_wrap=True, end="")
 
     plt.terminal.limit(False, False)  # plotext 6: size by our arguments, not the terminal's
     fig = plt.figure
@@ -206,7 +206,7 @@ def _plot(series: list[ChartSeries], width: int, height: int, period: int, scale
     fig.ruler("y").lim(lo, hi)
     fig.label("min", axis="x")
     fig.label(ylabel, axis="y")
-    return Text.from_ansi(fig.build().string(), no_wrap=True, end="")
+    return Text.from_ansi(fig.build().string().rstrip("\n"), no_wrap=True, end="")
 
 
 def _span(series: list[ChartSeries], period: int) -> float:

@@ -29,7 +29,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowKey
 
 from tui.model.catalog import MetricDef, Unit
 from tui.model.format import MISSING, format_value, safe_text, sparkline
-from tui.model.health import Level, metric_level
+from tui.model.health import FlagKind, Level, metric_level
 from tui.model.hosts import HostRow, HostTable, MetricSummary
 
 HOST_COLUMN = "host"
@@ -91,6 +91,7 @@ class HostGrid(DataTable):
         Binding("S", "reverse_sort", "Reverse sort", show=False),
     ]
 
+    _ready = False  # mounted: rows can be built (a table given earlier waits in _pending)
     _batching = False  # inside a batch of cell updates: one repaint at the end
     _repaint_due = False
 
@@ -153,7 +154,7 @@ class HostGrid(DataTable):
 
     def update_table(self, table: HostTable) -> None:
         """Show ``table``: rewrite changed cells in place, keep the cursor on its host."""
-        if not self.is_mounted:
+        if not self._ready:
             self._pending = table
             return
         selected = self.selected_host
@@ -173,7 +174,7 @@ class HostGrid(DataTable):
         if text == self._filter:
             return
         self._filter = text
-        if self._table is not None and self.is_mounted:
+        if self._table is not None and self._ready:
             self._sync_rows(force_order=True, selected=self.selected_host)
 
     def sort_by(self, column: str | None, reverse: bool = False) -> None:
@@ -189,7 +190,7 @@ class HostGrid(DataTable):
         self._sort_column = column
         self._sort_reverse = reverse if column is not None else False
         self._set_header_labels()
-        if self._table is not None and self.is_mounted:
+        if self._table is not None and self._ready:
             self._apply_order(self.selected_host)
 
     def select_host(self, host: str) -> bool:
@@ -241,6 +242,7 @@ class HostGrid(DataTable):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def on_mount(self) -> None:
+        self._ready = True
         if self._pending is not None:
             table, self._pending = self._pending, None
             self.update_table(table)
@@ -282,8 +284,7 @@ class HostGrid(DataTable):
             col = self.columns.get(key)  # type: ignore[call-overload]
             if col is not None:
                 col.label = Text(title + (arrow if key == self._sort_column else ""), no_wrap=True)
-        self._update_count += 1
-        self.refresh()
+        # the new labels are painted by the sort that always follows (it invalidates the caches)
 
     def _matches(self, row: HostRow) -> bool:
         if not self._filter:
@@ -418,7 +419,7 @@ class HostGrid(DataTable):
         return (safe_text(reason, self.health_width), LEVEL_STYLES[row.level])
 
     def _row_cells(self, row: HostRow, scales) -> list[tuple[str, Text]]:
-        stale = any(f.kind.value == "stale" for f in row.flags)
+        stale = any(f.kind is FlagKind.STALE for f in row.flags)
         label = safe_text(row.label)
         label_style = STALE_STYLE if stale else ""
         cells: list[tuple[str, Text]] = [(HOST_COLUMN, _HostLabel(label, row.host, label_style))]
@@ -433,7 +434,7 @@ class HostGrid(DataTable):
         return cells
 
     def _update_row(self, row: HostRow, scales) -> None:
-        stale = any(f.kind.value == "stale" for f in row.flags)
+        stale = any(f.kind is FlagKind.STALE for f in row.flags)
         label_sig = (safe_text(row.label), STALE_STYLE if stale else "")
         if self._cells.get((row.host, HOST_COLUMN)) != label_sig:
             self._put(row.host, HOST_COLUMN, label_sig, _HostLabel(label_sig[0], row.host, label_sig[1]))

@@ -1,0 +1,155 @@
+"""MetricChart renders at any size and only when needed; LogView shows hostile lines literally."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.style import Style
+from textual.app import App, ComposeResult
+
+from tui.model.catalog import Unit
+from tui.widgets.chart import ChartSeries, MetricChart, minute_ticks
+from tui.widgets.log_view import LogView
+from tui.widgets.sparkline_text import SparklineText
+
+HOST = [30.0 + i for i in range(20)] + [None, None, None] + [40.0] * 7
+MEDIAN = [91.0] * 30
+
+
+class ChartApp(App):
+    CSS = "MetricChart { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield MetricChart("GPUUtilization [bold]algo-7[/]", Unit.PERCENT)
+
+
+async def test_chart_small_and_large_shows_title_and_caches():
+    app = ChartApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        chart = app.query_one(MetricChart)
+        chart.set_series([ChartSeries("algo-7", HOST), ChartSeries("cluster median", MEDIAN)])
+        await pilot.pause()
+        text = chart.render()
+        lines = text.plain.split("\n")
+        assert lines[0].startswith("GPUUtilization [bold]algo-7[/] (%)")  # literal, not markup
+        assert "■ algo-7" in lines[0] and "■ cluster median" in lines[0]
+        assert len(lines) == 30 and max(cell_len(line) for line in lines) <= 120
+        assert any("100┤" in line for line in lines)     # y axis runs to 100 %
+        assert "-25" in lines[-2] and lines[-2].rstrip().endswith("0")  # minutes before now
+        builds = chart.builds
+        chart.refresh()
+        await pilot.pause()
+        chart.render()
+        assert chart.builds == builds                    # no data or size change: no rebuild
+
+        await pilot.resize_terminal(30, 6)               # small: sparkline fallback
+        await pilot.pause()
+        small = chart.render().plain.split("\n")
+        assert small[0].startswith("GPUUtilization")
+        assert len(small) == 3 and all(cell_len(line) <= 30 for line in small)
+        assert "·" in small[1]                           # the gap is visible
+        assert chart.builds == builds + 1
+
+        await pilot.resize_terminal(8, 1)                # tiny: the title alone
+        await pilot.pause()
+        assert chart.render().plain == "GPUUtil…"
+
+        await pilot.resize_terminal(220, 50)             # large
+        chart.set_series([ChartSeries("ModelLatency", [12_345.0] * 30),
+                          ChartSeries("OverheadLatency", [850.0] * 30)],
+                         title="Latency", unit=Unit.MICROSECONDS)
+        await pilot.pause()
+        big = chart.render().plain.split("\n")
+        assert big[0].startswith("Latency (ms)") and len(big) == 50
+        assert any(line.startswith("ms") for line in big[-2:])  # y label in ms
+
+        chart.set_series([ChartSeries("empty", [None] * 30)])
+        await pilot.pause()
+        assert chart.render().plain.endswith("no data")
+
+
+def test_minute_ticks():
+    assert minute_ticks(29, 120) == [-25, -20, -15, -10, -5, 0]
+    assert minute_ticks(180, 80) == [-180, -150, -120, -90, -60, -30, 0]
+    assert minute_ticks(5, 200) == [-5, -4, -3, -2, -1, 0]
+
+
+HOSTILE = [
+    "\x1b[31mred\x1b[0m",
+    "[bold red]boom[/]",
+    "\x1b]0;title\x07",
+    "x" * 5000,
+    "训练作业 🚀 完成",
+    "epoch 1\r 10%|█         |\r100%|██████████|",
+    "tab\tseparated",
+    "two\nlines",
+]
+
+
+class LogApp(App):
+    def compose(self) -> ComposeResult:
+        yield LogView(max_lines=50, max_line_cells=300)
+        yield SparklineText([0.0, 50.0, 100.0, None], lo=0, hi=100)
+
+
+def _styles(view: LogView) -> set:
+    return {seg.style for strip in view.lines for seg in strip if seg.style}
+
+
+async def test_log_view_shows_hostile_lines_literally():
+    app = LogApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(LogView)
+        view.write_lines(HOSTILE)
+        await pilot.pause()
+        assert view.plain_lines == [
+            "red",
+            "[bold red]boom[/]",
+            "",
+            "x" * 299 + "…",
+            "训练作业 🚀 完成",
+            "100%|██████████|",
+            "tab separated",
+            "two",
+            "lines",
+        ]
+        rendered = [strip.text.rstrip() for strip in view.lines]
+        assert rendered == [line.rstrip() for line in view.plain_lines]
+        assert len(view.lines) == len(view.plain_lines)  # one row per line: nothing wrapped
+        assert _styles(view) <= {Style()}  # no colour, bold or link came from the data
+        assert "\x1b" not in "".join(rendered)
+        spark = app.query_one(SparklineText)
+        assert spark.render().plain.endswith("▁▅█·")
+
+
+async def test_log_view_bounds_follow_and_search():
+    app = LogApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        view = app.query_one(LogView)
+        view.write_lines(f"step {i} loss=0.{i:03d}" for i in range(120))
+        await pilot.pause()
+        assert len(view.plain_lines) == 50 and view.plain_lines[0] == "step 70 loss=0.070"
+        assert len(view.lines) == 50
+        assert view.follow and view.scroll_offset.y == view.max_scroll_y  # following the end
+
+        await pilot.press("f")
+        assert not view.follow
+
+        assert view.set_search("STEP 8") == 10  # step 80..89, case ignored
+        await pilot.pause()
+        assert view.matches == list(range(10, 20)) and view.current_match == 10
+        first = view.lines[10]
+        highlighted = [seg for seg in first if seg.style and seg.style.bgcolor is not None]
+        assert "".join(seg.text for seg in highlighted).lower() == "step 8"
+        top = view.scroll_offset.y
+        assert top <= 10 < top + view.scrollable_content_region.height  # the match is in view
+        await pilot.press("n")
+        assert view.current_match == 11
+        await pilot.press("N", "N")
+        assert view.current_match == 19  # wraps around
+
+        view.write_line("step 8 again")  # new matches are tracked as lines roll off
+        assert view.matches[-1] == 49 and view.matches[0] == 9
+        assert view.set_search("") == 0 and view.matches == []
+        await pilot.press("f")
+        await pilot.pause()
+        assert view.follow and view.scroll_offset.y == view.max_scroll_y
