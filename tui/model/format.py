@@ -21,7 +21,7 @@ import re
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from rich.cells import cell_len, split_graphemes
+from rich.cells import split_graphemes
 
 from tui.model.catalog import Unit
 
@@ -302,11 +302,6 @@ def safe_text(s: str, max_len: int | None = None) -> str:
     if max_len is not None:
         s = truncate_cells(s, max_len)
     return s
-
-
-def text_width(s: str) -> int:
-    """Width of ``s`` in terminal cells."""
-    return cell_len(s)
 
 
 # -- sparklines --------------------------------------------------------------------------
