@@ -277,19 +277,26 @@ class DescribeCache:
     def __init__(self) -> None:
         self._data: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
+        self._key_locks: dict[tuple[str, str, str], threading.Lock] = {}
 
     def _get(self, client, operation: str, param: str, name: str, usage: Usage | None,
              keep: Callable[[dict], bool] | None = None) -> dict:
         key = (_region(client, None), operation, name)
         with self._lock:
             hit = self._data.get(key)
-        if hit is not None:
-            return hit
-        answer = _call(client, operation, usage, **{param: name})
-        if keep is None or keep(answer):
+            if hit is not None:
+                return hit
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:  # threads asking for the same name wait for one call
             with self._lock:
-                self._data[key] = answer
-        return answer
+                hit = self._data.get(key)
+            if hit is not None:
+                return hit
+            answer = _call(client, operation, usage, **{param: name})
+            if keep is None or keep(answer):
+                with self._lock:
+                    self._data[key] = answer
+            return answer
 
     def endpoint_config(self, sm, name: str, usage: Usage | None = None) -> dict:
         return self._get(sm, "DescribeEndpointConfig", "EndpointConfigName", name, usage)
@@ -323,6 +330,7 @@ class DescribeCache:
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._key_locks.clear()
 
 
 # --------------------------------------------------------------------------- endpoints
