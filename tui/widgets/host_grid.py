@@ -25,10 +25,10 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowKey
+from textual.widgets.data_table import CellDoesNotExist
 
 from tui.model.catalog import MetricDef, Unit
-from tui.model.format import MISSING, format_value, safe_text, sparkline
+from tui.model.format import format_value, safe_text, sparkline
 from tui.model.health import FlagKind, Level, metric_level
 from tui.model.hosts import HostRow, HostTable, MetricSummary
 
@@ -482,4 +482,4 @@ def _num(v: float | None) -> float | None:
     return None if v is None or v != v else v
 
 
-__all__ = ["HEALTH_COLUMN", "HOST_COLUMN", "HostGrid", "MISSING", "SUMMARY_ROWS", "short_name"]
+__all__ = ["HEALTH_COLUMN", "HOST_COLUMN", "HostGrid", "SUMMARY_ROWS", "short_name"]
