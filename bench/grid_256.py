@@ -1,6 +1,6 @@
 """Benchmark: the 256-host table model and the host grid, timed on synthetic series.
 
-Run with ``.venv/bin/python bench/grid_256.py``. Prints, in milliseconds, the best and
+Run with ``.venv/bin/python bench/grid_256.py`` (or ``make bench``). Prints, in milliseconds, the best and
 median wall-clock time of several runs and the best CPU time of this process (on a shared
 machine the CPU time is the steadier number):
 
@@ -72,8 +72,8 @@ def timed(fn, runs: int) -> list[tuple[float, float]]:
 def report(label: str, samples: list[tuple[float, float]]) -> None:
     wall = [w for w, _ in samples]
     cpu = [c for _, c in samples]
-    print(f"{label:<52} wall best {min(wall):7.1f} median {statistics.median(wall):7.1f}"
-          f"   cpu best {min(cpu):7.1f} ms   ({len(samples)} runs)")
+    print(f"{label}: {min(wall):.1f} ms (best wall-clock; median {statistics.median(wall):.1f} ms,"
+          f" best CPU {min(cpu):.1f} ms, {len(samples)} runs)")
 
 
 class GridApp(App):
