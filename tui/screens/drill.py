@@ -1,0 +1,68 @@
+"""The base of every drill-down screen: breadcrumb level, data requests and updates.
+
+A drill-down screen renders the model for one resource (a job, a host, an endpoint, ...).
+It never calls AWS: it states what it needs with :meth:`DrillScreen.detail_request` (series
+and reads) and :meth:`DrillScreen.log_request` (a log tail), and the app's refresh layer
+delivers the results through :meth:`DrillScreen.show` and :meth:`DrillScreen.show_logs`.
+
+Whenever a drill-down screen becomes the top screen (opened, or returned to with Esc), it
+tells the app, which points the refresh layer at this screen's requests; the screen left
+behind stops being polled. Screens keep their own widget state, so a screen returned to is
+as it was left. Esc always goes back one level.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.model.detail import DetailRequest, DetailResult, LogRequest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tui.model.logs import LogLine
+    from tui.model.state import AppState
+
+
+class DrillScreen(Screen):
+    """Subclass and implement ``compose``, ``crumb``, ``detail_request`` and ``show``."""
+
+    BINDINGS = [Binding("escape", "back", "Back", priority=False)]
+
+    #: Label of this level in the breadcrumb (e.g. the job name, "algo-7", "logs").
+    crumb: str = ""
+
+    def detail_request(self) -> DetailRequest | None:
+        """Series and reads to poll while this screen is on top (None: nothing extra)."""
+        return None
+
+    def log_request(self) -> LogRequest | None:
+        """A log group/stream to follow while this screen is on top (None: no logs)."""
+        return None
+
+    def show(self, state: "AppState", detail: DetailResult | None) -> None:
+        """Update the widgets in place from the app state and this screen's detail results."""
+
+    def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
+        """New log lines (only the new ones since the last call), or why none could be read."""
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def breadcrumb(self) -> list[str]:
+        """Crumbs of every drill-down level from the overview up to this one."""
+        crumbs: list[str] = []
+        for screen in self.app.screen_stack:
+            if isinstance(screen, DrillScreen) and screen.crumb:
+                crumbs.append(screen.crumb)
+            if screen is self:
+                break
+        return crumbs
+
+    def on_screen_resume(self) -> None:
+        hook = getattr(self.app, "drill_screen_active", None)
+        if hook is not None:
+            hook(self)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
