@@ -296,7 +296,21 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
             if cancelled():
                 return Connection(None, None, None, (), demo)
             progress("seeding demo fleet…")
-            demo.populate()
+            done = threading.Event()
+
+            def report_progress() -> None:  # the demo's own steps, while populate() blocks
+                while not done.wait(0.5):
+                    phase = getattr(demo, "phase", "") or ""
+                    pct = getattr(demo, "progress", None)
+                    if phase and phase not in ("starting", "ready", "stopped"):
+                        progress(f"seeding demo fleet… {phase}" + (f" {pct * 100:.0f}%" if pct else ""))
+
+            watcher = threading.Thread(target=report_progress, name="demo-progress", daemon=True)
+            watcher.start()
+            try:
+                demo.populate()
+            finally:
+                done.set()
             if cancelled():
                 return Connection(None, None, None, (), demo)
             demo.start_live()

@@ -53,6 +53,9 @@ STATUS_LEVELS = {
     "SystemUpdating": INFO, "Starting": INFO,
     "RollingBack": WARN, "Stopping": WARN, "Stopped": WARN, "Deleting": WARN, "CreateFailed": CRIT,
     "UpdateFailed": CRIT, "DeleteFailed": CRIT, "Failed": CRIT, "OutOfService": CRIT,
+    # Inference Recommender spells its statuses in capitals
+    "COMPLETED": OK, "IN_PROGRESS": INFO, "PENDING": INFO, "STOPPING": WARN, "STOPPED": WARN,
+    "DELETING": WARN, "FAILED": CRIT,
 }
 
 
@@ -256,8 +259,8 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("p50", "p50", 8, 3, help="ModelLatency p50, newest minute"),
         C("p99", "p99", 8, 2, help="ModelLatency p99, newest minute"),
         C("overhead", "Ovhd", 8, 5, help="OverheadLatency average, newest minute"),
-        C("cpu", "CPU", 6, 3, help="CPUUtilization average, newest minute (per core: up to 100 % each)"),
-        C("gpu", "GPU", 6, 3, help="GPUUtilization average, newest minute"),
+        C("cpu", "CPU", 7, 3, help="CPUUtilization average, newest minute (per core: up to 100 % each)"),
+        C("gpu", "GPU", 7, 3, help="GPUUtilization average, newest minute"),
         C("mem", "Mem", 6, 6, help="MemoryUtilization average, newest minute"),
         C("cache", "Cache", 6, 8, help="multi-model: ModelCacheHit average (share of requests served warm)"),
         C("models", "Models", 6, 8, help="multi-model: LoadedModelCount average per instance"),
@@ -286,12 +289,12 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("age", "Age", 7, 4, help="time since the job was created"),
         C("duration", "Duration", 8, 2, help="run time (so far, while running)"),
         C("hosts", "Hosts", 16, 3, False, help="instances x type"),
-        C("cpu", "CPU", 6, 2, help="cluster average of each host's newest CPUUtilization"),
-        C("gpu", "GPU", 6, 1, help="cluster average of each host's newest GPUUtilization"),
+        C("cpu", "CPU", 7, 2, help="cluster average of each host's newest CPUUtilization"),
+        C("gpu", "GPU", 7, 1, help="cluster average of each host's newest GPUUtilization"),
         C("mem", "Mem", 6, 3, help="cluster average of each host's newest MemoryUtilization"),
         C("disk", "Disk", 6, 5, help="fullest host's newest DiskUtilization"),
-        C("health", "Health", 18, 0, False, help="failed, a full disk, a lagging or silent host"),
-        C("trend", "GPU/CPU", 20, 3, False, True, help="cluster-average GPU (or CPU) utilization"),
+        C("health", "Health", 30, 0, False, help="failed, a full disk, a lagging or silent host"),
+        C("trend", "GPU/CPU", 20, 2, False, True, help="cluster-average GPU (or CPU) utilization"),
     ),
     Pane.PIPELINES: (
         C("name", "Name", NAME_WIDTH, 0, False),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -61,7 +61,9 @@ class CommandLine(Input):
                             if mode == ":" else "filter: part of a name, status or value")
         self.border_title = None
         self.add_class("-shown")
-        self.focus()
+        # focus now, not on the next idle (Widget.focus defers): keys typed right after ':'
+        # (or pasted) must land here, not in the table
+        self.screen.set_focus(self)
         self.cursor_position = len(value)
 
     def close(self) -> None:
@@ -249,6 +251,34 @@ class OverviewScreen(Screen):
         else:
             self.table().set_filter(value)
         self.table().focus()
+
+    def redirect_key(self, event: events.Key) -> bool:
+        """Handle a key the table is about to process; True when handled here.
+
+        Textual queues keys at the focused widget before a binding can move the focus, so
+        ``:jobs`` typed fast (or pasted) would all reach the table. ``:`` and ``/`` therefore
+        open the prompt right here, and the keys after them are typed into it directly.
+        """
+        line = self.query_one(CommandLine)
+        if not line.has_class("-shown"):
+            if event.key == "colon":
+                self.action_command()
+                return True
+            if event.key == "slash":
+                self.action_filter()
+                return True
+            return False
+        if event.key == "enter":
+            line.post_message(Input.Submitted(line, line.value))
+        elif event.key == "escape":
+            self.command_cancelled(line)
+        elif event.key == "backspace":
+            line.action_delete_left()
+        elif event.is_printable and event.character:
+            line.insert_text_at_cursor(event.character)
+            if line.mode == "/":
+                self.table().set_filter(line.value.strip())
+        return True
 
     def command_cancelled(self, line: CommandLine) -> None:
         if line.mode == "/":

@@ -15,6 +15,7 @@ colours.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -248,6 +249,15 @@ class ResourceTable(DataTable):
 
     def on_resize(self) -> None:
         self._render_view()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Keys typed right after ':' or '/' were queued here before the prompt took focus.
+        redirect = getattr(self.screen, "redirect_key", None)
+        if redirect is not None and redirect(event):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
