@@ -297,10 +297,11 @@ class WorkteamSpec:
     name: str
     workforce: str
     workers: int
+    region: str = "us-east-1"
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}:workteam/private-crowd/{self.name}"
+        return f"arn:aws:sagemaker:{self.region}:{ACCOUNT_ID}:workteam/private-crowd/{self.name}"
 
 
 @dataclass
@@ -583,7 +584,7 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
     _stop_at(nightly_last, "BatchTransform", nightly_last.start + 30 * MINUTE)
 
     # Ground Truth, Feature Store, Inference Recommender ----------------------------------------
-    team = WorkteamSpec("acme-private-labelers", "default", workers=18)
+    team = WorkteamSpec("acme-private-labelers", "default", workers=18, region=region)
     labeling = [
         LabelingJobSpec("product-images-bbox-2026-11", team.name, start=t0 - 5 * HOUR, end=t0 + 7 * HOUR,
                         final_status="Completed", total_objects=12000, auto_after=0.3),
@@ -971,7 +972,7 @@ class FleetWriter:
                 row["EndTime"] = self.real_of(s.end)
             if st == "Failed":
                 row["FailureReason"] = s.failure_reason
-            meta = _step_metadata(ex, s)
+            meta = _step_metadata(ex, s, self.fleet.region)
             if meta and st != "Failed":
                 row["Metadata"] = meta
             rows.append(row)
@@ -1061,7 +1062,7 @@ class FleetWriter:
                       EvaluationPeriods=a.evaluation_periods, DatapointsToAlarm=a.evaluation_periods,
                       Threshold=a.threshold, ComparisonOperator=a.comparison, TreatMissingData="missing",
                       ActionsEnabled=True,
-                      AlarmActions=[f"arn:aws:sns:us-east-1:{ACCOUNT_ID}:ml-oncall"])
+                      AlarmActions=[f"arn:aws:sns:{self.fleet.region}:{ACCOUNT_ID}:ml-oncall"])
             if a.statistic.startswith("p"):
                 kw["ExtendedStatistic"] = a.statistic
             else:
@@ -1086,13 +1087,13 @@ def _team(name: str) -> str:
     return "ml-platform"
 
 
-def _step_metadata(ex: ExecutionSpec, s: StepRun) -> dict | None:
-    arn = f"arn:aws:sagemaker:us-east-1:{ACCOUNT_ID}"
+def _step_metadata(ex: ExecutionSpec, s: StepRun, region: str) -> dict | None:
+    arn = f"arn:aws:sagemaker:{region}:{ACCOUNT_ID}"
     job = f"pipelines-{shapes.series_seed(0, ex.display_name, s.name) % 16**12:012x}-{s.name}"[:63]
     return {"Processing": {"ProcessingJob": {"Arn": f"{arn}:processing-job/{job.lower()}"}},
             "Training": {"TrainingJob": {"Arn": f"{arn}:training-job/{job.lower()}"}},
             "Transform": {"TransformJob": {"Arn": f"{arn}:transform-job/{job.lower()}"}},
             "Condition": {"Condition": {"Outcome": "True"}},
             "RegisterModel": {"RegisterModel": {"Arn": f"{arn}:model-package/{ex.pipeline}/1"}},
-            "Lambda": {"Lambda": {"Arn": f"arn:aws:lambda:us-east-1:{ACCOUNT_ID}:function:publish-results"}},
+            "Lambda": {"Lambda": {"Arn": f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:publish-results"}},
             }.get(s.step_type)

@@ -41,6 +41,23 @@ from tui.demo.simulator import Batch, Publisher, PutRecord, Simulator, statistic
 
 HIGH_RES_STEP = 10
 
+#: The local AWS keeps its state per process (per account and region): one demo per region.
+_REGIONS_IN_USE: dict[str, "DemoAws"] = {}
+_REGIONS_LOCK = threading.Lock()
+
+
+def _reset_region(region: str, account_id: str) -> None:
+    """Forget everything the local AWS holds for a region (a stopped demo's fleet)."""
+    from moto.cloudwatch.models import cloudwatch_backends
+    from moto.logs.models import logs_backends
+    from moto.sagemaker.models import sagemaker_backends
+
+    for backends in (cloudwatch_backends, logs_backends, sagemaker_backends):
+        try:
+            backends[account_id][region].reset()
+        except Exception:  # noqa: BLE001 - nothing to forget
+            pass
+
 
 @dataclass(frozen=True)
 class DemoConnection:
@@ -239,6 +256,12 @@ class DemoAws:
             return
         if self._conn is None:
             self.start()
+        with _REGIONS_LOCK:
+            other = _REGIONS_IN_USE.get(self.region)
+            if other is not None and other is not self:
+                raise RuntimeError(f"another demo already populates {self.region} in this process: stop it first "
+                                   f"or give this one another region")
+            _REGIONS_IN_USE[self.region] = self
         started = time.perf_counter()
         cpu0 = time.process_time()
         try:
@@ -450,6 +473,12 @@ class DemoAws:
         if self._aws is not None:
             self._aws.stop()
             self._aws = None
+        with _REGIONS_LOCK:
+            if _REGIONS_IN_USE.get(self.region) is self:
+                del _REGIONS_IN_USE[self.region]
+                from tui.demo import moto_ext
+
+                _reset_region(self.region, moto_ext.DEFAULT_ACCOUNT_ID)
         self.phase = "stopped"
 
     def __enter__(self) -> "DemoAws":
