@@ -283,7 +283,7 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("trend", "Inv/copy", 20, 2, False, True, help="invocations per copy over the window"),
     ),
     Pane.JOBS: (
-        C("type", "Type", 10, 1, False),
+        C("type", "Type", 10, 2, False),
         C("name", "Name", NAME_WIDTH, 0, False),
         C("status", "Status", 11, 0, False),
         C("age", "Age", 7, 4, help="time since the job was created"),
@@ -293,7 +293,7 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("gpu", "GPU", 7, 1, help="cluster average of each host's newest GPUUtilization"),
         C("mem", "Mem", 6, 3, help="cluster average of each host's newest MemoryUtilization"),
         C("disk", "Disk", 6, 5, help="fullest host's newest DiskUtilization"),
-        C("health", "Health", 30, 0, False, help="failed, a full disk, a lagging or silent host"),
+        C("health", "Health", 26, 0, False, help="failed, a full disk, a lagging or silent host"),
         C("trend", "GPU/CPU", 20, 2, False, True, help="cluster-average GPU (or CPU) utilization"),
     ),
     Pane.PIPELINES: (
@@ -345,17 +345,21 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
 
 
 def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | None = None,
-                    padding: int = 2, grow_spark: bool = True) -> list[Column]:
+                    padding: int = 2, grow_spark: bool = True, min_name: int = 20) -> list[Column]:
     """The columns that fit ``width`` cells, dropping the highest priority numbers first.
 
-    ``padding`` is the space a table adds around each column. The name column may shrink
-    down to 16 cells before any priority-0 column would be dropped; spare width widens the
-    sparkline column.
+    ``padding`` is the space a table adds around each column. Which columns stay is decided
+    with the name at ``min_name`` cells (a fifth of the width on wide terminals); the spare width then goes back to the name (up to
+    ``name_width``) and after that to the sparkline column (up to 40 more cells).
     """
     cols = list(columns)
-    if name_width is not None:
-        cols = [C(c.key, c.label, name_width, c.priority, c.numeric, c.spark, c.help) if c.key == "name" else c
-                for c in cols]
+    want_name = name_width if name_width is not None else next((c.width for c in cols if c.key == "name"), 0)
+    short = min(want_name, max(min_name, width // 5))
+
+    def resized(c: Column, w: int) -> Column:
+        return C(c.key, c.label, w, c.priority, c.numeric, c.spark, c.help)
+
+    cols = [resized(c, short) if c.key == "name" else c for c in cols]
 
     def total(cs: list[Column]) -> int:
         return sum(c.width + padding for c in cs)
@@ -369,15 +373,16 @@ def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | 
             if total(shown) <= width:
                 break
             shown.remove(c)
-    over = total(shown) - width
-    if over > 0:
-        shown = [C(c.key, c.label, max(16, c.width - over), c.priority, c.numeric, c.spark, c.help)
-                 if c.key == "name" else c for c in shown]
-    elif over < 0 and grow_spark:
-        # spare cells go to the sparkline (more history at a glance), up to 40 more
-        extra = min(-over, 40)
-        shown = [C(c.key, c.label, c.width + extra, c.priority, c.numeric, c.spark, c.help) if c.spark else c
-                 for c in shown]
+    spare = width - total(shown)
+    if spare > 0 and want_name > short:
+        grow = min(spare, want_name - short)
+        shown = [resized(c, c.width + grow) if c.key == "name" else c for c in shown]
+        spare -= grow
+    elif spare < 0:
+        shown = [resized(c, max(8, c.width + spare)) if c.key == "name" else c for c in shown]
+    if spare > 0 and grow_spark:
+        extra = min(spare, 40)
+        shown = [resized(c, c.width + extra) if c.spark else c for c in shown]
     return shown
 
 

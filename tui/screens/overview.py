@@ -53,6 +53,9 @@ class CommandLine(Input):
         names = [p.value for p in Pane] + sorted(PANE_ALIASES)
         super().__init__(suggester=SuggestFromList(names, case_sensitive=False), **kwargs)
         self.mode = ":"
+        # The prompt never takes the focus: the table stays focused and feeds it every key
+        # (see OverviewScreen.redirect_key), so keys typed fast cannot race a focus change.
+        self.can_focus = False
 
     def open(self, mode: str, value: str = "") -> None:
         self.mode = mode
@@ -61,9 +64,6 @@ class CommandLine(Input):
                             if mode == ":" else "filter: part of a name, status or value")
         self.border_title = None
         self.add_class("-shown")
-        # focus now, not on the next idle (Widget.focus defers): keys typed right after ':'
-        # (or pasted) must land here, not in the table
-        self.screen.set_focus(self)
         self.cursor_position = len(value)
 
     def close(self) -> None:
@@ -255,9 +255,9 @@ class OverviewScreen(Screen):
     def redirect_key(self, event: events.Key) -> bool:
         """Handle a key the table is about to process; True when handled here.
 
-        Textual queues keys at the focused widget before a binding can move the focus, so
+        Textual queues keys at the focused widget before a binding could move the focus, so
         ``:jobs`` typed fast (or pasted) would all reach the table. ``:`` and ``/`` therefore
-        open the prompt right here, and the keys after them are typed into it directly.
+        open the prompt right here, and while it is open the table types every key into it.
         """
         line = self.query_one(CommandLine)
         if not line.has_class("-shown"):
@@ -274,6 +274,15 @@ class OverviewScreen(Screen):
             self.command_cancelled(line)
         elif event.key == "backspace":
             line.action_delete_left()
+            if line.mode == "/":
+                self.table().set_filter(line.value.strip())
+        elif event.key in ("tab", "right") and line.mode == ":":
+            pane = pane_named(line.value)
+            if pane is not None:  # complete the pane name
+                line.value = pane.value
+                line.cursor_position = len(line.value)
+        elif event.key == "ctrl+u":
+            line.value = ""
         elif event.is_printable and event.character:
             line.insert_text_at_cursor(event.character)
             if line.mode == "/":

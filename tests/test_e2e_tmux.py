@@ -1,0 +1,80 @@
+"""End to end: the real ``sagemon-tui --demo`` console script in a private tmux server.
+
+Waits for demo data, then drives it as a person would: ``:jobs`` Enter, ``/`` filter, Esc,
+``?`` help, Esc, Enter on a row and Esc back, ``q`` to quit; and reads the screen each time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.tmux_driver import Tmux, available
+
+pytestmark = [pytest.mark.e2e,
+              pytest.mark.skipif(not available(), reason="tmux is not installed (make tools installs it)")]
+
+SCRIPT = Path(sys.executable).parent / "sagemon-tui"
+
+
+@pytest.fixture
+def tui():
+    if not SCRIPT.exists():
+        pytest.skip(f"the sagemon-tui console script is not installed next to {sys.executable}")
+    t = Tmux(160, 48)
+    yield t
+    t.stop()
+
+
+def test_demo_end_to_end(tui):
+    tui.start([str(SCRIPT), "--demo"])
+    # the first frame comes at once, before the demo AWS is up
+    tui.wait_for("sagemon", timeout=10)
+    # then real data
+    screen = tui.wait_for("updated", timeout=120)
+    assert "fraud-detector-prod" in screen and "Inv/min" in screen
+    assert "Traceback" not in screen
+
+    tui.type(":jobs")
+    tui.keys("Enter")
+    screen = tui.wait_for("bert-pretrain-2026-11-25", timeout=20)
+    assert "sagemon › Jobs" in screen and "Health" in screen
+
+    tui.type("/bert-pre")
+    screen = tui.wait_for("/bert-pre (1 of", timeout=10)
+    assert "fraud-xgb-retrain" not in screen
+    tui.keys("Enter")  # keep the filter, back to the table
+    tui.keys("Escape")  # clears it
+    screen = tui.wait_for("fraud-xgb-retrain", timeout=10)
+
+    tui.type("?")
+    screen = tui.wait_for("sagemon-tui keys", timeout=10)
+    assert "pause / resume" in screen
+    tui.keys("Escape")
+    tui.wait_gone("sagemon-tui keys")
+
+    tui.type(":endpoints")
+    tui.keys("Enter")
+    tui.wait_for("sagemon › Endpoints", timeout=10)
+    tui.keys("Enter")  # open the first endpoint
+    screen = tui.wait_for("variants", timeout=10)
+    assert "Latest" in screen
+    tui.keys("Escape")
+    tui.wait_for("Inv/min", timeout=10)
+
+    tui.type("q")
+    assert tui.wait_exit(20), tui.screen()
+    assert "Traceback" not in tui.screen()
+
+
+def test_small_terminal(tui):
+    tui.width, tui.height = 80, 24
+    tui.start([str(SCRIPT), "--demo"])
+    screen = tui.wait_for("updated", timeout=120)
+    lines = screen.splitlines()
+    assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+    assert "Name" in screen and "Status" in screen and "Inv/min" in screen
+    tui.type("q")
+    assert tui.wait_exit(20)
