@@ -235,3 +235,129 @@ async def test_unreachable_aws_shows_stale_and_keeps_running():
         assert app.is_running
         notice = app.overview.query_one("#notice")
         assert "cannot" in str(notice.render())
+
+
+# -- against the demo fleet ----------------------------------------------------------------------
+# One DemoAws for these tests, populated (no live loop, so the numbers hold still), in a region
+# of its own: moto's state is shared by every server in the test process.
+
+DEMO_REGION = "ap-southeast-2"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from tui.demo import DemoAws
+
+    d = DemoAws(seed=7, history_hours=1.0, region=DEMO_REGION)
+    d.start()
+    d.populate()
+    yield d
+    d.stop()
+
+
+def demo_app(demo, **kw):
+    from tui.app import SagemonApp
+
+    conn = demo.connection
+    clients = AwsClients(AwsSettings(regions=(DEMO_REGION,), endpoint_url=conn.endpoint_url,
+                                     credentials=dict(conn.credentials), max_attempts=2))
+    return SagemonApp(Options(refresh=60), connection=Connection(clients, "demo", None, (DEMO_REGION,)), **kw)
+
+
+def per_minute_from_record(demo, key, anchor: int) -> float:
+    vals = [demo.expected_value(key.namespace, key.metric, key.dimensions, key.stat, anchor - 60 * i)
+            for i in range(5)]
+    return sum(v for v in vals if v is not None) / 5
+
+
+async def test_demo_every_pane_lists_the_fleet(demo):
+    app = demo_app(demo)
+    f = demo.fleet
+    want = {
+        Pane.ENDPOINTS: {e.name for e in f.endpoints},
+        Pane.COMPONENTS: {c.name for c in f.components},
+        Pane.JOBS: {j.name for j in f.jobs},
+        Pane.PIPELINES: {p.name for p in f.pipelines},
+        Pane.LABELING: {lj.name for lj in f.labeling_jobs},
+        Pane.FEATURES: {fg.name for fg in f.feature_groups},
+        Pane.RECOMMENDATIONS: {r.name for r in f.recommendation_jobs},
+    }
+    async with app.run_test(size=(200, 60)) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1, timeout=60)
+        assert not app.state.stale, app.state.errors
+        for pane, names in want.items():
+            await pilot.press("colon", *pane.value, "enter")
+            assert app.overview.pane is pane
+            table = app.overview.table(pane)
+            await wait_for(pilot, lambda: names <= {r.name for r in table.all_rows})
+            assert len(table.all_rows) == len(names)  # this region holds only the demo fleet
+
+
+async def test_demo_endpoint_numbers_match_what_the_demo_put(demo):
+    from tui.model.overview import newest
+    from tui.model.plan import EndpointKeys
+
+    app = demo_app(demo)
+    f = demo.fleet
+    async with app.run_test(size=(200, 60)) as pilot:
+        table = app.overview.table(Pane.ENDPOINTS)
+        await wait_for(pilot, lambda: app.state.refreshes >= 1 and table.all_rows, timeout=60)
+        now = int(time.time())
+        checked = 0
+        for row in table.all_rows:
+            ep = row.resource
+            if len(ep.variants) != 1 or ep.name == f.idle_endpoint:
+                continue
+            k = EndpointKeys(ep, ep.variants[0].name)
+            point = newest(app.state.store, k.invocations, now)
+            if point is None:  # an endpoint whose traffic is counted per inference component
+                assert row.cells["inv"].text == "–"
+                continue
+            anchor = point[0]
+            inv = per_minute_from_record(demo, k.invocations, anchor)
+            assert row.cells["inv"].sort == pytest.approx(inv), ep.name
+            errors = sum(demo.expected_value(k.errors_5xx.namespace, k.errors_5xx.metric, k.errors_5xx.dimensions,
+                                             "Sum", anchor - 60 * i) or 0 for i in range(5))
+            assert row.cells["e5xx"].sort == pytest.approx(errors), ep.name
+            p99_at = newest(app.state.store, k.latency_p99, now)[0]
+            p99 = demo.expected_value(k.latency_p99.namespace, "ModelLatency", k.latency_p99.dimensions, "p99", p99_at)
+            assert row.cells["p99"].sort == pytest.approx(p99, rel=1e-6), ep.name
+            checked += 1
+        assert checked >= 4
+        idle = next(r for r in table.all_rows if r.name == f.idle_endpoint)
+        assert idle.cells["inv"].text == "–"  # no traffic: a dash, never a made-up 0
+        erroring = next(r for r in table.all_rows if r.name == f.erroring_endpoint)
+        assert erroring.cells["e5xx_rate"].level in ("warn", "crit")
+
+
+async def test_demo_jobs_cluster_averages_and_health(demo):
+    from tui.model.overview import host_table
+
+    app = demo_app(demo)
+    f = demo.fleet
+    async with app.run_test(size=(200, 60)) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1, timeout=60)
+        await pilot.press("colon", *"jobs", "enter")
+        table = app.overview.table(Pane.JOBS)
+        await wait_for(pilot, lambda: any(r.name == f.distributed_job for r in table.all_rows))
+        row = next(r for r in table.all_rows if r.name == f.distributed_job)
+        job = row.resource
+        # the mean over hosts of each host's newest value, each checked against the demo's record
+        t = host_table(job, app.state.store, int(time.time()))
+        from tui.model.plan import job_host_key
+
+        values = []
+        for hr in t.rows:
+            key = job_host_key(job, "GPUUtilization", hr.host)
+            s = app.state.store.get(key)
+            ts = max(s.points)
+            assert s.points[ts] == pytest.approx(demo.expected_value(key.namespace, key.metric, key.dimensions,
+                                                                     "Average", ts))
+            values.append(s.points[ts])
+        assert row.cells["gpu"].sort == pytest.approx(sum(values) / len(values))
+        assert row.cells["health"].level in ("warn", "crit")
+        lagging = f.lagging_host.rsplit("/", 1)[-1]
+        disk = f.disk_full_host.rsplit("/", 1)[-1]
+        assert lagging in row.cells["health"].text or disk in row.cells["health"].text
+        failed = next(r for r in table.all_rows if r.name == f.failed_job)
+        assert failed.cells["health"].level == "crit" and "failed" in failed.cells["health"].text
