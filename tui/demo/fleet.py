@@ -280,8 +280,8 @@ class LabelingJobSpec:
     def counters_at(self, t: float) -> dict[str, int]:
         """Cumulative objects: human, auto, failed, total labeled, unlabeled."""
         p = shapes.clamp((t - self.start) / max(self.end - self.start, 1.0), 0.0, 1.0)
-        if self.final_status != "Completed" and t >= self.end:
-            p = shapes.clamp((self.end - self.start) / max(self.end - self.start, 1.0), 0.0, 1.0)
+        if self.final_status != "Completed":  # stopped or failed part-way through the dataset
+            p *= 0.6
         done = self.total_objects * p
         auto_share = 0.0 if p <= self.auto_after else 0.55 * (p - self.auto_after) / (1 - self.auto_after)
         auto = int(done * auto_share)

@@ -66,6 +66,7 @@ class DemoConnection:
     endpoint_url: str
     region: str
     credentials: dict[str, str] = field(default_factory=dict)  # for boto3.Session(**credentials)
+    account: str = fleet_mod.ACCOUNT_ID
 
 
 class SimClock:
@@ -203,6 +204,7 @@ class DemoAws:
         self._writer: FleetWriter | None = None
         self._live: threading.Thread | None = None
         self._stop = threading.Event()
+        self._stopped = False
         self._lock = threading.Lock()
         self._minute_next = 0.0
         self._hires_next = 0.0
@@ -211,6 +213,7 @@ class DemoAws:
         self._last_recurring_real = -math.inf
         self._last_exec_real: dict[str, float] = {}
         self._next_recurring = 0.0
+        self._pruned = time.time()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> DemoConnection:
@@ -274,6 +277,7 @@ class DemoAws:
             self._simulator = Simulator(self.fleet, self.clock.sim)
             self._publisher = Publisher(self.client("cloudwatch"), self.record)
 
+            self._check_stopped()
             self.phase = "creating the fleet"
             t = time.perf_counter()
             self._writer = FleetWriter(self.fleet, self.client, _Control(self.region), self.clock.real)
@@ -299,6 +303,7 @@ class DemoAws:
                     gc.enable()
             self.timings["backfill_s"] = time.perf_counter() - t
 
+            self._check_stopped()
             if self.with_logs:
                 self.phase = "writing logs"
                 t = time.perf_counter()
@@ -333,17 +338,23 @@ class DemoAws:
         done = 0
         put = self._publisher.put
         for m in minutes:
+            self._check_stopped()
             put([sim.minute(m)], flush=False)
             done += 1
             self.progress = 0.1 + 0.85 * done / max(total, 1)
         if has_hires:
             for h in hires:
+                self._check_stopped()
                 put([sim.high_resolution(h, h >= hr_first)], flush=False)
                 done += 1
                 self.progress = 0.1 + 0.85 * done / max(total, 1)
         self._publisher.flush()
         self._minute_next = t0m
         self._hires_next = hr_end if has_hires else math.inf
+
+    def _check_stopped(self) -> None:
+        if self._stopped:
+            raise RuntimeError("the demo was stopped while it was being populated")
 
     # -- live ------------------------------------------------------------------------------------
     def start_live(self) -> None:
@@ -394,6 +405,9 @@ class DemoAws:
         if batches:
             self._publisher.put(batches)
             self._evaluate_alarms()
+            if now - self._pruned > 3600:  # keep what tests and alarms need, not every point ever put
+                self.record.prune(now - max(self.history_hours, 24.0) * 3600 - 3600)
+                self._pruned = now
         if self._logs is not None and self._minute_next > self._logs_until:
             self.live_stats["events"] += self._logs.write(self.client("logs"), self._logs_until, self._minute_next)
             self._logs_until = self._minute_next
@@ -459,7 +473,8 @@ class DemoAws:
                 self._writer.set_alarm(a, state, reason)
 
     def stop(self) -> None:
-        """Stop the live thread and the local AWS (idempotent)."""
+        """Stop the live thread and the local AWS (idempotent; a running populate() aborts)."""
+        self._stopped = True
         self._stop.set()
         live, self._live = self._live, None
         if live is not None:

@@ -149,6 +149,18 @@ class PutRecord:
         with self._lock:
             self.series[(namespace, name, frozenset(dims))].append((ts, sample))
 
+    def prune(self, before: float) -> None:
+        """Forget samples older than ``before``."""
+        with self._lock:
+            for key in list(self.series):
+                pts = self.series[key]
+                if pts and pts[0][0] < before:
+                    kept = [p for p in pts if p[0] >= before]
+                    if kept:
+                        self.series[key] = kept
+                    else:
+                        del self.series[key]
+
     def keys(self) -> list[SeriesId]:
         with self._lock:
             return list(self.series)
@@ -518,7 +530,10 @@ class Simulator:
         cores, ngpu = var.vcpus_per_instance, var.gpus_per_instance
         for i, iid in enumerate(var.instance_ids):
             key = self.key(ep.name, iid)
-            core = shapes.utilization(key, t, 4 + 62 * activity, 2.0, 4)
+            if ep.rpm <= 0 and not components:  # an idle endpoint: health checks only
+                core = shapes.utilization(key, t, 0.6, 0.15, 0.2)
+            else:  # GPU models leave the CPU mostly to pre- and post-processing
+                core = shapes.utilization(key, t, (3 + 24 * activity) if ngpu else (4 + 62 * activity), 2.0, 4)
             row = {
                 "CPUUtilization": round(core * cores, 1),
                 "MemoryUtilization": shapes.utilization(self.key(ep.name, iid, "mem"), t,
@@ -600,7 +615,7 @@ class Simulator:
                     gpu = 88.0 * warm
                 mem, disk = 46.0 + 4 * p, 31.0 + 12 * p
             elif job.kind == PROCESSING:
-                core, gpu, gmem, mem, disk = 71.0 * warm, 0.0, 0.0, 58.0 + 8 * p, 24.0 + 30 * p
+                core, gpu, gmem, mem, disk = 71.0 * warm, 0.0, 0.0, 58.0 + 8 * p, 24.0 + 6 * p
             else:
                 core, gpu, gmem, mem, disk = 54.0 * warm, 68.0 * warm, 52.0 * warm, 37.0 + 5 * p, 0.0
             if host == job.disk_host and job.disk_fill:
