@@ -1,0 +1,338 @@
+"""The host screen: one host of a job, every metric over the window against the cluster median.
+
+Top to bottom: the breadcrumb (``sagemon › Jobs › bert-pretrain › algo-7``), the host's
+health flags with their reasons and its latest values beside the cluster median, one chart
+per instance metric (the host's line and the median of every host of the job), and the
+host's own log stream, followed live.
+
+Keys: ``l`` opens the host's log full screen, ``[`` / ``]`` step to the previous / next host
+(in the order of the job screen's grid), ``/`` searches the log below, ``f`` toggles
+follow, Esc goes back to the job.
+
+Charts are plotext builds (tens of milliseconds each): they are redrawn only when their data
+changes, one per frame, so keys stay responsive while a refresh lands.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.widgets import Footer, Static
+
+from tui.model.detail import DetailRequest, DetailResult, LogRequest
+from tui.model.format import format_age, format_value, safe_text
+from tui.model.health import Level
+from tui.model.hosts import HostRow, HostTable, host_label
+from tui.model.job_detail import (HostChart, LogDedup, host_charts, host_log_request, host_owner, host_request,
+                                  host_table, job_hosts)
+from tui.model.resources import Job
+from tui.screens.drill import DrillScreen
+from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
+from tui.widgets.breadcrumb import Breadcrumb
+from tui.widgets.chart import ChartSeries, MetricChart
+from tui.widgets.host_grid import short_name
+from tui.widgets.log_view import LogView
+from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tui.model.logs import LogLine
+    from tui.model.state import AppState
+
+MEDIAN_LABEL = "cluster median"
+
+
+class HostScreen(DrillScreen):
+    """One host: flags, charts of every metric with the cluster median, and its log."""
+
+    DEFAULT_CSS = """
+    HostScreen #host-header { height: auto; padding: 0 1; background: $surface; }
+    HostScreen #host-charts { layout: grid; grid-size: 2; grid-gutter: 0 2; height: 7fr; padding: 0 1; }
+    HostScreen #host-charts MetricChart { height: 1fr; }
+    HostScreen #host-log-title { height: 1; padding: 0 1; background: $boost; }
+    HostScreen LogView { height: 3fr; min-height: 3; }
+    """
+
+    BINDINGS = [
+        *DrillScreen.BINDINGS,
+        Binding("l", "logs", "Logs"),
+        Binding("left_square_bracket", "step(-1)", "Prev host", key_display="["),
+        Binding("right_square_bracket", "step(1)", "Next host", key_display="]"),
+        Binding("slash", "search", "Search log", key_display="/", priority=True),
+        Binding("f", "follow", "Follow", show=False),
+    ]
+
+    def __init__(self, job: Job, host: str, *, hosts: list[str] | None = None, order: list[str] | None = None,
+                 state: "AppState | None" = None, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.job = job
+        self.host = host
+        self.crumb = host_label(host)
+        self._hosts = list(hosts) if hosts else []
+        self.order = list(order) if order else []
+        self.state = state
+        self.detail: DetailResult | None = None
+        self.table: HostTable | None = None
+        self.charts: list[HostChart] = []
+        self._chart_sigs: dict[str, tuple] = {}
+        self._chart_queue: dict[str, tuple] = {}
+        self._draining = False
+        self._dedup = LogDedup()
+        self._pending_lines: list[str] = []
+        self._log_error: str | None = None
+        self._log_count = 0
+        self.timings: dict[str, float] = {}
+
+    # -- requests ------------------------------------------------------------------------------
+    def hosts(self) -> list[str]:
+        return job_hosts(self.job, self.detail) or self._hosts or [self.host]
+
+    def detail_request(self) -> DetailRequest:
+        return host_request(self.job, self.host, self.hosts())
+
+    def log_request(self) -> LogRequest:
+        return host_log_request(self.job, self.host)
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Breadcrumb(id="breadcrumb")
+        yield Static(id="host-header")
+        yield Grid(id="host-charts")
+        yield Static(id="host-log-title")
+        yield LogView(id="host-log", max_lines=2000)
+        yield PromptLine(id="prompt")
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(LogView).focus()
+        if self.state is None:
+            self.state = getattr(self.app, "state", None)
+        if self._pending_lines:
+            self.query_one(LogView).write_lines(self._pending_lines)
+            self._pending_lines = []
+        self.watch(self.query_one(LogView), "follow", lambda _v: self._draw_log_title(), init=False)
+        self._redraw()
+
+    def on_screen_resume(self) -> None:
+        state = getattr(self.app, "state", None)
+        if state is not None and self.is_mounted:
+            self.state = state
+            self._redraw()
+
+    # -- updates -------------------------------------------------------------------------------
+    def show(self, state: "AppState", detail: DetailResult | None) -> None:
+        self.state = state
+        if detail is not None and detail.owner == host_owner(self.job, self.host):
+            self.detail = detail
+        fresh = find_job(state, self.job.key)
+        if fresh is not None:
+            self.job = fresh
+        if self.is_mounted:
+            self._redraw()
+
+    def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
+        new = self._dedup.fresh(list(lines))
+        self._log_error = error
+        self._log_count += len(new)
+        texts = [line.message for line in new]
+        if not self.is_mounted:
+            self._pending_lines += texts
+            return
+        if texts:
+            self.query_one(LogView).write_lines(texts)
+        self._draw_log_title()
+
+    def _redraw(self) -> None:
+        self._draw_breadcrumb()
+        self._draw_log_title()
+        state = self.state
+        if state is None:
+            return
+        t0 = time.perf_counter()
+        now = int(time.time())
+        hosts = self.hosts()
+        self.table = host_table(self.job, hosts, state.store, now)
+        self.charts = host_charts(self.job, self.host, hosts, state.store, now)
+        t1 = time.perf_counter()
+        self._draw_header(now)
+        self._draw_charts()
+        self.timings = {"model_ms": (t1 - t0) * 1000, "widgets_ms": (time.perf_counter() - t1) * 1000}
+
+    def _row(self) -> HostRow | None:
+        return self.table.row(self.host) if self.table is not None else None
+
+    def _draw_header(self, now: int) -> None:
+        row = self._row()
+        hosts = self.hosts()
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(safe_text(self.crumb, 60), "bold")
+        position = self.order.index(self.host) + 1 if self.host in self.order else None
+        if position is not None:
+            head.append(f"  host {position} of {len(self.order)}", "dim")
+        head.append("  of ", "dim")
+        head.append(safe_text(self.job.name, 80))
+        head.append(f"  {self.job.type_label}", "dim")
+        head.append("  ")
+        head.append(safe_text(self.job.status or "?", 40), STATUS_STYLES.get(self.job.status, "bold"))
+        if self.job.instance_type:
+            head.append(f"  {safe_text(self.job.instance_type, 40)}")
+        if row is not None and row.last_seen is not None:
+            head.append("   last point ", "dim")
+            head.append(f"{format_age(row.last_seen, now)} ago")
+        flags = Text(no_wrap=True, overflow="ellipsis")
+        if row is not None and row.flags:
+            for i, f in enumerate(row.flags):
+                if i:
+                    flags.append(" · ", "dim")
+                flags.append("▲ " if f.level is Level.WARN else "✖ ", LEVEL_STYLES[f.level])
+                flags.append(safe_text(f.reason, 160), LEVEL_STYLES[f.level])
+        elif row is not None and row.last_seen is not None:
+            flags.append(f"● no flags: in line with its {max(len(hosts) - 1, 0)} peers", "green")
+        else:
+            flags.append("○ no metrics for this host in the window", "dim")
+        values = Text(no_wrap=True, overflow="ellipsis")
+        for i, c in enumerate(self.charts):
+            if i:
+                values.append("   ")
+            values.append(short_name(c.metric.name), "bold")
+            values.append(" ")
+            values.append(format_value(c.latest, c.metric.unit), self._value_style(c))
+            values.append(f" (median {format_value(c.median_latest, c.metric.unit)})", "dim")
+        self.query_one("#host-header", Static).update(Text("\n").join([head, flags, values]))
+
+    def _value_style(self, chart: HostChart) -> str:
+        row = self._row()
+        if row is not None:
+            for f in row.flags:
+                if f.metric == chart.metric.name:
+                    return LEVEL_STYLES[f.level]
+        return ""
+
+    def _draw_breadcrumb(self) -> None:
+        right = f"window {self.state.window}" if self.state is not None else ""
+        self.query_one(Breadcrumb).set_path(pushed_breadcrumb(self, self.job.kind), right)
+
+    def _draw_log_title(self) -> None:
+        if not self.is_mounted:
+            return
+        log = self.query_one(LogView)
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append("log ", "bold")
+        title.append(safe_text(self.crumb, 40), "bold")
+        title.append(f"  {self.log_request().group}  ", "dim")
+        title.append("following" if log.follow else "paused (f follows)", "green" if log.follow else "yellow")
+        title.append(f"  {len(log.plain_lines):,} lines", "dim")
+        if log.search_text:
+            title.append(f"  /{safe_text(log.search_text, 40)}: {len(log.matches)} matches (n/N)", "dim")
+        if self._log_error:
+            title.append("  ⚠ ", "bold yellow")
+            title.append(safe_text(self._log_error, 200), "yellow")
+        elif not self._log_count:
+            title.append("  waiting for log lines…", "dim")
+        self.query_one("#host-log-title", Static).update(title)
+
+    # -- charts --------------------------------------------------------------------------------
+    def _draw_charts(self) -> None:
+        box = self.query_one("#host-charts", Grid)
+        existing = list(box.query(MetricChart))
+        names = [c.metric.name for c in self.charts]
+        if [w.id for w in existing] != [f"chart-{n}" for n in names]:
+            box.remove_children()
+            existing = [MetricChart(short_name(c.metric.name), c.metric.unit, period=c.period,
+                                    id=f"chart-{c.metric.name}") for c in self.charts]
+            box.mount_all(existing)
+            self._chart_sigs.clear()
+        label = safe_text(self.crumb, 30)
+        for c in self.charts:
+            title = (f"{short_name(c.metric.name)}  {format_value(c.latest, c.metric.unit)}"
+                     f" · median {format_value(c.median_latest, c.metric.unit)}")
+            sig = (title, c.period, tuple(c.host), tuple(c.median), c.peers)
+            if self._chart_sigs.get(c.metric.name) == sig:
+                continue
+            self._chart_sigs[c.metric.name] = sig
+            self._chart_queue[c.metric.name] = (title, c.period, [
+                ChartSeries(label, c.host), ChartSeries(f"{MEDIAN_LABEL} ({c.peers} hosts)", c.median)])
+        if self._chart_queue and not self._draining:
+            self._draining = True
+            self.call_after_refresh(self._drain_charts)
+
+    def _drain_charts(self) -> None:
+        """Hand one chart its new data per frame (each build takes tens of milliseconds)."""
+        if not self._chart_queue or not self.is_mounted:
+            self._draining = False
+            return
+        name = next(iter(self._chart_queue))
+        title, period, series = self._chart_queue.pop(name)
+        try:
+            chart = self.query_one(f"#chart-{name}", MetricChart)
+        except Exception:  # noqa: BLE001 - the charts were rebuilt meanwhile
+            chart = None
+        if chart is not None:
+            chart.set_series(series, title=title, period=period)
+        if self._chart_queue:
+            self.call_after_refresh(self._drain_charts)
+        else:
+            self._draining = False
+
+    # -- keys ----------------------------------------------------------------------------------
+    def action_step(self, delta: int) -> None:
+        order = self.order or self.hosts()
+        if self.host not in order or len(order) < 2:
+            return
+        self.switch_host(order[(order.index(self.host) + delta) % len(order)])
+
+    def switch_host(self, host: str) -> None:
+        """Show another host of the same job (its charts, flags and log) in place."""
+        if host == self.host:
+            return
+        self.host = host
+        self.crumb = host_label(host)
+        self.detail = None
+        self._chart_sigs.clear()
+        self._chart_queue.clear()
+        self._dedup = LogDedup()
+        self._log_error = None
+        self._log_count = 0
+        log = self.query_one(LogView)
+        log.clear()
+        log.follow = True
+        self._redraw()
+        hook = getattr(self.app, "drill_screen_active", None)
+        if hook is not None and self.app.screen is self:
+            hook(self)  # follow this host's series and log from now on
+
+    def action_follow(self) -> None:
+        self.query_one(LogView).action_toggle_follow()
+
+    def action_search(self) -> None:
+        prompt = self.query_one(PromptLine)
+        if prompt.shown:
+            prompt.type_key("slash", "/")
+            return
+        prompt.open(self.query_one(LogView).search_text, "search the log (Enter: search, n/N: next/previous)")
+
+    def prompt_accepted(self, prompt: PromptLine, value: str) -> None:
+        self.query_one(LogView).set_search(value)
+        self._close_prompt()
+
+    def prompt_cancelled(self, prompt: PromptLine, value: str) -> None:
+        self._close_prompt()
+
+    def _close_prompt(self) -> None:
+        self.query_one(PromptLine).close()
+        self.query_one(LogView).focus()
+        self._draw_log_title()
+
+    def action_logs(self) -> None:
+        from tui.screens.logs import LogScreen
+
+        self.app.push_screen(LogScreen(self.log_request(), kind=self.job.kind,
+                                       title=f"{self.crumb} of {self.job.name}"))
+
+
+__all__ = ["HostScreen", "MEDIAN_LABEL"]

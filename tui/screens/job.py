@@ -1,0 +1,445 @@
+"""The job screen: one training, processing or transform job and every host it runs on.
+
+Top to bottom: the breadcrumb (``sagemon › Jobs › bert-pretrain › …``), the job's facts
+(type, status and secondary status, instance type x count, elapsed time, failure reason),
+the hosts that need attention with the reason, for training jobs a chart per algorithm
+metric of the job's metric definitions (``train:loss`` ...), and the host grid: one row per
+host, one column per instance metric (value and sparkline), cluster min/median/max pinned on
+top.
+
+Keys: Enter opens the host under the cursor, ``l`` the live log of every host, ``/``
+filters hosts (by name or health reason; Enter keeps the filter, Esc clears it), ``s``/``S``
+sort by a column, ``c`` shows or hides the algorithm charts, Esc goes back.
+
+The screen never calls AWS: :meth:`JobScreen.detail_request` names the series (every host's
+instance metrics, the algorithm metrics) and reads (a transform job's hosts) it needs, and
+:meth:`JobScreen.show` redraws from the app state in place.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input, Static
+
+from tui.model.catalog import Kind, Unit
+from tui.model.detail import DetailRequest, DetailResult, LogRequest
+from tui.model.format import format_age, format_value, safe_text
+from tui.model.health import Level
+from tui.model.hosts import HostTable, host_label
+from tui.model.job_detail import (AlgorithmChart, algorithm_charts, algorithm_names, host_table, hosts_error,
+                                  job_facts, job_hosts, job_log_request, job_metrics, job_owner, job_request)
+from tui.model.plan import pane_of_kind
+from tui.model.resources import Job
+from tui.screens.drill import DrillScreen
+from tui.widgets.breadcrumb import Breadcrumb
+from tui.widgets.chart import ChartSeries, MetricChart
+from tui.widgets.host_grid import HEALTH_COLUMN, HOST_COLUMN, VALUE_WIDTH, HostGrid, short_name
+from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tui.model.state import AppState
+
+#: Algorithm metrics drawn as charts (the rest are listed with their latest value).
+MAX_ALGORITHM_CHARTS = 3
+#: Below this many terminal rows the algorithm charts start hidden (``c`` shows them).
+CHARTS_MIN_HEIGHT = 34
+#: The host grid's sparkline width (HostGrid's default) and the health column's bounds.
+SPARK_WIDTH = 8
+HEALTH_MIN_WIDTH = 38
+HEALTH_MAX_WIDTH = 72
+#: Flagged hosts named in the header; the rest are counted.
+HEADER_FLAGS = 4
+
+STATUS_STYLES = {
+    "InProgress": "bold blue", "Completed": "bold green", "Failed": "bold red", "Stopped": "bold yellow",
+    "Stopping": "yellow",
+}
+LEVEL_STYLES = {Level.OK: "green", Level.WARN: "bold yellow", Level.CRIT: "bold red"}
+
+
+def find_job(state: "AppState", key: str) -> Job | None:
+    for job in state.inventory.jobs:
+        if job.key == key:
+            return job
+    return None
+
+
+def pane_title(kind: Kind) -> str:
+    pane = pane_of_kind(kind)
+    return pane.title if pane is not None else ""
+
+
+def pushed_breadcrumb(screen: DrillScreen, kind: Kind) -> list[str]:
+    """The overview pane's title, then every drill-down level up to ``screen``."""
+    parts = [pane_title(kind)] if pane_title(kind) else []
+    try:
+        parts += screen.breadcrumb()
+    except Exception:  # noqa: BLE001 - not on the stack yet
+        parts.append(screen.crumb)
+    return parts
+
+
+class PromptLine(Input):
+    """A one-line prompt above the status bar (``/`` filter or search).
+
+    Enter keeps what was typed, Esc drops it; both call the screen (``prompt_accepted(prompt,
+    value)`` / ``prompt_cancelled(prompt, value)``) in the order the keys were typed. Keys
+    that reach the prompt after it closed (typed quickly after Enter, before the focus
+    moved) are sent on to the widget that has the focus now, so ``/algo-1`` Enter ``s``
+    filters and then sorts.
+    """
+
+    DEFAULT_CSS = """
+    PromptLine { height: 1; border: none; padding: 0 1; display: none; background: $boost; }
+    PromptLine:focus { border: none; }
+    PromptLine.-shown { display: block; }
+    """
+
+    def open(self, value: str = "", placeholder: str = "") -> None:
+        self.value = value
+        self.placeholder = placeholder
+        self.add_class("-shown")
+        self.screen.set_focus(self)  # at once: keys typed right after "/" must land here
+        self.cursor_position = len(value)
+
+    def close(self) -> None:
+        self.remove_class("-shown")
+
+    @property
+    def shown(self) -> bool:
+        return self.has_class("-shown")
+
+    def type_key(self, key: str, character: str | None) -> None:
+        """A key for the prompt handled elsewhere first (``/`` is a screen key): queue it here,
+        behind the keys typed before it."""
+        self.post_message(events.Key(key, character))
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Enter and Esc are handled here, not as bindings: a binding runs only once the key has
+        # bubbled up to the app, after the keys typed behind it were already put in the prompt.
+        if not self.shown:
+            event.prevent_default()
+            event.stop()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key in ("enter", "escape"):
+            event.prevent_default()
+            event.stop()
+            name = "prompt_accepted" if event.key == "enter" else "prompt_cancelled"
+            handler = getattr(self.screen, name, None)
+            if handler is not None:
+                handler(self, self.value)
+
+
+def algorithm_line(charts: list[AlgorithmChart]) -> Text:
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for i, c in enumerate(charts):
+        if i:
+            out.append("   ")
+        out.append(safe_text(c.name, 60), "bold")
+        out.append(" ")
+        out.append(format_value(c.latest, Unit.NONE), "" if c.latest is not None else "dim")
+    return out
+
+
+class JobScreen(DrillScreen):
+    """One job: facts, algorithm metrics and the per-host utilization grid."""
+
+    DEFAULT_CSS = """
+    JobScreen #job-header { height: auto; padding: 0 1; background: $surface; }
+    JobScreen #job-charts { height: 11; display: none; }
+    JobScreen #job-charts.-shown { display: block; }
+    JobScreen #job-charts MetricChart { height: 11; width: 1fr; padding: 0 1; }
+    JobScreen #hosts-note { height: auto; padding: 0 1; color: $text-muted; display: none; }
+    JobScreen HostGrid { height: 1fr; }
+    """
+
+    BINDINGS = [
+        *DrillScreen.BINDINGS,
+        Binding("l", "logs", "Logs"),
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
+        Binding("c", "toggle_charts", "Charts", show=False),
+    ]
+
+    def __init__(self, job: Job, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.job = job
+        self.crumb = job.name
+        self.state: AppState | None = None
+        self.detail: DetailResult | None = None
+        self.table: HostTable | None = None
+        self._charts_pref: bool | None = None  # None: automatic (by terminal height)
+        self._chart_data: dict[str, tuple] = {}
+        self._announced: DetailRequest | None = None
+        self.timings: dict[str, float] = {}  # last show(): model and widget milliseconds
+
+    # -- what the refresh layer polls ----------------------------------------------------------
+    def hosts(self) -> list[str]:
+        return job_hosts(self.job, self.detail)
+
+    def detail_request(self) -> DetailRequest:
+        return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail))
+
+    def log_request(self) -> LogRequest | None:
+        return None  # the job's log opens on its own screen (l)
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Breadcrumb(id="breadcrumb")
+        yield Static(id="job-header")
+        yield Horizontal(id="job-charts")
+        yield Static(id="hosts-note")
+        yield HostGrid(id="hosts", health_width=self._health_width())
+        yield PromptLine(id="prompt")
+        yield StatusBar(id="status")
+        yield Footer(compact=True)
+
+    def _health_width(self) -> int:
+        """The health column takes what the metric columns leave of the terminal's width."""
+        metrics = len(job_metrics(self.job))
+        spare = self.app.size.width - 14 - metrics * (VALUE_WIDTH + 1 + SPARK_WIDTH + 2) - 4
+        return max(HEALTH_MIN_WIDTH, min(HEALTH_MAX_WIDTH, spare))
+
+    def on_mount(self) -> None:
+        self.query_one(HostGrid).focus()
+        if self.state is None:
+            self.state = getattr(self.app, "state", None)
+        self._redraw()
+
+    def on_screen_resume(self) -> None:
+        # back from a host or the log: draw the newest data at once, not at the next refresh
+        # (DrillScreen's own handler tells the app this screen is on top again)
+        state = getattr(self.app, "state", None)
+        if state is not None and self.is_mounted:
+            self.state = state
+            self._redraw()
+
+    def on_resize(self) -> None:
+        self._place_charts()
+
+    # -- updates -------------------------------------------------------------------------------
+    def show(self, state: "AppState", detail: DetailResult | None) -> None:
+        self.state = state
+        if detail is not None and detail.owner == job_owner(self.job):
+            self.detail = detail
+        fresh = find_job(state, self.job.key)
+        if fresh is not None:
+            self.job = fresh
+        if self.is_mounted:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        state = self.state
+        if state is None:
+            self._draw_header(None)
+            return
+        t0 = time.perf_counter()
+        now = int(time.time())
+        hosts = self.hosts()
+        self.table = table = host_table(self.job, hosts, state.store, now)
+        names = algorithm_names(self.job, self.detail)
+        charts = algorithm_charts(self.job, names, state.store, now)
+        t1 = time.perf_counter()
+        self.query_one(HostGrid).update_table(table)
+        self._draw_header(table, charts)
+        self._draw_charts(charts)
+        self._draw_note(table, hosts)
+        self._draw_breadcrumb()
+        self.timings = {"model_ms": (t1 - t0) * 1000, "widgets_ms": (time.perf_counter() - t1) * 1000}
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the app when what this screen needs changed (a transform job's hosts arrived)."""
+        request = self.detail_request()
+        if request != self._announced:
+            first = self._announced is None
+            self._announced = request
+            hook = getattr(self.app, "drill_screen_active", None)
+            if not first and hook is not None and self.app.screen is self:
+                hook(self)
+
+    def _draw_header(self, table: HostTable | None, charts: list[AlgorithmChart] | None = None) -> None:
+        f = job_facts(self.job)
+        head = Text(no_wrap=True, overflow="ellipsis")
+        head.append(f.name, "bold")
+        head.append(f"  {f.type}  ", "dim")
+        head.append(f.status, STATUS_STYLES.get(self.job.status, "bold"))
+        if f.secondary:
+            head.append(f" · {f.secondary}")
+        head.append(f"   {f.instances}")
+        head.append("   elapsed ", "dim")
+        head.append(f.elapsed)
+        if f.started:
+            head.append("   started ", "dim")
+            head.append(f.started)
+        lines = [head]
+        if f.failure:
+            fail = Text(no_wrap=True, overflow="ellipsis")
+            fail.append("✖ failed: ", "bold red")
+            fail.append(f.failure, "red")
+            lines.append(fail)
+        if table is not None:
+            lines.append(self._flags_line(table))
+        if charts:
+            lines.append(algorithm_line(charts))
+        out = Text("\n").join(lines)
+        self.query_one("#job-header", Static).update(out)
+
+    def _flags_line(self, table: HostTable) -> Text:
+        out = Text(no_wrap=True, overflow="ellipsis")
+        n = len(table.rows)
+        flagged = sorted(table.flagged, key=lambda r: -r.level.rank)
+        if not n:
+            out.append("no hosts known yet", "dim")
+            return out
+        if not flagged:
+            reporting = max((s.reporting for s in table.summary.values()), default=0)
+            if reporting:
+                out.append(f"● all {n} hosts ok", "green")
+            else:
+                out.append(f"○ no host metrics in the window for {n} host{'s' if n != 1 else ''}", "dim")
+            return out
+        out.append(f"▲ {len(flagged)} of {n} hosts flagged: ", LEVEL_STYLES[table.level])
+        for i, row in enumerate(flagged[:HEADER_FLAGS]):
+            if i:
+                out.append(" · ", "dim")
+            out.append(safe_text(row.label, 40), "bold")
+            out.append(" ")
+            out.append(safe_text(row.reason, 120), LEVEL_STYLES[row.level])
+        if len(flagged) > HEADER_FLAGS:
+            out.append(f" · +{len(flagged) - HEADER_FLAGS} more (sort by Health: s)", "dim")
+        return out
+
+    def _draw_note(self, table: HostTable, hosts: list[str]) -> None:
+        note = self.query_one("#hosts-note", Static)
+        text = ""
+        if not hosts:
+            err = hosts_error(self.job, self.detail)
+            if err:
+                text = f"⚠ cannot list this job's hosts: {safe_text(err, 200)}"
+            elif self.job.kind is Kind.TRANSFORM_JOB:
+                text = "listing the transform job's hosts (CloudWatch ListMetrics)…"
+            else:
+                text = "this job has no hosts yet"
+        elif not any(s.reporting for s in table.summary.values()):
+            window = self.state.window if self.state is not None else ""
+            text = f"no host metrics in the last {window}"
+            if self.job.end_time is not None and not self.job.running:
+                text += f": the job ended {format_age(self.job.end_time)} ago"
+            elif self.state is not None and not self.state.last_success:
+                text = "waiting for the first refresh…"
+        note.update(Text(text))
+        note.display = bool(text)
+
+    def _draw_breadcrumb(self) -> None:
+        grid = self.query_one(HostGrid)
+        parts = pushed_breadcrumb(self, self.job.kind)
+        if grid.filter_text:
+            total = len(self.table.rows) if self.table is not None else 0
+            parts.append(f"/{grid.filter_text} ({len(grid.visible_hosts)} of {total})")
+        right = []
+        if grid.sort_column is not None:
+            col = grid.sort_column
+            label = {HOST_COLUMN: "host", HEALTH_COLUMN: "health"}.get(col) or short_name(col)
+            right.append(f"sort {label} {'▼' if grid.sort_reverse else '▲'}")
+        if self.state is not None:
+            right.append(f"window {self.state.window}")
+        self.query_one(Breadcrumb).set_path(parts, "  ".join(right))
+
+    # -- algorithm charts --------------------------------------------------------------------------
+    def charts_shown(self) -> bool:
+        if self.job.kind is not Kind.TRAINING_JOB or not algorithm_names(self.job, self.detail):
+            return False
+        if self._charts_pref is not None:
+            return self._charts_pref
+        return self.app.size.height >= CHARTS_MIN_HEIGHT
+
+    def _place_charts(self) -> None:
+        box = self.query_one("#job-charts", Horizontal)
+        box.set_class(self.charts_shown(), "-shown")
+
+    def _draw_charts(self, charts: list[AlgorithmChart]) -> None:
+        self._place_charts()
+        box = self.query_one("#job-charts", Horizontal)
+        wanted = charts[:MAX_ALGORITHM_CHARTS]
+        existing = list(box.query(MetricChart))
+        if [c.title for c in existing] != [c.name for c in wanted]:
+            box.remove_children()
+            existing = [MetricChart(c.name, Unit.NONE, period=c.period) for c in wanted]
+            box.mount_all(existing)
+            self._chart_data.clear()
+        for widget, c in zip(existing, wanted):
+            sig = (c.period, tuple(c.line))
+            if self._chart_data.get(c.name) != sig:  # plotext draws only when the data changed
+                self._chart_data[c.name] = sig
+                widget.set_series([ChartSeries(c.name, c.line)], period=c.period)
+
+    # -- keys ----------------------------------------------------------------------------------
+    def action_toggle_charts(self) -> None:
+        self._charts_pref = not self.charts_shown()
+        self._place_charts()
+
+    def action_filter(self) -> None:
+        prompt = self.query_one(PromptLine)
+        if prompt.shown:
+            prompt.type_key("slash", "/")
+            return
+        prompt.open(self.query_one(HostGrid).filter_text, "filter hosts: part of a name or a health reason")
+
+    @on(Input.Changed, "#prompt")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.query_one(PromptLine).shown:
+            self._filter(event.value)
+
+    def prompt_cancelled(self, prompt: PromptLine, value: str) -> None:
+        self._filter("")
+        self._close_prompt()
+
+    def prompt_accepted(self, prompt: PromptLine, value: str) -> None:
+        self._filter(value)
+        self._close_prompt()
+
+    def _close_prompt(self) -> None:
+        self.query_one(PromptLine).close()
+        self.query_one(HostGrid).focus()
+
+    def _filter(self, text: str) -> None:
+        self.query_one(HostGrid).set_filter(text)
+        self._draw_breadcrumb()
+
+    def on_key(self, event) -> None:
+        if event.key in ("s", "S"):  # the grid sorts (its own binding); the crumb says by what
+            self.call_after_refresh(self._draw_breadcrumb)
+
+    def on_click(self) -> None:  # a click on a column header sorts too
+        self.call_after_refresh(self._draw_breadcrumb)
+
+    @on(HostGrid.HostSelected)
+    def _host_selected(self, event: HostGrid.HostSelected) -> None:
+        event.stop()
+        self.open_host(event.host)
+
+    def open_host(self, host: str) -> None:
+        from tui.screens.host import HostScreen
+
+        grid = self.query_one(HostGrid)
+        order = grid.visible_hosts or self.hosts()
+        self.app.push_screen(HostScreen(self.job, host, hosts=self.hosts(), order=order, state=self.state))
+
+    def action_logs(self) -> None:
+        from tui.screens.logs import LogScreen
+
+        hosts = self.hosts()
+        width = max((len(host_label(h)) for h in hosts), default=6)
+        self.app.push_screen(LogScreen(job_log_request(self.job), kind=self.job.kind, job_name=self.job.name,
+                                       label_width=min(width, 24),
+                                       title=f"every host of {self.job.name}"))
+
+
+__all__ = ["JobScreen", "PromptLine", "find_job", "pushed_breadcrumb"]
