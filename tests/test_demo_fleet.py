@@ -26,7 +26,7 @@ HISTORY_HOURS = 1.0
 # -- fixtures ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo():
-    d = DemoAws(seed=7, history_hours=HISTORY_HOURS)
+    d = DemoAws(seed=7, history_hours=HISTORY_HOURS, region="us-west-2")
     d.start()
     d.populate()
     yield d

@@ -312,7 +312,10 @@ class DemoAws:
                 self._logs.write(self.client("logs"), start, self._minute_next, backfill=True)
                 self._logs_until = self._minute_next
                 self.timings["logs_s"] = time.perf_counter() - t
-            self._sim_done = self.clock.sim(now)
+            # The scenario runs at `speed` from the moment the fleet is ready, not from when
+            # population started (so a slow start does not skip scenario time).
+            self.clock.t0 = max(self.clock.t0, time.time())
+            self._sim_done = self.clock.t0
             self.timings["populate_s"] = time.perf_counter() - started
             self.timings["populate_cpu_s"] = time.process_time() - cpu0  # every thread of the process
             self.progress = 1.0
