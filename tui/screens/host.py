@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -203,7 +204,8 @@ class HostScreen(DrillScreen):
             values.append(" ")
             values.append(format_value(c.latest, c.metric.unit), self._value_style(c))
             values.append(f" (median {format_value(c.median_latest, c.metric.unit)})", "dim")
-        self.query_one("#host-header", Static).update(Text("\n").join([head, flags, values]))
+        flags.no_wrap = False  # the reasons matter most: they may take a second line
+        self.query_one("#host-header", Static).update(Group(head, flags, values))
 
     def _value_style(self, chart: HostChart) -> str:
         row = self._row()

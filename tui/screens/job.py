@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -288,11 +289,10 @@ class JobScreen(DrillScreen):
             lines.append(self._flags_line(table))
         if charts:
             lines.append(algorithm_line(charts))
-        out = Text("\n").join(lines)
-        self.query_one("#job-header", Static).update(out)
+        self.query_one("#job-header", Static).update(Group(*lines))
 
     def _flags_line(self, table: HostTable) -> Text:
-        out = Text(no_wrap=True, overflow="ellipsis")
+        out = Text()  # may wrap: on a narrow terminal the grid's health column is off screen
         n = len(table.rows)
         flagged = sorted(table.flagged, key=lambda r: -r.level.rank)
         if not n:
