@@ -408,7 +408,15 @@ def test_live_scenario_moves_on(live_demo):
     # no datapoint was ever put with a future timestamp
     now = time.time()
     assert all(t <= now for pts in d.record.series.values() for t, _ in pts)
-    time.sleep(3)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        rec = sm.describe_inference_recommendations_job(JobName=f.recommendation_job)
+        if rec["Status"] == "COMPLETED":
+            break
+        time.sleep(0.5)
+    assert rec["Status"] == "COMPLETED"
+    assert len(rec.get("InferenceRecommendations", [])) == 3
+    time.sleep(2)
     s = d.stats()["live"]
     assert s["ticks"] >= 3
     # the live loop is cheap: well under 10 % of one core while ticking every second
