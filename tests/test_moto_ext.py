@@ -26,19 +26,22 @@ REGION = "us-east-1"
 
 
 # -- fixtures --------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def endpoint_url():
     from moto.server import ThreadedMotoServer
 
     from tui.demo.server import quiet_server_logs
 
     quiet_server_logs()
+    was_installed = moto_ext.is_installed()
     moto_ext.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+    if not was_installed:  # the additions are process-wide: leave moto as this module found it
+        moto_ext.uninstall()
 
 
 def _client(url, service):

@@ -108,8 +108,25 @@ def test_usage_counts_calls_and_metrics(moto_url):
     assert rep.usage.api_calls >= 1
 
 
+class RefusesPercentiles:
+    """A CloudWatch client that answers HTTP 500 to any percentile query (as plain moto does)."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def get_metric_data(self, **kw):
+        from botocore.exceptions import ClientError
+
+        if any(q["MetricStat"]["Stat"].startswith("p") for q in kw["MetricDataQueries"]):
+            raise ClientError({"Error": {"Code": "InternalFailure", "Message": "Internal Server Error"},
+                               "ResponseMetadata": {"HTTPStatusCode": 500}}, "GetMetricData")
+        return self.real.get_metric_data(**kw)
+
+
 def test_percentiles_refused_do_not_take_other_series_down(moto_url):
-    r = Refresher(clients(moto_url), 3600, discover=FakeDiscovery())
+    c = clients(moto_url)
+    r = Refresher(c, 3600, discover=FakeDiscovery())
+    r.engine._cloudwatch_for = lambda region: RefusesPercentiles(c.cloudwatch(region))
     t0 = time.time()
     rep = r.run(Pane.ENDPOINTS, full=False)
     assert time.time() - t0 < 30
