@@ -83,11 +83,11 @@ class LocalAws:
             raise RuntimeError("the local AWS is already running")
         self._ready.clear()
         self._error = None
+        self.port = None
         if not background:
             self._start()
             return self
-        if self._requested_port == 0:
-            self.port = _free_port(self.host)
+        self.port = self._requested_port or _free_port(self.host)
         self._starting = threading.Thread(target=self._start_quietly, name="local-aws-start", daemon=True)
         self._starting.start()
         return self
