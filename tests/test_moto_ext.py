@@ -485,6 +485,9 @@ def test_canary_feature_group_gaps():
     backend = c["SageMakerModelBackend"]("us-east-1", "000000000002")
     with pytest.raises(KeyError):  # an unknown name is a server error in moto
         moto_ext.original(c["SageMakerModelBackend"], "describe_feature_group")(backend, "nope")
+    src = inspect.getsource(moto_ext.original(c["FeatureGroup"], "describe"))
+    assert "OnlineStoreConfig" not in src and '"FeatureGroupStatus": "Created"' in src
+    assert "OnlineStoreConfig" not in inspect.getsource(moto_ext.original(c["SageMakerResponse"], "create_feature_group"))
     assert _params(fg_init) == ["self", "region_name", "account_id", "feature_group_name",
                                 "record_identifier_feature_name", "event_time_feature_name", "feature_definitions",
                                 "offline_store_config", "role_arn", "tags"]
@@ -600,6 +603,13 @@ def test_canary_job_gaps():
     assert "SecondaryStatus" not in out["TrainingJobSummaries"][0]
     src = inspect.getsource(c["FakeProcessingJob"].__init__) + inspect.getsource(c["FakeTransformJob"].__init__)
     assert 'processing_job_status = "Completed"' in src and 'transform_job_status = "Completed"' in src
+    assert "self.processing_end_time" in src and "self.transform_end_time" in src and "self.failure_reason" in src
+    for method in ("list_processing_jobs", "list_transform_jobs"):  # summaries without FailureReason
+        assert "FailureReason" not in inspect.getsource(moto_ext.original(c["SageMakerModelBackend"], method))
+    from moto.sagemaker.models import FakeEndpoint
+
+    src = inspect.getsource(FakeEndpoint.__init__)
+    assert 'self.endpoint_status = "InService"' in src and "self.production_variants" in src
 
 
 # -- 8. GetMetricData ------------------------------------------------------------------------
@@ -821,6 +831,12 @@ def test_canary_get_metric_data_gaps():
     agg = MetricAggregatedDatum("N", "M", 1.0, 2.0, 3.0, 4.0, [], None)
     assert (agg.min, agg.max, agg.sample_count, agg.sum) == (1.0, 2.0, 3.0, 4.0) and not hasattr(agg, "value")
     assert hasattr(backend, "aws_metric_data")
+    from moto.cloudwatch.responses import CloudWatchResponse
+
+    src = inspect.getsource(moto_ext.original(CloudWatchResponse, "get_metric_data"))
+    assert "NextToken" not in src and "MaxDatapoints" not in src  # moto: no paging
+    for added in ("get_metric_data_page", "list_metric_series"):
+        assert moto_ext.was_missing(CloudWatchBackend, added)
 
 
 # -- 9. ListMetrics --------------------------------------------------------------------------
