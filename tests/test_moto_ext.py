@@ -773,6 +773,13 @@ def test_index_follows_new_and_out_of_order_points(cw, uid):
                                                  {"MetricName": "Latency", "Timestamp": _ts(base + 121), "Value": 3.0}])
     res = _gmd(cw, q, base, base + 600, ScanBy="TimestampAscending")[0]["s"]
     assert res["Values"] == [2.0, 4.0] and res["Timestamps"] == [_ts(base), _ts(base + 120)]
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    backend = cloudwatch_backends[ACCOUNT][REGION]
+    cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "Latency", "Timestamp": _ts(base), "Value": 1.0}])
+    idx = cw_ext.metric_index(backend)
+    with idx.lock:  # PutMetricData indexed its points already
+        assert idx.source is backend.metric_data and idx.count == len(backend.metric_data)
 
 
 def test_indexed_get_metric_data_is_fast_with_many_points(cw, uid):
@@ -835,6 +842,7 @@ def test_canary_get_metric_data_gaps():
 
     src = inspect.getsource(moto_ext.original(CloudWatchResponse, "get_metric_data"))
     assert "NextToken" not in src and "MaxDatapoints" not in src  # moto: no paging
+    assert _params(moto_ext.original(CloudWatchBackend, "put_metric_data")) == ["self", "namespace", "metric_data"]
     for added in ("get_metric_data_page", "list_metric_series"):
         assert moto_ext.was_missing(CloudWatchBackend, added)
 

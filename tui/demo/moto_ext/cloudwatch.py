@@ -5,8 +5,8 @@ every query and every period. This module keeps, per CloudWatch backend, an inde
 
     (namespace, metric name, frozenset of (dimension name, value)) -> datapoints sorted by time
 
-that follows moto's list (new entries are indexed on the next read, so PutMetricData stays
-moto's own code) and answers:
+that follows moto's list: PutMetricData stays moto's own code and indexes what it appended
+right after (anything appended otherwise is indexed on the next read). It answers:
 
 * **GetMetricData** like CloudWatch: dimension order does not matter; buckets start at the
   start time rounded down as CloudWatch documents it (to the period below one minute, else to
@@ -50,10 +50,13 @@ SeriesKey = tuple[str, str, frozenset]
 
 
 # -- time helpers --------------------------------------------------------------------------
+_EPOCH = datetime(1970, 1, 1)
+
+
 def _epoch(value: Any) -> float:
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+        if value.tzinfo is None:  # moto's naive UTC
+            return (value - _EPOCH).total_seconds()
         return value.timestamp()
     return float(value)
 
@@ -129,6 +132,7 @@ class MetricIndex:
         self.source: list | None = None
         self.count = 0
         self.series: dict[SeriesKey, _Series] = {}
+        self._by_order: dict[tuple, _Series] = {}  # (namespace, name, dims as put) -> series
 
     def sync(self, metric_data: list) -> None:
         """Index what was appended to moto's list since the last call (rebuild if replaced)."""
@@ -136,20 +140,27 @@ class MetricIndex:
             self.source = metric_data
             self.count = 0
             self.series = {}
+            self._by_order = {}
         n = len(metric_data)
         if n == self.count:
             return
+        series, by_order = self.series, self._by_order
         for datum in metric_data[self.count:n]:
-            self._add(self.series, datum)
+            self._add(series, datum, by_order)
         self.count = n
 
     @staticmethod
-    def _add(series: dict[SeriesKey, _Series], datum: Any) -> None:
-        dims = [(d.name, d.value) for d in datum.dimensions]
-        key = series_key(datum.namespace, datum.name, dims)
-        s = series.get(key)
+    def _add(series: dict[SeriesKey, _Series], datum: Any, by_order: dict | None = None) -> None:
+        dims = tuple((d.name, d.value) for d in datum.dimensions)
+        ordered = (datum.namespace, datum.name, dims)
+        s = by_order.get(ordered) if by_order is not None else None
         if s is None:
-            s = series[key] = _Series(dims)
+            key = series_key(datum.namespace, datum.name, dims)
+            s = series.get(key)
+            if s is None:
+                s = series[key] = _Series(list(dims))
+            if by_order is not None:
+                by_order[ordered] = s
         s.add(_epoch(datum.timestamp), _datum_value(datum), datum.unit)
 
     @classmethod
@@ -598,10 +609,21 @@ def response_list_metrics(self):
     return ActionResult({"Metrics": page, "NextToken": nxt})
 
 
+def backend_put_metric_data(self, namespace: str, metric_data: list[dict[str, Any]]) -> None:
+    """moto's PutMetricData, then indexing of the new points (so reads do not pay for them)."""
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    _patches.original(CloudWatchBackend, "put_metric_data")(self, namespace, metric_data)
+    idx = metric_index(self)
+    with idx.lock:
+        idx.sync(self.metric_data)
+
+
 def install() -> None:
     from moto.cloudwatch.models import CloudWatchBackend
     from moto.cloudwatch.responses import CloudWatchResponse
 
+    _patches.patch(CloudWatchBackend, "put_metric_data", backend_put_metric_data)
     _patches.patch(CloudWatchBackend, "get_metric_data", backend_get_metric_data)
     _patches.patch(CloudWatchBackend, "get_metric_data_page", backend_get_metric_data_page)
     _patches.patch(CloudWatchBackend, "list_metric_series", backend_list_metric_series)
