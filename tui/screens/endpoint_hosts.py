@@ -1,0 +1,197 @@
+"""An endpoint's instances and an instance's GPUs, from SageMaker's enhanced endpoint metrics.
+
+:class:`EndpointInstancesScreen` shows one row per instance of the endpoint (the
+``InstanceId`` dimension) in the host grid a distributed job uses: invocations and 5XX per
+minute, model latency, CPU, memory, disk, GPU and GPU memory utilization, and the hottest
+GPU of each instance, with health flags (an instance gone silent, a full disk, a lagging or
+a hot GPU); below it, utilization and latency per instance over time. Enter on an instance
+opens :class:`AcceleratorScreen`: one row per GPU (the ``AcceleratorId`` dimension) and each
+GPU's utilization and memory over time, so a hot GPU stands out.
+
+The instances and GPUs come from the READ_ENHANCED read (ListMetrics). Enhanced utilization
+metrics are published every 10 to 300 s; the screens ask for the interval of the endpoint
+config when it is known, otherwise first for the finest one (10 s) and then for the spacing
+the points show (see :func:`tui.model.endpoint_detail.publish_period`): never finer than
+published. Keys: ``s`` sorts the grid, Enter drills down, Esc goes back.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+
+from tui.model.detail import DetailRequest, DetailResult
+from tui.model.endpoint_detail import (EnhancedInfo, PublishPeriod, enhanced_info, gpu_charts, gpu_table,
+                                       gpus_request, hot_gpu, instance_charts, instance_facts, instance_host,
+                                       instance_key, instance_metric_names, instance_table, instances_request,
+                                       publish_period, split_instance_host)
+from tui.model.resources import Endpoint
+from tui.screens.endpoint import ChartPanel, EndpointScreen, FactsView, LineView, ResourceScreen
+from tui.widgets.host_grid import HostGrid
+
+
+def _learn(ep: Endpoint, info: EnhancedInfo, store, pairs: list[tuple[str, str]]) -> PublishPeriod:
+    """The publishing period, from the config or from the spacing of the utilization series."""
+    series = []
+    for variant, inst in pairs:
+        for metric in instance_metric_names(ep, variant, info):
+            s = store.get(instance_key(ep, variant, inst, metric))
+            if s is not None and s.points:
+                series.append(s)
+    return publish_period(ep, series)
+
+
+class _EnhancedScreen(ResourceScreen):
+    """What the instance and GPU screens share: the endpoint, its enhanced dimensions, the period."""
+
+    scrolling = False
+    DEFAULT_CSS = """
+    EndpointInstancesScreen #grid, AcceleratorScreen #grid { height: auto; max-height: 60%; }
+    EndpointInstancesScreen ChartPanel, AcceleratorScreen ChartPanel { height: 1fr; min-height: 13; grid-rows: 1fr; }
+    EndpointInstancesScreen ChartPanel MetricChart, AcceleratorScreen ChartPanel MetricChart { height: 1fr; }
+    """
+
+    def __init__(self, endpoint: Endpoint, *, info: EnhancedInfo | None = None, state=None,
+                 detail: DetailResult | None = None, known_period: int | None = None) -> None:
+        super().__init__(state=state, detail=detail)
+        self.endpoint = endpoint
+        self.info = info if info is not None else enhanced_info(endpoint, detail)
+        self.known_period = known_period
+
+    def accept(self, detail: DetailResult) -> None:
+        super().accept(detail)
+        info = enhanced_info(self.endpoint, detail)
+        if info.state in ("found", "none"):
+            self.info = info
+
+    def refresh_resource(self, state) -> None:
+        fresh = next((e for e in state.inventory.endpoints if e.key == self.endpoint.key), None)
+        if fresh is not None:
+            self.endpoint = fresh
+        self._learn_period()
+
+    def _learn_period(self) -> None:
+        if self.state is None or self.known_period is not None:
+            return
+        pp = _learn(self.endpoint, self.info, self.state.store, self.observed())
+        if pp.source != "observed":
+            return
+        self.known_period = pp.seconds
+        for screen in self.app.screen_stack if self.is_attached else ():
+            if screen is self or getattr(screen, "endpoint", None) is None:
+                continue
+            if screen.endpoint.key != self.endpoint.key:
+                continue
+            if isinstance(screen, EndpointScreen):
+                screen.remember_period(pp.seconds)
+            elif isinstance(screen, _EnhancedScreen) and screen.known_period is None:
+                screen.known_period = pp.seconds
+
+    def observed(self) -> list[tuple[str, str]]:
+        return self.info.pairs
+
+    @property
+    def period(self) -> PublishPeriod:
+        return publish_period(self.endpoint, (), self.known_period)
+
+    def compose_body(self) -> ComposeResult:
+        yield FactsView(id="facts")
+        yield LineView(id="summary")
+        yield HostGrid(spark_width=4, health_width=36, id="grid")
+        yield ChartPanel(id="charts", fill=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#grid", HostGrid).focus()
+
+
+class EndpointInstancesScreen(_EnhancedScreen):
+    """Every instance of an endpoint with enhanced metrics, in a host grid."""
+
+    def __init__(self, endpoint: Endpoint, *, info: EnhancedInfo | None = None, state=None,
+                 detail: DetailResult | None = None, known_period: int | None = None,
+                 variant: str | None = None) -> None:
+        super().__init__(endpoint, info=info, state=state, detail=detail, known_period=known_period)
+        self.crumb = "instances"
+        self.variant = variant
+        self._placed = False
+
+    def detail_request(self) -> DetailRequest:
+        return instances_request(self.endpoint, self.info, self.period)
+
+    def redraw(self) -> None:
+        ep, store, now = self.endpoint, self.state.store, self.now()
+        info, period = self.info, self.period
+        self.query_one("#facts", FactsView).display = False
+        grid = self.query_one("#grid", HostGrid)
+        if not info.found:
+            text = ("No enhanced metrics for this endpoint: no InstanceId series in CloudWatch" if info.state == "none"
+                    else f"Cannot list the enhanced metrics: {info.error}" if info.state == "error"
+                    else "Looking for the endpoint's instances…")
+            self.query_one("#summary", LineView).set_line(text, "dim" if info.state != "error" else "warn")
+            grid.display = False
+            self.query_one("#charts", ChartPanel).set_specs([])
+            return
+        grid.display = True
+        table = instance_table(ep, info, store, now)
+        grid.update_table(table)
+        n, gpus = info.instance_count, info.gpu_count
+        flagged = len(table.flagged)
+        text = f"{n} instance{'s' if n != 1 else ''}" + (f", {gpus} GPUs" if gpus else "")
+        text += f"   {period.text()}"
+        text += f"   {flagged} flagged" if flagged else "   all healthy"
+        text += "   ·  Enter: the instance's GPUs" if gpus else ""
+        self.query_one("#summary", LineView).set_line(text, "warn" if flagged else "")
+        self.query_one("#charts", ChartPanel).set_specs(instance_charts(ep, info, store, now, period.seconds))
+        if not self._placed and self.variant:
+            first = next((instance_host(ep, v, i) for v, i in info.pairs if v == self.variant), None)
+            if first is not None and grid.select_host(first):
+                self._placed = True
+
+    def on_host_grid_host_selected(self, event: HostGrid.HostSelected) -> None:
+        event.stop()
+        variant, instance = split_instance_host(event.host)
+        if not self.info.accelerators.get(instance):
+            self.app.notify(f"{instance} publishes no per-GPU metrics (no AcceleratorId series)", timeout=5,
+                            markup=False)
+            return
+        self.push(AcceleratorScreen(self.endpoint, variant, instance, info=self.info, state=self.state,
+                                    known_period=self.known_period))
+
+
+class AcceleratorScreen(_EnhancedScreen):
+    """The GPUs of one endpoint instance: a row and a line per AcceleratorId."""
+
+    def __init__(self, endpoint: Endpoint, variant: str, instance: str, *, info: EnhancedInfo | None = None,
+                 state=None, detail: DetailResult | None = None, known_period: int | None = None) -> None:
+        super().__init__(endpoint, info=info, state=state, detail=detail, known_period=known_period)
+        self.variant = variant
+        self.instance = instance
+        self.crumb = instance
+
+    def detail_request(self) -> DetailRequest:
+        return gpus_request(self.endpoint, self.variant, self.instance, self.info, self.period)
+
+    def observed(self) -> list[tuple[str, str]]:
+        return [(self.variant, self.instance)]
+
+    def redraw(self) -> None:
+        ep, store, now = self.endpoint, self.state.store, self.now()
+        self.query_one("#facts", FactsView).set_facts(
+            instance_facts(ep, self.variant, self.instance, self.info, store, now))
+        table = gpu_table(ep, self.variant, self.instance, self.info, store, now)
+        self.query_one("#grid", HostGrid).update_table(table)
+        hot = hot_gpu(table)
+        if hot is not None:
+            row = next(r for r in table.rows if r.label == hot)
+            reason = next(f.reason for f in row.flags if f.reason.startswith("hot "))
+            self.query_one("#summary", LineView).set_line(reason, row.level.value)
+        else:
+            n = len(table.rows)
+            self.query_one("#summary", LineView).set_line(
+                f"{n} GPU{'s' if n != 1 else ''}, none running hot   {self.period.text()}" if n
+                else "This instance publishes no per-GPU (AcceleratorId) series", "" if n else "dim")
+        self.query_one("#charts", ChartPanel).set_specs(
+            gpu_charts(ep, self.variant, self.instance, self.info, store, now, self.period.seconds))
+
+
+__all__ = ["AcceleratorScreen", "EndpointInstancesScreen"]
