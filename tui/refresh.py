@@ -109,6 +109,7 @@ class Refresher:
         if session is not None:
             self.counter.install(session.events)
         self._discover = discover
+        self._describe_cache = None
         self._lock = threading.Lock()
         # Requests from the UI thread, applied at the start of the next refresh.
         self.detail_keys: tuple[SeriesKey, ...] = ()
@@ -116,10 +117,14 @@ class Refresher:
 
     # -- discovery -----------------------------------------------------------------------------
     def _discover_kinds(self, kinds: set[Kind]) -> Inventory:
-        discover = self._discover
-        if discover is None:
-            from tui.aws.discovery import discover
-        return discover(self.clients, self.regions or None, kinds=kinds)
+        if self._discover is not None:
+            return self._discover(self.clients, self.regions or None, kinds=kinds)
+        from tui.aws.discovery import DescribeCache, discover
+
+        if self._describe_cache is None:  # immutable Describe answers, kept across refreshes
+            self._describe_cache = DescribeCache()
+        return discover(self.clients, self.regions or None, kinds=[k.value for k in kinds],
+                        cache=self._describe_cache)
 
     # -- one refresh ---------------------------------------------------------------------------
     def run(self, visible: Pane, *, full: bool = False, cancelled: Callable[[], bool] = lambda: False
