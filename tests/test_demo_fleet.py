@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from tui.demo import DemoAws, SimClock
-from tui.demo.fleet import TRAINING, TRANSFORM, build_fleet
+from tui.demo.fleet import build_fleet
 from tui.demo.simulator import TRAINING_JOB_DIMENSION, Simulator
 from tui.model.catalog import (CATALOG, GROUPS, NS_TRAINING, NS_TRANSFORM, VARIANT_GPU, Kind, find,
                                instance_metrics)

@@ -11,7 +11,7 @@ fleet, the seed and the scenario time, and written with PutLogEvents.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
