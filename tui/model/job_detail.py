@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from tui.model import catalog as cat
 from tui.model.catalog import Kind, MetricDef
@@ -53,8 +54,10 @@ METRIC_ORDER = ("CPUUtilization", "CPUUtilizationNormalized", "GPUUtilization", 
 
 #: Periods of recent values the host grid keeps per cell (sparkline and health rules).
 GRID_POINTS = 30
-#: Seconds of log lines a new tail reads back.
+#: Seconds of log lines a new tail reads back: the log screen, and the host screen's log panel.
+#: They differ on purpose: opening the log screen from the host screen starts a tail of its own.
 LOG_LOOKBACK = 3600
+PANEL_LOOKBACK = 900
 
 
 # -- metrics and hosts ---------------------------------------------------------------------------
@@ -97,6 +100,28 @@ def host_key(job: Job, metric: str, host: str) -> SeriesKey:
     return job_host_key(job, metric, host)
 
 
+@lru_cache(maxsize=32)
+def _key_grid(kind: Kind, region: str, metrics: tuple[str, ...], hosts: tuple[str, ...]
+              ) -> dict[tuple[str, str], SeriesKey]:
+    """``{(metric, host): key}``: one key per metric from the plan's builder, the same key with
+    each host's value for the rest (a 256-host job has 1,280 of them, built on every refresh)."""
+    out: dict[tuple[str, str], SeriesKey] = {}
+    probe = Job(kind, "", "", region)
+    for name in metrics:
+        proto = job_host_key(probe, name, "\0")
+        for host in hosts:
+            dims = tuple((n, host if v == "\0" else v) for n, v in proto.dimensions)
+            out[name, host] = SeriesKey(proto.namespace, proto.metric, dims, proto.stat, proto.region)
+    return out
+
+
+def key_grid(job: Job, hosts: list[str], metrics: list[MetricDef] | None = None
+             ) -> dict[tuple[str, str], SeriesKey]:
+    """Every host's key of every metric, keyed by ``(metric name, host)``."""
+    metrics = job_metrics(job) if metrics is None else metrics
+    return _key_grid(job.kind, job.region, tuple(m.name for m in metrics), tuple(hosts))
+
+
 def algorithm_names(job: Job, detail: DetailResult | None = None) -> list[str]:
     """The job's algorithm metric names: its metric definitions, then any other published ones."""
     if job.kind is not Kind.TRAINING_JOB:
@@ -133,7 +158,8 @@ def _reads(job: Job, algorithm_fallback: bool) -> tuple[Read, ...]:
 def host_keys(job: Job, hosts: list[str], metrics: list[MetricDef] | None = None) -> list[SeriesKey]:
     """Every host's series of every metric, metric by metric."""
     metrics = job_metrics(job) if metrics is None else metrics
-    return [host_key(job, m.name, h) for m in metrics for h in hosts]
+    grid = key_grid(job, hosts, metrics)
+    return [grid[m.name, h] for m in metrics for h in hosts]
 
 
 def job_request(job: Job, hosts: list[str], algorithms: list[str] | None = None) -> DetailRequest:
@@ -172,9 +198,9 @@ def host_stream_prefix(job: Job, host: str) -> str:
     return f"{host}-"
 
 
-def host_log_request(job: Job, host: str) -> LogRequest:
+def host_log_request(job: Job, host: str, lookback: int = LOG_LOOKBACK) -> LogRequest:
     return LogRequest(region=job.region, group=LOG_GROUPS[job.kind], prefix=host_stream_prefix(job, host),
-                      lookback=LOG_LOOKBACK)
+                      lookback=lookback)
 
 
 def stream_label(stream: str, job_name: str) -> str:
@@ -235,9 +261,10 @@ def host_table(job: Job, hosts: list[str], store: SeriesStore, now: int, points:
     """The host grid of a job from the series store (flags included)."""
     metrics = job_metrics(job) if metrics is None else metrics
     get = store.get
+    keys = key_grid(job, hosts, metrics)
 
     def series_for(host: str, m: MetricDef) -> Series | None:
-        return get(job_host_key(job, m.name, host))
+        return get(keys[m.name, host])
 
     return build_host_table(hosts, metrics, series_for, now, points)
 
@@ -294,9 +321,11 @@ def host_charts(job: Job, host: str, hosts: list[str], store: SeriesStore, now: 
     """Every metric of ``host`` over the store's window, each with the cluster median."""
     out = []
     peers = hosts if host in hosts else [host, *hosts]
-    for m in job_metrics(job):
-        own = store.get(host_key(job, m.name, host))
-        everyone = [store.get(host_key(job, m.name, h)) for h in peers]
+    metrics = job_metrics(job)
+    keys = key_grid(job, peers, metrics)
+    for m in metrics:
+        own = store.get(keys[m.name, host])
+        everyone = [store.get(keys[m.name, h]) for h in peers]
         period = own.period if own is not None else _period(everyone)
         count = max(1, store.window // period)
         values = own.values(now, count) if own is not None else [None] * count
@@ -398,10 +427,11 @@ def job_facts(job: Job, now: float | None = None) -> JobFacts:
 
 
 __all__ = [
-    "ALGORITHM_DIMENSION", "ALGORITHM_NAMESPACE", "ALGORITHM_STAT", "AlgorithmChart", "GRID_POINTS", "HostChart",
-    "BRIDGE_PERIODS", "JobFacts", "LOG_GROUPS", "LogDedup", "METRIC_ORDER", "algorithm_charts", "algorithm_key",
-    "algorithm_metrics_read", "algorithm_names", "bridge_gaps", "cluster_median", "elapsed_seconds", "host_charts",
-    "host_key", "host_keys", "host_label", "host_log_request", "host_owner", "host_request",
-    "host_stream_prefix", "host_table", "hosts_error", "job_facts", "job_hosts", "job_log_request",
-    "job_metrics", "job_owner", "job_request", "log_text", "stream_label", "transform_hosts_read",
+    "ALGORITHM_DIMENSION", "ALGORITHM_NAMESPACE", "ALGORITHM_STAT", "AlgorithmChart", "BRIDGE_PERIODS",
+    "GRID_POINTS", "HostChart", "JobFacts", "LOG_GROUPS", "LOG_LOOKBACK", "LogDedup", "METRIC_ORDER",
+    "PANEL_LOOKBACK", "algorithm_charts", "algorithm_key", "algorithm_metrics_read", "algorithm_names",
+    "bridge_gaps", "cluster_median", "elapsed_seconds", "host_charts", "host_key", "host_keys", "host_label",
+    "host_log_request", "host_owner", "host_request", "host_stream_prefix", "host_table", "hosts_error",
+    "job_facts", "job_hosts", "job_log_request", "job_metrics", "job_owner", "job_request", "key_grid",
+    "log_text", "stream_label", "transform_hosts_read",
 ]

@@ -29,8 +29,8 @@ from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.model.format import format_age, format_value, safe_text
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
-from tui.model.job_detail import (HostChart, LogDedup, host_charts, host_log_request, host_owner, host_request,
-                                  host_table, job_hosts)
+from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, LogDedup, host_charts, host_log_request, host_owner,
+                                  host_request, host_table, job_hosts)
 from tui.model.resources import Job
 from tui.screens.drill import DrillScreen
 from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
@@ -57,6 +57,9 @@ class HostScreen(DrillScreen):
     HostScreen #host-log-title { height: 1; padding: 0 1; background: $boost; }
     HostScreen LogView { height: 3fr; min-height: 3; }
     """
+
+    _ready = False  # composed and mounted: widgets can be drawn
+    _returned = False  # resumed once already (opened): later resumes are returns
 
     BINDINGS = [
         *DrillScreen.BINDINGS,
@@ -96,7 +99,7 @@ class HostScreen(DrillScreen):
         return host_request(self.job, self.host, self.hosts())
 
     def log_request(self) -> LogRequest:
-        return host_log_request(self.job, self.host)
+        return host_log_request(self.job, self.host, PANEL_LOOKBACK)
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -110,6 +113,7 @@ class HostScreen(DrillScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._ready = True  # children exist (is_mounted turns True only after this handler)
         self.query_one(LogView).focus()
         if self.state is None:
             self.state = getattr(self.app, "state", None)
@@ -120,10 +124,14 @@ class HostScreen(DrillScreen):
         self._redraw()
 
     def on_screen_resume(self) -> None:
+        # back from a screen on top: draw the newest data at once, not at the next refresh
+        # (the first resume follows the mount, which drew already; DrillScreen's own handler
+        # tells the app that this screen is on top)
         state = getattr(self.app, "state", None)
-        if state is not None and self.is_mounted:
+        if self._returned and state is not None and self._ready:
             self.state = state
             self._redraw()
+        self._returned = True
 
     # -- updates -------------------------------------------------------------------------------
     def show(self, state: "AppState", detail: DetailResult | None) -> None:
@@ -133,7 +141,7 @@ class HostScreen(DrillScreen):
         fresh = find_job(state, self.job.key)
         if fresh is not None:
             self.job = fresh
-        if self.is_mounted:
+        if self._ready:
             self._redraw()
 
     def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
@@ -141,7 +149,7 @@ class HostScreen(DrillScreen):
         self._log_error = error
         self._log_count += len(new)
         texts = [line.message for line in new]
-        if not self.is_mounted:
+        if not self._ready:
             self._pending_lines += texts
             return
         if texts:
@@ -220,7 +228,7 @@ class HostScreen(DrillScreen):
         self.query_one(Breadcrumb).set_path(pushed_breadcrumb(self, self.job.kind), right)
 
     def _draw_log_title(self) -> None:
-        if not self.is_mounted:
+        if not self._ready:
             return
         log = self.query_one(LogView)
         title = Text(no_wrap=True, overflow="ellipsis")
@@ -265,7 +273,7 @@ class HostScreen(DrillScreen):
 
     def _drain_charts(self) -> None:
         """Hand one chart its new data per frame (each build takes tens of milliseconds)."""
-        if not self._chart_queue or not self.is_mounted:
+        if not self._chart_queue or not self._ready:
             self._draining = False
             return
         name = next(iter(self._chart_queue))
@@ -333,7 +341,7 @@ class HostScreen(DrillScreen):
     def action_logs(self) -> None:
         from tui.screens.logs import LogScreen
 
-        self.app.push_screen(LogScreen(self.log_request(), kind=self.job.kind,
+        self.app.push_screen(LogScreen(host_log_request(self.job, self.host), kind=self.job.kind,
                                        title=f"{self.crumb} of {self.job.name}"))
 
 

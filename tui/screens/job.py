@@ -161,11 +161,16 @@ class JobScreen(DrillScreen):
     JobScreen HostGrid { height: 1fr; }
     """
 
+    _ready = False  # composed and mounted: widgets can be drawn
+    _returned = False  # resumed once already (opened): later resumes are returns
+
     BINDINGS = [
         *DrillScreen.BINDINGS,
         Binding("l", "logs", "Logs"),
         Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("c", "toggle_charts", "Charts", show=False),
+        Binding("s", "sort", "Sort", priority=True),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, priority=True),
     ]
 
     def __init__(self, job: Job, *, name: str | None = None, id: str | None = None) -> None:
@@ -208,18 +213,21 @@ class JobScreen(DrillScreen):
         return max(HEALTH_MIN_WIDTH, min(HEALTH_MAX_WIDTH, spare))
 
     def on_mount(self) -> None:
+        self._ready = True  # children exist (is_mounted turns True only after this handler)
         self.query_one(HostGrid).focus()
         if self.state is None:
             self.state = getattr(self.app, "state", None)
         self._redraw()
 
     def on_screen_resume(self) -> None:
-        # back from a host or the log: draw the newest data at once, not at the next refresh
-        # (DrillScreen's own handler tells the app this screen is on top again)
+        # back from a screen on top: draw the newest data at once, not at the next refresh
+        # (the first resume follows the mount, which drew already; DrillScreen's own handler
+        # tells the app that this screen is on top)
         state = getattr(self.app, "state", None)
-        if state is not None and self.is_mounted:
+        if self._returned and state is not None and self._ready:
             self.state = state
             self._redraw()
+        self._returned = True
 
     def on_resize(self) -> None:
         self._place_charts()
@@ -232,7 +240,7 @@ class JobScreen(DrillScreen):
         fresh = find_job(state, self.job.key)
         if fresh is not None:
             self.job = fresh
-        if self.is_mounted:
+        if self._ready:
             self._redraw()
 
     def _redraw(self) -> None:
@@ -413,9 +421,22 @@ class JobScreen(DrillScreen):
         self.query_one(HostGrid).set_filter(text)
         self._draw_breadcrumb()
 
-    def on_key(self, event) -> None:
-        if event.key in ("s", "S"):  # the grid sorts (its own binding); the crumb says by what
-            self.call_after_refresh(self._draw_breadcrumb)
+    def action_sort(self) -> None:
+        self._sort_key("s")
+
+    def action_reverse_sort(self) -> None:
+        self._sort_key("S")
+
+    def _sort_key(self, key: str) -> None:
+        # a screen key (so the breadcrumb can say what the rows are sorted by), typed into the
+        # prompt while it is open
+        prompt = self.query_one(PromptLine)
+        if prompt.shown:
+            prompt.type_key(key, key)
+            return
+        grid = self.query_one(HostGrid)
+        grid.action_cycle_sort() if key == "s" else grid.action_reverse_sort()
+        self._draw_breadcrumb()
 
     def on_click(self) -> None:  # a click on a column header sorts too
         self.call_after_refresh(self._draw_breadcrumb)

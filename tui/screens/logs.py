@@ -44,6 +44,8 @@ class LogScreen(DrillScreen):
     LogScreen LogView { height: 1fr; }
     """
 
+    _ready = False  # composed and mounted: widgets can be drawn
+
     BINDINGS = [
         *DrillScreen.BINDINGS,
         Binding("slash", "search", "Search", key_display="/", priority=True),
@@ -81,6 +83,7 @@ class LogScreen(DrillScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._ready = True  # children exist (is_mounted turns True only after this handler)
         log = self.query_one(LogView)
         log.focus()
         if self.state is None:
@@ -95,7 +98,7 @@ class LogScreen(DrillScreen):
     # -- updates -------------------------------------------------------------------------------
     def show(self, state: "AppState", detail: DetailResult | None) -> None:
         self.state = state
-        if self.is_mounted:
+        if self._ready:
             self._draw_breadcrumb()
 
     def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
@@ -105,7 +108,7 @@ class LogScreen(DrillScreen):
         for line in new:
             self.streams.add(line.stream)
         texts = [log_text(line, self.job_name, self.label_width) for line in new]
-        if not self.is_mounted:
+        if not self._ready:
             self._pending += texts
             return
         if texts:
@@ -141,7 +144,7 @@ class LogScreen(DrillScreen):
         return out
 
     def _draw_status(self) -> None:
-        if self.is_mounted:
+        if self._ready:
             self.query_one("#log-status", Static).update(self.status_text())
 
     # -- keys ----------------------------------------------------------------------------------
