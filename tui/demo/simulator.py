@@ -108,19 +108,25 @@ def _as_stats(s: Sample) -> tuple[float, float, float, float]:
     return sum(counts), sum(x * c for x, c in zip(vals, counts)), min(vals), max(vals)
 
 
+_DIMENSIONS: dict[tuple, list[dict]] = {}
+
+
 def to_datum(name: str, dims: tuple[tuple[str, str], ...], ts: float, sample: Sample, unit: str,
              high_resolution: bool = False) -> dict:
     """A PutMetricData datum in boto3's shape."""
-    d: dict = {"MetricName": name, "Dimensions": [{"Name": k, "Value": val} for k, val in dims],
-               "Timestamp": int(ts), "Unit": unit}
-    if sample[0] == "v":
+    dl = _DIMENSIONS.get(dims)
+    if dl is None:  # shared between datums of the same series: botocore only reads it
+        dl = _DIMENSIONS[dims] = [{"Name": k, "Value": val} for k, val in dims]
+    d: dict = {"MetricName": name, "Dimensions": dl, "Timestamp": int(ts), "Unit": unit}
+    kind = sample[0]
+    if kind == "v":
         d["Value"] = sample[1]
-    elif sample[0] == "s":
+    elif kind == "s":
         d["StatisticValues"] = {"SampleCount": sample[1], "Sum": sample[2], "Minimum": sample[3],
                                 "Maximum": sample[4]}
     else:
-        d["Values"] = list(sample[1])
-        d["Counts"] = list(sample[2])
+        d["Values"] = sample[1]
+        d["Counts"] = sample[2]
     if high_resolution:
         d["StorageResolution"] = 1
     return d
@@ -138,6 +144,16 @@ def series_id(namespace: str, name: str, dims: Iterable) -> SeriesId:
     return (namespace, name, frozenset(dims))
 
 
+_FROZEN: dict[tuple, frozenset] = {}
+
+
+def _frozen(dims: tuple) -> frozenset:
+    f = _FROZEN.get(dims)
+    if f is None:
+        f = _FROZEN[dims] = frozenset(dims)
+    return f
+
+
 class PutRecord:
     """Every sample put, by series, to compute what CloudWatch must answer."""
 
@@ -147,7 +163,14 @@ class PutRecord:
 
     def add(self, namespace: str, name: str, dims: tuple, ts: float, sample: Sample) -> None:
         with self._lock:
-            self.series[(namespace, name, frozenset(dims))].append((ts, sample))
+            self.series[(namespace, name, _frozen(dims))].append((ts, sample))
+
+    def add_many(self, namespace: str, rows: list, ts: float) -> None:
+        """Record a batch's rows of one namespace: (name, dims, sample, unit) each."""
+        series = self.series
+        with self._lock:
+            for name, dims, sample, _unit in rows:
+                series[(namespace, name, _frozen(dims))].append((ts, sample))
 
     def prune(self, before: float) -> None:
         """Forget samples older than ``before``."""
@@ -263,16 +286,23 @@ def emit(batch: Batch, md: MetricDef, kind: Kind, dimvals: dict[str, str], sampl
     """
     if sample is None:
         return
-    names = dims if dims is not None else md.dimensions_for(kind)
-    ns = md.namespace_for(kind)
-    unit = md.unit.value
-    batch.put(ns, md.name, tuple((n, dimvals[n]) for n in names), sample, unit)
-    if not rollups or dims is not None:
+    plan = _EMIT_PLANS.get((id(md), kind, dims))
+    if plan is None:
+        names = dims if dims is not None else md.dimensions_for(kind)
+        others = () if (not rollups or dims is not None) else tuple(
+            o for o in md.dimensions if o != names and set(o) < set(names))
+        plan = _EMIT_PLANS[(id(md), kind, dims)] = (names, md.namespace_for(kind), md.unit.value, others)
+    names, ns, unit, others = plan
+    batch.put(ns, md.name, tuple([(n, dimvals[n]) for n in names]), sample, unit)
+    if not rollups:
         return
-    for other in md.dimensions:
-        if other == names or not set(other) <= set(dimvals) or not set(other) < set(names):
-            continue
-        batch.rollup(ns, md.name, tuple((n, dimvals[n]) for n in other), sample, unit)
+    for other in others:
+        if all(n in dimvals for n in other):
+            batch.rollup(ns, md.name, tuple([(n, dimvals[n]) for n in other]), sample, unit)
+
+
+#: Per (metric, kind, explicit dimension set): dimension names, namespace, unit, roll-up sets.
+_EMIT_PLANS: dict[tuple, tuple] = {}
 
 
 # -- the simulator -----------------------------------------------------------------------------------
@@ -799,12 +829,12 @@ class Publisher:
         kept for the next put (fewer, fuller calls during a backfill)."""
         pending = self._pending
         for batch in batches:
+            ts, hr = batch.ts, batch.high_resolution
             for ns, rows in batch.data.items():
                 out = pending.setdefault(ns, [])
-                for name, dims, sample, unit in rows:
-                    out.append(to_datum(name, dims, batch.ts, sample, unit, batch.high_resolution))
-                    if self.record is not None:
-                        self.record.add(ns, name, dims, batch.ts, sample)
+                out.extend([to_datum(name, dims, ts, sample, unit, hr) for name, dims, sample, unit in rows])
+                if self.record is not None:
+                    self.record.add_many(ns, rows, ts)
                 if len(out) >= MAX_DATUMS_PER_CALL:
                     self._flush(ns, out, final=False)
         if flush:
