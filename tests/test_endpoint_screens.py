@@ -51,9 +51,9 @@ class DemoEnv:
         self.clients = AwsClients(AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
                                               credentials=creds))
         self.inventory = discover(self.clients)
-        self.store = SeriesStore(3 * 3600)
+        self.store = SeriesStore(3600)  # the demo holds an hour of history
         self.engine = MetricEngine(self.clients.cloudwatch, self.store)
-        self.state = AppState(window="3h", inventory=self.inventory, store=self.store, loaded=True,
+        self.state = AppState(window="1h", inventory=self.inventory, store=self.store, loaded=True,
                               regions=(conn.region,))
         self.lock = threading.Lock()
         self.fetched: list[DetailRequest] = []
@@ -158,7 +158,7 @@ async def settle(pilot, app: App, polls: int = 1) -> None:
 
 # -- plain boto3 reference values -----------------------------------------------------------------
 
-def gmd(env: DemoEnv, namespace: str, metric: str, dims: dict[str, str], stat: str, minutes: int = 180,
+def gmd(env: DemoEnv, namespace: str, metric: str, dims: dict[str, str], stat: str, minutes: int = 60,
         period: int = 60) -> list[tuple[datetime, float]]:
     """Points of one series with plain boto3 GetMetricData, oldest first."""
     end = datetime.now(timezone.utc)
@@ -179,3 +179,208 @@ def per_minute_recent(points: list[tuple[datetime, float]]) -> float:
 
 def sum_recent(points: list[tuple[datetime, float]], anchor: datetime) -> float:
     return sum(v for t, v in points if anchor - timedelta(minutes=5) < t <= anchor)
+
+
+def variant_figures(env: DemoEnv, endpoint: str, variant: str) -> tuple[float, float]:
+    """(invocations per minute, 5XX %) the way the screen computes them, from plain boto3."""
+    dims = {"EndpointName": endpoint, "VariantName": variant}
+    inv = gmd(env, "AWS/SageMaker", "Invocations", dims, "Sum")
+    e5 = gmd(env, "AWS/SageMaker", "Invocation5XXErrors", dims, "Sum")
+    anchor = inv[-1][0]
+    total = sum_recent(inv, anchor)
+    return per_minute_recent(inv), 100.0 * sum_recent(e5, anchor) / total
+
+
+# -- the endpoint screen --------------------------------------------------------------------------
+
+async def test_split_endpoint_shows_variants_weights_and_rates_as_cloudwatch_has_them(env):
+    from tui.model.endpoint_detail import endpoint_keys
+    from tui.screens.endpoint import DetailTable, EndpointScreen, FactsView, LineView
+
+    name = env.fleet.split_endpoint
+    ep = env.endpoint(name)
+    app = DrillHarness(env, EndpointScreen(ep))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        text = screen_text(app)
+        assert "sagemon › Endpoints › fraud-detector-prod" in text
+        table = screen.query_one("#variants", DetailTable)
+        assert [r.name for r in table.rows_shown] == ["champion-xgb-v12", "challenger-xgb-v13"]
+        for variant, weight in (("champion-xgb-v12", "80%"), ("challenger-xgb-v13", "20%")):
+            rate, e5 = variant_figures(env, name, variant)
+            key = f"variant:{variant}"
+            assert table.cell_text(key, "inv") == format_value(round(rate, 1), Unit.NONE)
+            assert table.cell_text(key, "e5xx_rate") == format_value(e5, Unit.PERCENT)
+            assert table.cell_text(key, "weight") == weight
+            assert table.cell_text(key, "instances") == str(env.fleet.endpoint(name).variant(variant).instance_count)
+        enhanced = screen.query_one("#enhanced", LineView)
+        assert enhanced.text.startswith("No enhanced metrics") and "\n" not in enhanced.text
+        assert "No enhanced metrics: this endpoint publishes per-variant metrics only" in text
+        facts = screen.query_one("#facts", FactsView).text()
+        assert "Latency: p99" in facts and "in SageMaker" in facts
+        # the screen asked for exactly the series it shows, and the enhanced dimensions
+        request = env.fetched[-1]
+        assert request.owner == f"endpoint:{ep.key}" and set(request.keys) == set(endpoint_keys(ep))
+        assert not any(k.metric.startswith("GPU") for k in request.keys)
+        # i on an endpoint without enhanced metrics says so and stays
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_erroring_endpoint_shows_its_alarm_firing(env):
+    from tui.screens.endpoint import DetailTable, EndpointScreen, FactsView
+
+    name = env.fleet.erroring_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        alarms = app.screen.query_one("#alarms", DetailTable)
+        key = f"alarm:{env.conn.region}:{env.fleet.alarm_in_alarm}"
+        assert alarms.cell_text(key, "state") == "ALARM" and alarms.row_for(key).cells["state"].level == "crit"
+        assert alarms.cell_text(key, "condition") == "> 25"
+        facts = app.screen.query_one("#facts", FactsView).text()
+        assert f"Alarms: 1 of 1 in ALARM: {env.fleet.alarm_in_alarm}" in facts
+        rate, e5 = variant_figures(env, name, "AllTraffic")
+        assert f"5XX {format_value(e5, Unit.PERCENT)}" in facts and e5 > 5
+
+
+async def test_multi_model_and_serverless_sections(env):
+    from tui.screens.endpoint import DetailTable, EndpointScreen
+
+    mme = env.fleet.multi_model_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(mme)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        table = app.screen.query_one("#mme", DetailTable)
+        hits = gmd(env, "AWS/SageMaker", "ModelCacheHit", {"EndpointName": mme, "VariantName": "AllTraffic"},
+                   "Average")
+        assert table.cell_text("mme:AllTraffic:cache", "now") == format_value(hits[-1][1] * 100, Unit.PERCENT)
+        loaded = gmd(env, "/aws/sagemaker/Endpoints", "LoadedModelCount",
+                     {"EndpointName": mme, "VariantName": "AllTraffic"}, "Average")
+        assert table.cell_text("mme:AllTraffic:loaded", "now") == format_value(loaded[-1][1], Unit.NONE)
+        assert not app.screen.query_one("#serverless", DetailTable).display
+
+    sls = env.fleet.serverless_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(sls)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        table = app.screen.query_one("#serverless", DetailTable)
+        colds = gmd(env, "AWS/SageMaker", "ModelSetupTime", {"EndpointName": sls, "VariantName": "AllTraffic"},
+                    "SampleCount")
+        assert table.cell_text("sls:AllTraffic:cold", "now") == format_value(sum(v for _, v in colds), Unit.NONE)
+        assert table.cell_text("sls:AllTraffic:mem", "window") == "of 4,096 MB"
+        assert app.screen.query_one("#variants", DetailTable).cell_text("variant:AllTraffic", "type") == \
+            "serverless 4 GB/20"
+        assert not app.screen.query_one("#mme", DetailTable).display
+
+
+async def test_component_drill_down_and_back_as_left(env):
+    from tui.model.endpoint_detail import ComponentDetailKeys
+    from tui.screens.component import ComponentScreen
+    from tui.screens.endpoint import DetailTable, EndpointScreen
+
+    name = env.fleet.component_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        endpoint_screen = app.screen
+        components = endpoint_screen.query_one("#components", DetailTable)
+        assert [r.name for r in components.rows_shown] == sorted(c.name for c in env.fleet.components)
+        components.focus()
+        components.move_cursor(row=1)
+        await pilot.pause()
+        chosen = components.selected_row.name
+        await pilot.press("enter")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, ComponentScreen) and screen.component.name == chosen
+        assert f"sagemon › Endpoints › {name} › {chosen}" in screen_text(app)
+        # only the open screen is polled: the component's own series
+        request = env.fetched[-1]
+        assert request.owner == f"component:{screen.component.key}"
+        assert set(request.keys) == set(ComponentDetailKeys(screen.component).all())
+        per_copy = gmd(env, "AWS/SageMaker", "InvocationsPerCopy", {"InferenceComponentName": chosen}, "Sum")
+        metrics = screen.query_one("#metrics", DetailTable)
+        assert metrics.cell_text("ic:InvocationsPerCopy:Sum", "now") == \
+            f"{format_value(round(per_minute_recent(per_copy), 1), Unit.NONE)}/min"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is endpoint_screen
+        assert endpoint_screen.query_one("#components", DetailTable).selected_row.name == chosen
+        assert app.focused is components
+
+
+# -- enhanced metrics: instances and GPUs --------------------------------------------------------------
+
+async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
+    from tui.model.endpoint_detail import instance_host
+    from tui.screens.endpoint import EndpointScreen, LineView
+    from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
+    from tui.widgets.host_grid import HostGrid
+
+    name = env.fleet.enhanced_endpoint
+    hot_instance, hot_gpu = env.fleet.hot_gpu
+    ep = env.endpoint(name)
+    app = DrillHarness(env, EndpointScreen(ep))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        endpoint_screen = app.screen
+        assert endpoint_screen.query_one("#enhanced", LineView).text.startswith(
+            "Enhanced metrics: 2 instances, 8 GPUs")
+        await pilot.press("i")
+        await settle(pilot, app, polls=2)
+        screen = app.screen
+        assert isinstance(screen, EndpointInstancesScreen)
+        assert f"sagemon › Endpoints › {name} › instances" in screen_text(app)
+        # first asked at the finest interval, the 10 s spacing of the points was seen and kept
+        assert screen.detail_request().period == 10 and screen.known_period == 10
+        assert "published every 10 s (as observed)" in screen.query_one("#summary", LineView).text
+        grid = screen.query_one("#grid", HostGrid)
+        table = grid.host_table
+        hot_row = table.row(instance_host(ep, "AllTraffic", hot_instance))
+        assert hot_row.reason.startswith(f"hot {hot_gpu} ")
+        assert all(not r.reason.startswith("hot") for r in table.rows if r is not hot_row)
+        cpu = gmd(env, "/aws/sagemaker/Endpoints", "CPUUtilization",
+                  {"EndpointName": name, "VariantName": "AllTraffic", "InstanceId": hot_instance}, "Average",
+                  minutes=30, period=10)
+        assert hot_row.value("CPUUtilization") == pytest.approx(cpu[-1][1])
+        assert grid.select_host(hot_row.host)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        gpus = app.screen
+        assert isinstance(gpus, AcceleratorScreen) and gpus.instance == hot_instance
+        assert f"sagemon › Endpoints › {name} › instances › {hot_instance}" in screen_text(app)
+        summary = gpus.query_one("#summary", LineView)
+        assert summary.text.startswith(f"hot {hot_gpu} ") and summary.level == "crit"
+        gpu_table = gpus.query_one("#grid", HostGrid).host_table
+        assert [r.label for r in gpu_table.rows] == ["GPU0", "GPU1", "GPU2", "GPU3"]
+        util = gmd(env, "/aws/sagemaker/Endpoints", "GPUUtilization",
+                   {"EndpointName": name, "VariantName": "AllTraffic", "InstanceId": hot_instance,
+                    "AcceleratorId": hot_gpu}, "Average", minutes=30, period=10)
+        hot = next(r for r in gpu_table.rows if r.label == hot_gpu)
+        assert hot.value("GPUUtilization") == pytest.approx(util[-1][1]) and hot.value("GPUUtilization") > 90
+        assert gpus.detail_request().period == 10
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and grid.selected_host == hot_row.host
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.poll()
+        await pilot.pause()
+        assert app.screen is endpoint_screen
+        assert "published every 10 s" in endpoint_screen.query_one("#enhanced", LineView).text
+
+
+async def test_narrow_terminal_keeps_the_endpoint_screen_usable(env):
+    from tui.screens.endpoint import DetailTable, EndpointScreen
+
+    app = DrillHarness(env, EndpointScreen(env.endpoint(env.fleet.split_endpoint)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "fraud-detector-prod" in text.splitlines()[0]
+        table = app.screen.query_one("#variants", DetailTable)
+        shown = [c.key for c in table._cols]
+        assert {"name", "inv", "e5xx_rate"} <= set(shown) and "disk" not in shown
