@@ -139,6 +139,10 @@ def test_stream_labels_and_log_text():
     line = LogLine(datetime.now(timezone.utc), "bert/algo-7-1764000000", "[bold red]x[/]")
     assert log_text(line) == "[bold red]x[/]"
     assert log_text(line, "bert", 7) == "algo-7  │ [bold red]x[/]"
+    # one trailing newline is the event's end; carriage returns redraw; every line gets its host
+    multi = LogLine(line.timestamp, "bert/algo-1-1764000000", "Traceback:\n  File x\r  File y\n")
+    assert log_text(multi) == "Traceback:\n  File y"
+    assert log_text(multi, "bert") == "algo-1 │ Traceback:\nalgo-1 │   File y"
 
 
 def _line(ts: float, msg: str, stream: str = "s") -> LogLine:

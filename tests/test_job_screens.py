@@ -19,6 +19,7 @@ import boto3
 import pytest
 from textual.app import App
 
+from tui.app import THEME_DEFAULTS
 from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.format import format_value
@@ -32,6 +33,7 @@ from tui.model.state import AppState
 from tui.screens.host import HostScreen
 from tui.screens.job import JobScreen, PromptLine
 from tui.screens.logs import LogScreen
+from tui.theme_files import stylesheet
 from tui.widgets.chart import MetricChart
 from tui.widgets.host_grid import HostGrid
 from tui.widgets.log_view import LogView
@@ -48,6 +50,11 @@ def screen_text(app: App) -> str:
 
 class Harness(App):
     """Stands in for the app: holds the state and records what the top drill screen asks for."""
+
+    CSS_PATH = str(stylesheet())
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(THEME_DEFAULTS)
 
     def __init__(self, state: AppState, first=None) -> None:
         super().__init__()

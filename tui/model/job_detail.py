@@ -212,12 +212,25 @@ def stream_label(stream: str, job_name: str) -> str:
     return rest
 
 
+def _redrawn(part: str) -> str:
+    """What a terminal shows of a line with carriage returns: the text after the last one."""
+    if "\r" not in part:
+        return part
+    pieces = [p for p in part.split("\r") if p]
+    return pieces[-1] if pieces else ""
+
+
 def log_text(line: LogLine, job_name: str | None = None, width: int = 0) -> str:
-    """One line for a log view: the message, prefixed with its host when ``job_name`` is given."""
+    """One event for a log view: one trailing newline dropped, progress-bar carriage returns
+    applied, and with ``job_name`` every line of the event prefixed with its host."""
+    message = line.message
+    if message.endswith("\n"):
+        message = message[:-1]
+    parts = [_redrawn(p) for p in message.split("\n")]
     if job_name is None:
-        return line.message
-    label = stream_label(line.stream, job_name)
-    return f"{label.ljust(width)} │ {line.message}"
+        return "\n".join(parts)
+    label = stream_label(line.stream, job_name).ljust(width)
+    return "\n".join(f"{label} │ {p}" for p in parts)
 
 
 class LogDedup:
@@ -420,7 +433,7 @@ def job_facts(job: Job, now: float | None = None) -> JobFacts:
     failure = None
     if job.failure_reason:
         failure = safe_text(" ".join(job.failure_reason.split()), 400)
-    return JobFacts(name=safe_text(job.name), type=job.type_label, status=safe_text(job.status or "?", 40),
+    return JobFacts(name=safe_text(job.name, 64), type=job.type_label, status=safe_text(job.status or "?", 40),
                     secondary=safe_text(secondary, 60) if secondary else None, instances=safe_text(instances, 60),
                     elapsed=format_duration(elapsed_seconds(job, now)), started=_when(job.start_time),
                     failure=failure)

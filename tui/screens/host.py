@@ -30,7 +30,7 @@ from tui.model.format import format_age, format_value, safe_text
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
 from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, LogDedup, host_charts, host_log_request, host_owner,
-                                  host_request, host_table, job_hosts)
+                                  host_request, host_table, job_hosts, log_text)
 from tui.model.resources import Job
 from tui.screens.drill import DrillScreen
 from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
@@ -148,7 +148,7 @@ class HostScreen(DrillScreen):
         new = self._dedup.fresh(list(lines))
         self._log_error = error
         self._log_count += len(new)
-        texts = [line.message for line in new]
+        texts = [log_text(line) for line in new]
         if not self._ready:
             self._pending_lines += texts
             return
