@@ -355,6 +355,24 @@ class AlarmSpec:
     alarm_when: tuple[str, str, float] | None = None  # live: (scenario fact, op, value) flips to ALARM
 
 
+@dataclass
+class Recurring:
+    """Work the scenario starts on a schedule once the demo runs (new jobs keep appearing)."""
+
+    kind: str  # training | processing | transform | labeling | recommendation
+    prefix: str  # the name is the prefix and the start time (%Y%m%d-%H%M)
+    period: float
+    duration: float
+    next_start: float  # scenario time of the next occurrence
+    instance_type: str = ""
+    instance_count: int = 1
+    framework: str = "pytorch"
+    metric_definitions: tuple[tuple[str, str], ...] = ()
+
+    def name_at(self, start: float) -> str:
+        return f"{self.prefix}-{iso(start).strftime('%Y%m%d-%H%M')}"
+
+
 # -- the fleet -------------------------------------------------------------------------------------
 @dataclass
 class Fleet:
@@ -372,6 +390,7 @@ class Fleet:
     feature_groups: list[FeatureGroupSpec]
     recommendation_jobs: list[RecommendationJobSpec]
     alarms: list[AlarmSpec]
+    recurring: list[Recurring] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
 
     # Named parts of the story (filled by build_fleet).
@@ -500,7 +519,7 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
     defs = (("train:loss", r"train_loss=([0-9\.]+)"), ("validation:accuracy", r"val_acc=([0-9\.]+)"))
     dist_name = f"bert-pretrain-{day}"
     dist_hosts = job_hosts(TRAINING, dist_name, 16, seed)
-    dist = JobSpec(TRAINING, dist_name, "ml.p4d.24xlarge", 16, start=t0 - 14 * HOUR, end=t0 + 30 * HOUR,
+    dist = JobSpec(TRAINING, dist_name, "ml.p4d.24xlarge", 16, start=t0 - 14 * HOUR, end=t0 + 4 * 86400,
                    hosts=dist_hosts, lag_host=dist_hosts[6], disk_host=dist_hosts[11],
                    disk_fill=(t0 - 150 * MINUTE, t0 + 20 * MINUTE, 52.0, 97.4),
                    metric_definitions=defs, framework="pytorch-ddp")
@@ -646,9 +665,20 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
                   description="No traffic on the legacy sentiment endpoint"),
     ]
 
+    hour0 = t0 - t0 % HOUR
+    recurring = [
+        Recurring(PROCESSING, "data-quality-check", HOUR, 12 * MINUTE, hour0 + HOUR + 5 * MINUTE
+                  if hour0 + 5 * MINUTE <= t0 else hour0 + 5 * MINUTE, "ml.m5.xlarge", 1, "deequ"),
+        Recurring(TRAINING, "fraud-xgb-retrain", 6 * HOUR, 85 * MINUTE, single.start + 6 * HOUR, "ml.m5.4xlarge", 1,
+                  "xgboost", single.metric_definitions),
+        Recurring(TRANSFORM, "batch-score-fraud", 4 * HOUR, 95 * MINUTE, t0 - 40 * MINUTE + 4 * HOUR, "ml.c5.4xlarge",
+                  2, "xgboost"),
+        Recurring("labeling", "product-images-bbox", 14 * HOUR, 12 * HOUR, labeling[0].end + 2 * HOUR),
+        Recurring("recommendation", "llama3-8b-instance-sweep", 6 * HOUR, 2 * HOUR, rec.end + 4 * HOUR),
+    ]
     fleet = Fleet(t0=t0, seed=seed, region=region, endpoints=endpoints, components=components, jobs=jobs,
                   pipelines=pipelines, labeling_jobs=labeling, workteams=[team], feature_groups=fgs,
-                  recommendation_jobs=[rec], alarms=alarms)
+                  recommendation_jobs=[rec], alarms=alarms, recurring=recurring)
     fleet.split_endpoint = split.name
     fleet.serverless_endpoint = serverless.name
     fleet.multi_model_endpoint = mme.name
@@ -684,25 +714,27 @@ def _crossed_reason(t0: float, points: tuple[float, ...], threshold: float) -> s
             f"than the threshold ({threshold}) (minimum {len(points)} datapoints for OK -> ALARM transition).")
 
 
-def _dq_job(start: float, seed: int, live: bool = False) -> JobSpec:
+def _dq_job(start: float, seed: int) -> JobSpec:
     name = f"data-quality-check-{iso(start).strftime('%Y%m%d-%H%M')}"
     return JobSpec(PROCESSING, name, "ml.m5.xlarge", 1, start=start, end=start + 12 * MINUTE,
-                   hosts=job_hosts(PROCESSING, name, 1, seed), framework="deequ", created_live=live)
+                   hosts=job_hosts(PROCESSING, name, 1, seed), framework="deequ")
 
 
-def recurring_jobs(fleet: Fleet, until: float) -> list[JobSpec]:
-    """Jobs the scenario starts on a schedule after ``t0`` and up to ``until`` (hourly data checks)."""
-    out = []
-    k = 0
-    t0 = fleet.t0
-    while True:
-        start = t0 - t0 % HOUR + k * HOUR + 5 * MINUTE
-        k += 1
-        if start <= t0:
-            continue
-        if start > until:
-            return out
-        out.append(_dq_job(start, fleet.seed, live=True))
+def occurrence(fleet: Fleet, r: Recurring, start: float):
+    """The resource a recurring schedule starts at ``start`` (a job, labeling or recommendation job)."""
+    name = r.name_at(start)
+    end = start + r.duration
+    if r.kind in (TRAINING, PROCESSING, TRANSFORM):
+        return JobSpec(r.kind, name, r.instance_type, r.instance_count, start=start, end=end,
+                       hosts=job_hosts(r.kind, name, r.instance_count, fleet.seed), framework=r.framework,
+                       metric_definitions=r.metric_definitions, created_live=True)
+    if r.kind == "labeling":
+        return LabelingJobSpec(name, fleet.workteam, start=start, end=end, final_status="Completed",
+                               total_objects=10000, auto_after=0.3)
+    template = fleet.recommendation_jobs[0]
+    return RecommendationJobSpec(name, template.model_name, template.job_type, start=start, end=end,
+                                 endpoints=tuple(f"{e}-{iso(start).strftime('%H%M')}" for e in template.endpoints),
+                                 instance_types=template.instance_types, max_users=template.max_users)
 
 
 def schedule_execution(p: PipelineSpec, start: float, seed: int, live: bool = False) -> ExecutionSpec:
@@ -794,6 +826,7 @@ class FleetWriter:
         self._exec_state: dict[int, tuple] = {}
         self._labeling_state: dict[str, tuple] = {}
         self._alarm_state: dict[str, str] = {}
+        self._models: set[str] = set()
 
     # -- everything at start -------------------------------------------------------------------
     def create_all(self, t: float) -> None:
@@ -821,6 +854,7 @@ class FleetWriter:
                         container["ModelDataUrl"] = f"{BUCKET}/models/{ep.name}/"
                     sm.create_model(ModelName=var.model_name, PrimaryContainer=container, ExecutionRoleArn=ROLE_ARN)
                     self.control.backdate("model", var.model_name, ep.created - 1800)
+                    self._models.add(var.model_name)
                 pv = {"VariantName": var.name, "InitialVariantWeight": var.weight}
                 if ep.role != "components":
                     pv["ModelName"] = var.model_name
@@ -914,7 +948,7 @@ class FleetWriter:
                 TransformOutput={"S3OutputPath": f"{BUCKET}/batch/{job.name}/output/", "AssembleWith": "Line"},
                 TransformResources={"InstanceType": job.instance_type, "InstanceCount": job.instance_count})
         self.created_jobs.add(job.name)
-        self.control.backdate(f"{job.kind}-job", job.name, job.start - 60)
+        self.control.backdate(f"{job.kind}-job", job.name, self.real_of(job.start) - 60)
         self.sync_job(job, t, force=True)
 
     def sync_job(self, job: JobSpec, t: float, force: bool = False) -> bool:
@@ -984,22 +1018,25 @@ class FleetWriter:
     # -- Ground Truth, Feature Store, Inference Recommender --------------------------------------
     def create_labeling(self, t: float) -> None:
         for job in self.fleet.labeling_jobs:
-            team = next(w for w in self.fleet.workteams if w.name == job.workteam)
-            lam = "arn:aws:lambda:us-east-1:432418664414:function"
-            kind = {"BoundingBox": "BoundingBox", "TextClassification": "TextMultiClass"}.get(job.task_type, "BoundingBox")
-            cfg = {"WorkteamArn": team.arn,
-                   "UiConfig": {"UiTemplateS3Uri": f"{BUCKET}/labeling/{job.name}/template.liquid"},
-                   "PreHumanTaskLambdaArn": f"{lam}:PRE-{kind}",
-                   "TaskTitle": job.name.replace("-", " "), "TaskDescription": f"Label {job.task_type} data",
-                   "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 600,
-                   "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": f"{lam}:ACS-{kind}"}}
-            self.sm.create_labeling_job(
-                LabelingJobName=job.name, LabelAttributeName="label",
-                InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": f"{BUCKET}/labeling/{job.name}/manifest.jsonl"}}},
-                OutputConfig={"S3OutputPath": f"{BUCKET}/labeling/{job.name}/output/"},
-                RoleArn=ROLE_ARN, HumanTaskConfig=cfg)
-            self.control.backdate("labeling-job", job.name, job.start)
-            self.sync_labeling(job, t, force=True)
+            self.create_labeling_job(job, t)
+
+    def create_labeling_job(self, job: LabelingJobSpec, t: float) -> None:
+        team = next(w for w in self.fleet.workteams if w.name == job.workteam)
+        lam = f"arn:aws:lambda:{self.fleet.region}:432418664414:function"
+        kind = {"BoundingBox": "BoundingBox", "TextClassification": "TextMultiClass"}.get(job.task_type, "BoundingBox")
+        cfg = {"WorkteamArn": team.arn,
+               "UiConfig": {"UiTemplateS3Uri": f"{BUCKET}/labeling/{job.name}/template.liquid"},
+               "PreHumanTaskLambdaArn": f"{lam}:PRE-{kind}",
+               "TaskTitle": job.name.replace("-", " "), "TaskDescription": f"Label {job.task_type} data",
+               "NumberOfHumanWorkersPerDataObject": 1, "TaskTimeLimitInSeconds": 600,
+               "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn": f"{lam}:ACS-{kind}"}}
+        self.sm.create_labeling_job(
+            LabelingJobName=job.name, LabelAttributeName="label",
+            InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": f"{BUCKET}/labeling/{job.name}/manifest.jsonl"}}},
+            OutputConfig={"S3OutputPath": f"{BUCKET}/labeling/{job.name}/output/"},
+            RoleArn=ROLE_ARN, HumanTaskConfig=cfg)
+        self.control.backdate("labeling-job", job.name, self.real_of(job.start))
+        self.sync_labeling(job, t, force=True)
 
     def sync_labeling(self, job: LabelingJobSpec, t: float, force: bool = False) -> bool:
         c = job.counters_at(t)
@@ -1031,19 +1068,24 @@ class FleetWriter:
 
     def create_recommendation_jobs(self, t: float) -> None:
         for job in self.fleet.recommendation_jobs:
+            self.create_recommendation_job(job, t)
+
+    def create_recommendation_job(self, job: RecommendationJobSpec, t: float) -> None:
+        if job.model_name not in self._models:
             self.sm.create_model(ModelName=job.model_name, ExecutionRoleArn=ROLE_ARN, PrimaryContainer={
                 "Image": _image("djl-lmi"), "ModelDataUrl": f"{BUCKET}/models/{job.model_name}/"})
-            self.sm.create_inference_recommendations_job(
-                JobName=job.name, JobType=job.job_type, RoleArn=ROLE_ARN,
-                InputConfig={"ModelName": job.model_name, "JobDurationInSeconds": int(job.end - job.start),
-                             "EndpointConfigurations": [{"InstanceType": it} for it in job.instance_types],
-                             "TrafficPattern": {"TrafficType": "PHASES", "Phases": [
-                                 {"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 1200}]}},
-                StoppingConditions={"MaxInvocations": 30000,
-                                    "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 4000}]},
-                JobDescription=f"Instance sweep for {job.model_name}")
-            self.control.backdate("recommendation-job", job.name, job.start)
-            self.sync_recommendation(job, t, force=True)
+            self._models.add(job.model_name)
+        self.sm.create_inference_recommendations_job(
+            JobName=job.name, JobType=job.job_type, RoleArn=ROLE_ARN,
+            InputConfig={"ModelName": job.model_name, "JobDurationInSeconds": int(job.end - job.start),
+                         "EndpointConfigurations": [{"InstanceType": it} for it in job.instance_types],
+                         "TrafficPattern": {"TrafficType": "PHASES", "Phases": [
+                             {"InitialNumberOfUsers": 1, "SpawnRate": 1, "DurationInSeconds": 1200}]}},
+            StoppingConditions={"MaxInvocations": 30000,
+                                "ModelLatencyThresholds": [{"Percentile": "P95", "ValueInMilliseconds": 4000}]},
+            JobDescription=f"Instance sweep for {job.model_name}")
+        self.control.backdate("recommendation-job", job.name, self.real_of(job.start))
+        self.sync_recommendation(job, t, force=True)
 
     def sync_recommendation(self, job: RecommendationJobSpec, t: float, force: bool = False) -> bool:
         status = job.status_at(t)

@@ -210,9 +210,8 @@ class DemoAws:
         self._hires_next = 0.0
         self._logs_until = 0.0
         self._sim_done = 0.0
-        self._last_recurring_real = -math.inf
+        self._last_recurring_real: dict[str, float] = {}
         self._last_exec_real: dict[str, float] = {}
-        self._next_recurring = 0.0
         self._pruned = time.time()
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -282,8 +281,6 @@ class DemoAws:
             t = time.perf_counter()
             self._writer = FleetWriter(self.fleet, self.client, _Control(self.region), self.clock.real)
             self._writer.create_all(now)
-            first = self.fleet.t0 - self.fleet.t0 % 3600 + 300
-            self._next_recurring = first if first > now else first + 3600
             self.timings["create_s"] = time.perf_counter() - t
             self.progress = 0.1
 
@@ -421,16 +418,25 @@ class DemoAws:
     def _advance(self, a: float, b: float, now: float) -> None:
         """Scenario changes in (a, b]: new jobs and executions, status transitions."""
         f, w = self.fleet, self._writer
-        # Scheduled jobs (hourly data-quality checks): at most one new one per real minute.
-        while self._next_recurring <= b:
-            start = self._next_recurring
-            self._next_recurring += 3600
-            job = fleet_mod._dq_job(start, f.seed, live=True)
-            if now - self._last_recurring_real < 60 or any(j.name == job.name for j in f.jobs):
-                continue
-            f.jobs.append(job)
-            w.create_job(job, b)
-            self._last_recurring_real = now
+        # Scheduled work (data checks, retraining, batch scoring, labeling batches, instance
+        # sweeps): at most one new resource per schedule and real minute.
+        for r in f.recurring:
+            while r.next_start <= b:
+                start = r.next_start
+                r.next_start += r.period
+                if now - self._last_recurring_real.get(r.prefix, -math.inf) < 60:
+                    continue
+                item = fleet_mod.occurrence(f, r, start)
+                if r.kind == "labeling":
+                    f.labeling_jobs.append(item)
+                    w.create_labeling_job(item, b)
+                elif r.kind == "recommendation":
+                    f.recommendation_jobs.append(item)
+                    w.create_recommendation_job(item, b)
+                else:
+                    f.jobs.append(item)
+                    w.create_job(item, b)
+                self._last_recurring_real[r.prefix] = now
         # Pipeline executions: only the latest due one per pipeline and real minute.
         due: dict[str, Any] = {}
         for ex in next_executions(f, b):
@@ -449,10 +455,10 @@ class DemoAws:
         for job in f.jobs:
             if job.name in w.created_jobs and getattr(job, "_reported", None) != job.status_at(b):
                 w.sync_job(job, b)
-        for lj in f.labeling_jobs:
+        for lj in f.labeling_jobs[-4:]:
             if lj.start <= b:
                 w.sync_labeling(lj, b)
-        for rj in f.recommendation_jobs:
+        for rj in f.recommendation_jobs[-3:]:
             w.sync_recommendation(rj, b)
 
     def _evaluate_alarms(self) -> None:
