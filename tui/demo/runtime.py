@@ -20,9 +20,11 @@ finish and pipeline executions start 60 times sooner, and the timestamps AWS rep
 those events are the real times they map back to. Rates (requests per minute) stay per real
 minute, so charts keep their scale.
 
-Fast scenarios are kept cheap: at most one new scheduled job and one new execution per
-pipeline start per real minute (occurrences that would have started and ended within one
-real minute are skipped), and log streams get at most two progress lines per real minute.
+Scheduled work keeps arriving (hourly data checks, retraining, batch scoring, labeling
+batches, instance sweeps, pipeline executions), so every metric group stays alive however
+long the demo runs. Fast scenarios are kept cheap: at most one new resource per schedule and
+one new execution per pipeline per real minute (the others are skipped, or for executions
+only published as metrics), and log streams get at most two progress lines per real minute.
 """
 
 from __future__ import annotations
