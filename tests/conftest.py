@@ -47,3 +47,29 @@ def writer(moto_url):
 @pytest.fixture
 def unique():
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture(scope="session")
+def shared_demo():
+    """One populated demo fleet (an hour of history, no live loop) for every UI test module.
+
+    Populating costs seconds, so UI tests share this one; tests of the demo itself, or that
+    need the live loop, start their own in another region.
+    """
+    from tui.demo import DemoAws
+
+    demo = DemoAws(seed=7, history_hours=1.0, region=REGION)
+    demo.start()
+    demo.populate()
+    yield demo
+    demo.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_demo_clients(shared_demo):
+    """The app's guarded clients pointed at :func:`shared_demo`."""
+    from tui.aws.session import AwsClients, AwsSettings
+
+    conn = shared_demo.connection
+    creds = {k: v for k, v in dict(conn.credentials).items() if k != "region_name"}
+    return AwsClients(AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url, credentials=creds))
