@@ -31,7 +31,8 @@ def put(store: SeriesStore, key, points: dict[int, float]) -> None:
 
 def test_labeling_progress_pace_and_time_left():
     job = LabelingJob("bbox", "InProgress", region="us-east-1", workteam_arn=TEAM_ARN, total_labeled=1000,
-                      human_labeled=900, machine_labeled=100, failed_non_retryable=10, unlabeled=990, creation_time=datetime.fromtimestamp(NOW - 7200, timezone.utc))
+                      human_labeled=900, machine_labeled=100, failed_non_retryable=10, unlabeled=990,
+                      creation_time=datetime.fromtimestamp(NOW - 7200, timezone.utc))
     store = SeriesStore(3 * 3600)
     k = LabelingDetailKeys(job)
     assert k.workteam == "team" and len(k.all()) == 4 + 7
