@@ -289,17 +289,18 @@ class JobScreen(DrillScreen):
             head.append(f.started)
         lines = [head]
         if f.failure:
-            fail = Text(no_wrap=True, overflow="ellipsis")
+            fail = Text()  # wraps: the reason is what an on-call engineer came for
             fail.append("✖ failed: ", "bold red")
             fail.append(f.failure, "red")
             lines.append(fail)
-        if table is not None:
-            lines.append(self._flags_line(table))
+        flags = self._flags_line(table) if table is not None else None
+        if flags is not None:
+            lines.append(flags)
         if charts:
             lines.append(algorithm_line(charts))
         self.query_one("#job-header", Static).update(Group(*lines))
 
-    def _flags_line(self, table: HostTable) -> Text:
+    def _flags_line(self, table: HostTable) -> Text | None:
         out = Text()  # may wrap: on a narrow terminal the grid's health column is off screen
         n = len(table.rows)
         flagged = sorted(table.flagged, key=lambda r: -r.level.rank)
@@ -308,10 +309,9 @@ class JobScreen(DrillScreen):
             return out
         if not flagged:
             reporting = max((s.reporting for s in table.summary.values()), default=0)
-            if reporting:
-                out.append(f"● all {n} hosts ok", "green")
-            else:
-                out.append(f"○ no host metrics in the window for {n} host{'s' if n != 1 else ''}", "dim")
+            if not reporting:
+                return None  # the note above the grid says why
+            out.append(f"● all {n} hosts ok" if n > 1 else "● the host is ok", "green")
             return out
         out.append(f"▲ {len(flagged)} of {n} hosts flagged: ", LEVEL_STYLES[table.level])
         for i, row in enumerate(flagged[:HEADER_FLAGS]):
@@ -339,7 +339,7 @@ class JobScreen(DrillScreen):
             window = self.state.window if self.state is not None else ""
             text = f"no host metrics in the last {window}"
             if self.job.end_time is not None and not self.job.running:
-                text += f": the job ended {format_age(self.job.end_time)} ago"
+                text += f": the job ended {format_age(self.job.end_time)} ago (t: a longer window)"
             elif self.state is not None and not self.state.last_success:
                 text = "waiting for the first refresh…"
         note.update(Text(text))
@@ -362,8 +362,10 @@ class JobScreen(DrillScreen):
 
     # -- algorithm charts --------------------------------------------------------------------------
     def charts_shown(self) -> bool:
-        if self.job.kind is not Kind.TRAINING_JOB or not algorithm_names(self.job, self.detail):
+        if self.job.kind is not Kind.TRAINING_JOB or not self._chart_data:
             return False
+        if not any(v is not None for _period, values in self._chart_data.values() for v in values):
+            return False  # nothing measured in the window: the header line says "–"
         if self._charts_pref is not None:
             return self._charts_pref
         return self.app.size.height >= CHARTS_MIN_HEIGHT
@@ -373,7 +375,6 @@ class JobScreen(DrillScreen):
         box.set_class(self.charts_shown(), "-shown")
 
     def _draw_charts(self, charts: list[AlgorithmChart]) -> None:
-        self._place_charts()
         box = self.query_one("#job-charts", Horizontal)
         wanted = charts[:MAX_ALGORITHM_CHARTS]
         existing = list(box.query(MetricChart))
@@ -387,6 +388,7 @@ class JobScreen(DrillScreen):
             if self._chart_data.get(c.name) != sig:  # plotext draws only when the data changed
                 self._chart_data[c.name] = sig
                 widget.set_series([ChartSeries(c.name, c.line)], period=c.period)
+        self._place_charts()
 
     # -- keys ----------------------------------------------------------------------------------
     def action_toggle_charts(self) -> None:
