@@ -1,8 +1,8 @@
 """The endpoint, component, instance and GPU screens on the demo fleet, driven with Textual's pilot.
 
-The demo (a local AWS with the demo fleet and an hour of history) is started once per test
-process (:func:`demo_env`, shared with the pipeline and other drill-down screen tests). A
-small app pushes the screens and plays the refresh layer: it fetches each screen's
+The demo (a local AWS with the demo fleet and an hour of history) is the test session's
+shared one (``shared_demo`` in conftest); :func:`demo_env` adds the app's inventory and a
+series store to it, once for this and the other drill-down screen modules. A small app pushes the screens and plays the refresh layer: it fetches each screen's
 ``detail_request`` with the app's own metric engine and read functions and hands the result
 to ``show()``. Numbers on screen are checked against plain boto3 GetMetricData on the demo's
 local AWS (not through the app's engine or model).
@@ -11,7 +11,6 @@ local AWS (not through the app's engine or model).
 from __future__ import annotations
 
 import asyncio
-import atexit
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -31,30 +30,23 @@ SIZE = (160, 48)
 # -- the shared demo ------------------------------------------------------------------------------
 
 class DemoEnv:
-    """The demo's local AWS with its fleet, the app's clients, a series store and the inventory."""
+    """The shared demo's local AWS and fleet, the app's clients, a series store and the inventory."""
 
-    def __init__(self) -> None:
+    def __init__(self, demo, clients) -> None:
         from tui.aws.discovery import discover
         from tui.aws.metrics import MetricEngine
-        from tui.aws.session import AwsClients, AwsSettings
-        from tui.demo import DemoAws
         from tui.model.series import SeriesStore
 
-        self.demo = DemoAws(history_hours=1.0, logs=False)
-        conn = self.demo.start()
-        atexit.register(self.demo.stop)
-        self.demo.populate()
-        self.fleet = self.demo.fleet
-        creds = {k: v for k, v in conn.credentials.items() if k != "region_name"}
-        self.conn = conn
-        self.creds = creds
-        self.clients = AwsClients(AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
-                                              credentials=creds))
+        self.demo = demo
+        self.fleet = demo.fleet
+        self.conn = demo.connection
+        self.creds = {k: v for k, v in dict(self.conn.credentials).items() if k != "region_name"}
+        self.clients = clients
         self.inventory = discover(self.clients)
         self.store = SeriesStore(3600)  # the demo holds an hour of history
         self.engine = MetricEngine(self.clients.cloudwatch, self.store)
         self.state = AppState(window="1h", inventory=self.inventory, store=self.store, loaded=True,
-                              regions=(conn.region,))
+                              regions=(self.conn.region,))
         self.lock = threading.Lock()
         self.fetched: list[DetailRequest] = []
 
@@ -89,20 +81,20 @@ class DemoEnv:
         return next(c for c in self.inventory.components if c.name == name)
 
 
-_ENV: DemoEnv | None = None
+_ENVS: dict[int, DemoEnv] = {}
 
 
-def demo_env() -> DemoEnv:
-    """One demo per test process (populating it takes ~20 s)."""
-    global _ENV
-    if _ENV is None:
-        _ENV = DemoEnv()
-    return _ENV
+def demo_env(demo, clients) -> DemoEnv:
+    """One :class:`DemoEnv` per shared demo (the conftest's ``shared_demo``), for every module."""
+    env = _ENVS.get(id(demo))
+    if env is None:
+        env = _ENVS[id(demo)] = DemoEnv(demo, clients)
+    return env
 
 
 @pytest.fixture(scope="module")
-def env() -> DemoEnv:
-    return demo_env()
+def env(shared_demo, shared_demo_clients) -> DemoEnv:
+    return demo_env(shared_demo, shared_demo_clients)
 
 
 # -- a small app playing the refresh layer --------------------------------------------------------

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from test_endpoint_screens import SIZE, DrillHarness, demo_env, gmd, per_minute_recent, screen_text, settle
+from test_endpoint_screens import (SIZE, DrillHarness, demo_env, gmd, per_minute_recent, screen_text,
+                                   settle)
 from tui.model.catalog import Unit
 from tui.model.format import format_count, format_value
 from tui.model.more_detail import (
@@ -113,8 +114,8 @@ def test_recommendation_rows_per_endpoint_under_test():
 # -- screens on the demo ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def env():
-    return demo_env()
+def env(shared_demo, shared_demo_clients):
+    return demo_env(shared_demo, shared_demo_clients)
 
 
 async def test_labeling_job_screen(env):

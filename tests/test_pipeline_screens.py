@@ -15,8 +15,8 @@ from tui.model.format import format_duration, safe_text
 
 
 @pytest.fixture(scope="module")
-def env():
-    return demo_env()
+def env(shared_demo, shared_demo_clients):
+    return demo_env(shared_demo, shared_demo_clients)
 
 
 def sagemaker(env):
