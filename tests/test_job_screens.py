@@ -339,20 +339,10 @@ async def test_first_paint_and_refresh_times(count):
 
 # -- demo fleet ----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo():
-    from tui.aws.session import AwsClients, AwsSettings
-    from tui.demo import DemoAws
-
-    d = DemoAws(history_hours=1.0)
-    conn = d.start()
-    try:
-        d.populate()
-        creds = {k: v for k, v in conn.credentials.items() if k != "region_name"}
-        clients = AwsClients(AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url, credentials=creds))
-        yield d, conn, clients
-    finally:
-        d.stop()
+@pytest.fixture
+def demo(shared_demo, shared_demo_clients):
+    """The shared demo fleet (an hour of history, no live loop), its connection and clients."""
+    return shared_demo, shared_demo.connection, shared_demo_clients
 
 
 class DemoHarness(Harness):
