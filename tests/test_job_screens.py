@@ -161,6 +161,13 @@ async def test_filter_sort_and_keys_typed_fast():
         await pilot.press("s", "s")  # from host: CPU, then GPU
         await pilot.pause()
         assert grid.sort_column == "GPUUtilization" and grid.visible_hosts[0] == "bert/algo-7"
+        await pilot.press("h")  # flagged first, the cursor on the worst
+        await pilot.pause()
+        assert grid.sort_column == "health" and grid.selected_host == grid.visible_hosts[0]
+        assert set(grid.visible_hosts[:3]) == {"bert/algo-3", "bert/algo-7", "bert/algo-12"}
+        await pilot.press("h")
+        await pilot.pause()
+        assert grid.sort_column is None and grid.visible_hosts == job.hosts
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, JobScreen)

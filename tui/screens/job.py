@@ -9,7 +9,8 @@ top.
 
 Keys: Enter opens the host under the cursor, ``l`` the live log of every host, ``/``
 filters hosts (by name or health reason; Enter keeps the filter, Esc clears it), ``s``/``S``
-sort by a column, ``c`` shows or hides the algorithm charts, Esc goes back.
+sort by a column, ``h`` puts the flagged hosts on top (again: the given order), ``c`` shows
+or hides the algorithm charts, Esc goes back.
 
 The screen never calls AWS: :meth:`JobScreen.detail_request` names the series (every host's
 instance metrics, the algorithm metrics) and reads (a transform job's hosts) it needs, and
@@ -171,6 +172,7 @@ class JobScreen(DrillScreen):
         Binding("c", "toggle_charts", "Charts", show=False),
         Binding("s", "sort", "Sort", priority=True),
         Binding("S", "reverse_sort", "Reverse sort", show=False, priority=True),
+        Binding("h", "flagged_first", "Flagged first"),
     ]
 
     def __init__(self, job: Job, *, name: str | None = None, id: str | None = None) -> None:
@@ -421,6 +423,17 @@ class JobScreen(DrillScreen):
 
     def _filter(self, text: str) -> None:
         self.query_one(HostGrid).set_filter(text)
+        self._draw_breadcrumb()
+
+    def action_flagged_first(self) -> None:
+        """Sort by health: the worst hosts on top, cursor on the worst (again: the given order)."""
+        grid = self.query_one(HostGrid)
+        if grid.sort_column == HEALTH_COLUMN:
+            grid.sort_by(None)
+        else:
+            grid.sort_by(HEALTH_COLUMN)
+            if grid.visible_hosts:
+                grid.select_host(grid.visible_hosts[0])
         self._draw_breadcrumb()
 
     def action_sort(self) -> None:
