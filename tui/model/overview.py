@@ -552,7 +552,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         spark: list[float | None] = []
         if recent_job:
             keys = plan.job_keys(job)
-            metric = "GPUUtilization" if "GPUUtilization" in keys else "CPUUtilization"
+            metric = "GPUUtilization" if gpu is not None else "CPUUtilization"
             spark = trend(store, keys.get(metric, {}).values(), now, combine=_mean)
         rows.append(Row(job.key, job.name, job, cells, spark))
     return rows

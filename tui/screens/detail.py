@@ -139,7 +139,6 @@ class DetailScreen(Screen):
         keys = resource_keys(self.resource)
         table = self.query_one("#metrics", DataTable)
         now = int(time.time())
-        store = self.state.store
         if keys != self._rows:
             table.clear()
             for k in keys:
@@ -151,7 +150,6 @@ class DetailScreen(Screen):
             rk = self._row_key(k)
             table.update_cell(rk, "latest", cells[3])
             table.update_cell(rk, "trend", cells[4])
-        del store
 
     @staticmethod
     def _row_key(k: SeriesKey) -> str:

@@ -39,6 +39,14 @@ EMPTY_TEXT = {
 }
 
 
+#: Below this width the tabs use short titles, so all seven fit in 80 columns.
+NARROW = 110
+SHORT_TITLES = {
+    Pane.ENDPOINTS: "Endpts", Pane.COMPONENTS: "Comps", Pane.JOBS: "Jobs", Pane.PIPELINES: "Pipes",
+    Pane.LABELING: "Label", Pane.FEATURES: "Feats", Pane.RECOMMENDATIONS: "Recs",
+}
+
+
 class CommandLine(Input):
     """The bottom prompt for ``:`` (pane name) and ``/`` (filter)."""
 
@@ -114,6 +122,9 @@ class OverviewScreen(Screen):
         self.table().focus()
         self.state_changed()
 
+    def on_resize(self) -> None:
+        self.state_changed()
+
     def table(self, pane: Pane | None = None) -> ResourceTable:
         return self.query_one(f"#table-{(pane or self.pane).value}", ResourceTable)
 
@@ -132,7 +143,8 @@ class OverviewScreen(Screen):
         self._draw(self.pane)
 
     def _tab_label(self, pane: Pane) -> Text:
-        label = Text(pane.title)
+        narrow = 0 < self.size.width < NARROW
+        label = Text(SHORT_TITLES[pane] if narrow else pane.title)
         if self.state.loaded:
             n = resource_count(pane, self.state.inventory)
             label.append(f" {n}", "dim" if n == 0 else "bold")
