@@ -290,6 +290,10 @@ async def test_transform_job_hosts_arrive_from_the_read():
         assert cell(grid, hosts[1], "CPUUtilization").split()[0] == "820.0%"
         assert {k.dim("Host") for k in screen.detail_request().keys} == set(hosts)
         assert app.announced and app.announced[-1][1] == screen.detail_request()  # the app is told
+        # a later read that fails keeps the hosts already found
+        screen.show(state, DetailResult(screen.detail_request().owner, errors={read: "throttled"}))
+        await pilot.pause()
+        assert grid.visible_hosts == hosts
         # a failed read says why
         other = Job(Kind.TRANSFORM_JOB, "late", "InProgress", REGION)
         s2 = JobScreen(other)

@@ -185,11 +185,16 @@ class JobScreen(DrillScreen):
         self._charts_pref: bool | None = None  # None: automatic (by terminal height)
         self._chart_data: dict[str, tuple] = {}
         self._announced: DetailRequest | None = None
+        self._hosts: list[str] = []
         self.timings: dict[str, float] = {}  # last show(): model and widget milliseconds
 
     # -- what the refresh layer polls ----------------------------------------------------------
     def hosts(self) -> list[str]:
-        return job_hosts(self.job, self.detail)
+        """The job's hosts; a transform job's from its read, the last ones found if a read failed."""
+        found = job_hosts(self.job, self.detail)
+        if found:
+            self._hosts = found
+        return self._hosts
 
     def detail_request(self) -> DetailRequest:
         return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail))
