@@ -2,9 +2,9 @@
 
 The demo (a local AWS with the demo fleet and an hour of history) is the test session's
 shared one (``shared_demo`` in conftest); :func:`demo_env` adds the app's inventory and a
-series store to it, once for this and the other drill-down screen modules. A small app pushes the screens and plays the refresh layer: it fetches each screen's
-``detail_request`` with the app's own metric engine and read functions and hands the result
-to ``show()``. Numbers on screen are checked against plain boto3 GetMetricData on the demo's
+series store to it, once for this and the other drill-down screen modules. A small app
+pushes the screens and plays the refresh layer: it fetches each screen's ``detail_request``
+with the app's own metric engine and read functions and hands the result to ``show()``. Numbers on screen are checked against plain boto3 GetMetricData on the demo's
 local AWS (not through the app's engine or model).
 """
 
@@ -376,3 +376,54 @@ async def test_narrow_terminal_keeps_the_endpoint_screen_usable(env):
         table = app.screen.query_one("#variants", DetailTable)
         shown = [c.key for c in table._cols]
         assert {"name", "inv", "e5xx_rate"} <= set(shown) and "disk" not in shown
+
+
+# -- hostile strings --------------------------------------------------------------------------------
+
+async def test_names_and_reasons_from_aws_are_never_markup_or_escape_codes():
+    """Markup-like names, escape sequences and newlines show literally (no demo needed)."""
+    from tui.model.resources import Alarm, Endpoint, Inventory, Pipeline, PipelineExecution, PipelineStep, Variant
+    from tui.model.series import SeriesStore
+    from tui.screens.endpoint import EndpointScreen
+    from tui.screens.pipeline import ExecutionScreen
+
+    ep = Endpoint("ep[red]x[/red]", "Failed", region="us-east-1",
+                  failure_reason="boom \x1b[31mred\x1b[0m\nnext [b]line", variants=[Variant("[bold]v[/bold]", "ml.c5.large", 1, 1, 1.0, 1.0)])
+    alarm = Alarm("[link=http://x]a[/link]\x1b]0;title\x07", "ALARM", region="us-east-1",
+                  dimensions={"EndpointName": ep.name}, reason="[blink]why[/blink]\r\nmore")
+    state = AppState(window="3h", inventory=Inventory(endpoints=[ep], alarms=[alarm]), store=SeriesStore(), loaded=True)
+    step = PipelineStep("[i]Train[/i]", "Failed", failure_reason="Err: [red]quota[/red]\nline2\x1b[2J")
+    p = Pipeline("pl[x]", region="us-east-1")
+    ex = PipelineExecution("arn:aws:sagemaker:us-east-1:1:pipeline/pl/execution/abc", "Failed",
+                           display_name="[b]run[/b]", failure_reason="Step failure")
+
+    class Bare(App):
+        def __init__(self, screen) -> None:
+            from tui.theme_files import stylesheet
+
+            self.CSS_PATH = str(stylesheet())
+            super().__init__()
+            self.first = screen
+
+        def get_theme_variable_defaults(self) -> dict[str, str]:
+            from tui.app import THEME_DEFAULTS
+
+            return dict(THEME_DEFAULTS)
+
+        def on_mount(self) -> None:
+            self.push_screen(self.first)
+
+    app = Bare(EndpointScreen(ep, state=state))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "sagemon › Endpoints › ep[red]x[/red]" in text
+        assert "boom red next [b]line" in text and "[blink]why[/blink] more" in text
+        assert "[bold]v[/bold]" in text and "[link=http://x]a[/link]" in text
+        assert "\x1b" not in text
+    app = Bare(ExecutionScreen(p, ex, state=state, steps=[step]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[i]Train[/i] failed: Err: [red]quota[/red] line2" in text and "[b]run[/b]" in text
+        assert "\x1b" not in text

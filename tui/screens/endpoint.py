@@ -430,8 +430,20 @@ class ResourceScreen(DrillScreen):
     def on_screen_resume(self) -> None:
         self._asked = self.detail_request()
         super().on_screen_resume()
+        # back on top: the data moved on while a deeper level was open (cursors stay as left)
+        self.state = getattr(self.app, "state", None) or self.state
         if self.state is not None and self.is_mounted:
             self._set_crumbs()
+            self._redraw()
+
+    def state_changed(self) -> None:
+        """The app's state changed (a refresh, the window): redraw when on top, else on return."""
+        if not self.is_mounted or self.app.screen is not self:
+            return
+        self.state = getattr(self.app, "state", None) or self.state
+        if self.state is not None:
+            self._set_crumbs()
+            self._redraw()
 
     @property
     def inventory(self) -> Inventory:
