@@ -4,8 +4,9 @@ The demo (a local AWS with the demo fleet and an hour of history) is the test se
 shared one (``shared_demo`` in conftest); :func:`demo_env` adds the app's inventory and a
 series store to it, once for this and the other drill-down screen modules. A small app
 pushes the screens and plays the refresh layer: it fetches each screen's ``detail_request``
-with the app's own metric engine and read functions and hands the result to ``show()``. Numbers on screen are checked against plain boto3 GetMetricData on the demo's
-local AWS (not through the app's engine or model).
+with the app's own metric engine and read functions and hands the result to ``show()``.
+Numbers on screen are checked against plain boto3 GetMetricData on the demo's local AWS
+(not through the app's engine or model).
 """
 
 from __future__ import annotations
@@ -388,7 +389,8 @@ async def test_names_and_reasons_from_aws_are_never_markup_or_escape_codes():
     from tui.screens.pipeline import ExecutionScreen
 
     ep = Endpoint("ep[red]x[/red]", "Failed", region="us-east-1",
-                  failure_reason="boom \x1b[31mred\x1b[0m\nnext [b]line", variants=[Variant("[bold]v[/bold]", "ml.c5.large", 1, 1, 1.0, 1.0)])
+                  failure_reason="boom \x1b[31mred\x1b[0m\nnext [b]line",
+                  variants=[Variant("[bold]v[/bold]", "ml.c5.large", 1, 1, 1.0, 1.0)])
     alarm = Alarm("[link=http://x]a[/link]\x1b]0;title\x07", "ALARM", region="us-east-1",
                   dimensions={"EndpointName": ep.name}, reason="[blink]why[/blink]\r\nmore")
     state = AppState(window="3h", inventory=Inventory(endpoints=[ep], alarms=[alarm]), store=SeriesStore(), loaded=True)
