@@ -322,18 +322,20 @@ class ChartPanel(Grid):
         self.columns = columns
         self.fill = fill  # take the height the screen gives (else 13 rows per row of charts)
         self.specs: list[ChartSpec] = []
+        self.charts: list[MetricChart] = []
         self.updates = 0  #: charts whose lines were replaced (for tests of the cost)
 
     def on_mount(self) -> None:
         self.styles.grid_size_columns = self.columns
 
     def set_specs(self, specs: list[ChartSpec]) -> None:
-        charts = list(self.query(MetricChart))
+        charts = self.charts
         shape = [(s.title, s.unit, s.lo, s.hi) for s in specs]
         if len(charts) != len(specs) or shape != [(s.title, s.unit, s.lo, s.hi) for s in self.specs]:
             self.remove_children()
-            charts = [MetricChart(s.title, s.unit, period=s.period, lo=s.lo, hi=s.hi) for s in specs]
-            self.mount_all(charts)
+            charts = self.charts = [MetricChart(s.title, s.unit, period=s.period, lo=s.lo, hi=s.hi) for s in specs]
+            if charts:
+                self.mount_all(charts)
             self.specs = [ChartSpec(s.title, s.unit, s.period, (), s.lo, s.hi) for s in specs]
             if not self.fill:
                 self.styles.height = max(1, (len(specs) + self.columns - 1) // self.columns) * 13
