@@ -532,7 +532,8 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else (DIM if per_min is None else "")))
     lb = latency_breakdown(vks, store, now, rates)
     p99 = _max([latest(store, vk.latency_p99, now) for vk in vks])
-    lat = lb.text() if lb.total is not None else MISSING
+    lat = lb.text() if lb.total is not None else ("per component: see the components below" if comps
+                                                  else MISSING)
     if p99 is not None:
         lat = f"p99 {_ms(p99)};  " + lat
     facts.append(Fact("Latency", lat, health.latency_level(p99).value if p99 is not None else ""))

@@ -346,7 +346,16 @@ class ChartPanel(Grid):
                              period=spec.period)
             self.updates += 1
         self.specs = list(specs)
-        self.display = bool(specs)
+        self.display = bool(specs) and not self.squeezed
+
+    @property
+    def squeezed(self) -> bool:
+        return getattr(self, "_squeezed", False)
+
+    def squeeze(self, squeezed: bool) -> None:
+        """Hide the charts when the screen is too short for them and what is above them."""
+        self._squeezed = squeezed
+        self.display = bool(self.specs) and not squeezed
 
 
 class ResourceScreen(DrillScreen):

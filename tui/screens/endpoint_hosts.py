@@ -28,6 +28,9 @@ from tui.model.resources import Endpoint
 from tui.screens.endpoint import ChartPanel, EndpointScreen, FactsView, LineView, ResourceScreen
 from tui.widgets.host_grid import HostGrid
 
+#: Below this many rows the instance and GPU screens leave their charts out.
+MIN_HEIGHT_FOR_CHARTS = 32
+
 
 def _learn(ep: Endpoint, info: EnhancedInfo, store, pairs: list[tuple[str, str]]) -> PublishPeriod:
     """The publishing period, from the config or from the spacing of the utilization series."""
@@ -102,6 +105,10 @@ class _EnhancedScreen(ResourceScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#grid", HostGrid).focus()
+
+    def on_resize(self) -> None:
+        # on a short terminal the grid needs the rows more than the charts do
+        self.query_one("#charts", ChartPanel).squeeze(self.size.height < MIN_HEIGHT_FOR_CHARTS)
 
 
 class EndpointInstancesScreen(_EnhancedScreen):
