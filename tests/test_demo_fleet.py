@@ -1,7 +1,7 @@
 """The demo fleet in its local AWS, checked with plain boto3 as any client would see it.
 
-The test session's shared demo (one-hour history, populated once: it costs seconds) is
-read, never changed; a second, smaller one in its own region runs the live loop at high speed. Pure checks of the simulator against the
+One demo is populated per module (it costs seconds) with a one-hour history, in a region of
+its own; a second, smaller one runs the live loop at high speed. Pure checks of the simulator against the
 metric catalog need no server.
 """
 
@@ -25,10 +25,14 @@ HISTORY_HOURS = 1.0
 
 # -- fixtures ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo(shared_demo):
-    """The test session's populated demo (seed 7, no live loop): read-only here."""
-    assert shared_demo.history_hours == HISTORY_HOURS and shared_demo.seed == 7
-    return shared_demo
+def demo():
+    # A region of its own: the session's other fixtures discover whole regions of the same
+    # process-wide local AWS, and must not see this fleet.
+    d = DemoAws(seed=7, history_hours=HISTORY_HOURS, region="us-west-2")
+    d.start()
+    d.populate()
+    yield d
+    d.stop()
 
 
 @pytest.fixture(scope="module")
