@@ -23,15 +23,21 @@ from tui.model.format import safe_text
 from tui.model.overview import Row
 from tui.model.plan import Pane, resource_keys
 from tui.model.state import AppState
-from tui.refresh import (Connected, Connection, RefreshDone, Refresher, RefreshScheduler, RefreshStarted,
+from tui.model.detail import DetailResult
+from tui.refresh import (Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted,
                          StartupFailed, StartupProgress, connect)
+from tui.refresh_detail import LogFeed
 from tui.screens.detail import DetailScreen
+from tui.screens.drill import DrillScreen
+from tui.screens.registry import screen_class
 from tui.screens.help import HelpScreen
 from tui.screens.overview import OverviewScreen
 from tui.theme_files import stylesheet, theme_dir
 from tui.widgets.status_bar import StatusBar
 
 DEFAULT_THEME = "sagemon"
+#: Seconds between polls of a followed log while a log view is open.
+LOG_POLL_SECONDS = 2.0
 #: Status-bar variables every theme must define (defaults for Textual's built-in themes).
 THEME_DEFAULTS = {
     "sagemon-ok": "ansi_green",
@@ -121,6 +127,10 @@ class SagemonApp(App):
         self._spinner = None
         self._shown_problems: set[str] = set()
         self._detail: DetailScreen | None = None
+        self._drill: DrillScreen | None = None  # the drill-down screen on top, if any
+        self._details: dict[str, DetailResult] = {}  # last reads per drill-down owner
+        self.log_feed: LogFeed | None = None
+        self._log_polling = False
         self.overview = OverviewScreen(self.state)
         self.started = time.monotonic()
         self.first_data_at: float | None = None
@@ -134,6 +144,7 @@ class SagemonApp(App):
             self.theme = DEFAULT_THEME
         self.push_screen(self.overview)
         self.set_interval(1.0, self._tick)
+        self.set_interval(LOG_POLL_SECONDS, self._poll_logs)
         if self.connection is not None:
             self.call_later(self._connected, self.connection)
         else:
@@ -185,6 +196,9 @@ class SagemonApp(App):
         self.state.regions = tuple(conn.regions)
         kwargs = {} if self._full_every is None else {"full_every": self._full_every}
         self.refresher = Refresher(conn.clients, WINDOWS[self.state.window], **kwargs)
+        self.log_feed = LogFeed(conn.clients)
+        if self._drill is not None:
+            self.drill_screen_active(self._drill)
         self.scheduler = RefreshScheduler(self, self.refresher, self.opts.refresh, lambda: self.overview.pane)
         self.scheduler.set_paused(self.state.paused)
         self.scheduler.request(full=True)
@@ -205,6 +219,7 @@ class SagemonApp(App):
         self._stop_spinner()
         self._report_problems(report.errors, report.warnings)
         self._broadcast()
+        self._show_drill(report.detail)
 
     def _report_problems(self, errors: list[str], warnings: list[str]) -> None:
         """Notify each distinct problem once (until it goes away and comes back); several new
@@ -273,6 +288,10 @@ class SagemonApp(App):
             self.overview.show_pane(pane)
 
     def open_detail(self, row: Row) -> None:
+        cls = screen_class(row.resource)
+        if cls is not None:
+            self.push_screen(cls(row.resource))  # it reports itself active once shown
+            return
         screen = DetailScreen(self.state, row.resource)
         self._detail = screen
         if self.refresher is not None:
@@ -286,6 +305,65 @@ class SagemonApp(App):
             self._detail = None
             if self.refresher is not None:
                 self.refresher.detail_keys = ()
+
+    # -- drill-down screens ------------------------------------------------------------------------
+    def drill_screen_active(self, screen: DrillScreen | None) -> None:
+        """``screen`` is now on top (None: the overview): poll its requests, stop the others'."""
+        self._drill = screen
+        request = screen.detail_request() if screen is not None else None
+        changed = False
+        if self.refresher is not None:
+            changed = request != self.refresher.detail
+            self.refresher.detail = request
+        if self.log_feed is not None:
+            self.log_feed.set_request(screen.log_request() if screen is not None else None)
+        if screen is not None:
+            self._show_drill(None)
+            if changed and request is not None and self.scheduler is not None:
+                self.scheduler.request()
+
+    def _show_drill(self, result: DetailResult | None) -> None:
+        screen = self._drill
+        if screen is None or screen is not self.screen or not screen.is_mounted:
+            return
+        if result is not None:
+            self._details[result.owner] = result
+        request = screen.detail_request()
+        last = self._details.get(request.owner) if request is not None else None
+        try:
+            screen.show(self.state, last)
+        except Exception as exc:  # noqa: BLE001 - a drawing bug must not take the app down
+            self.notify(safe_text(f"{type(exc).__name__}: {exc}", 300), title="cannot draw this screen",
+                        severity="error", markup=False)
+        # the screen may ask for more once it knows more (hosts, a selected execution)
+        if self.refresher is not None and screen.detail_request() != self.refresher.detail:
+            self.refresher.detail = screen.detail_request()
+            if self.scheduler is not None:
+                self.scheduler.request()
+        if self.log_feed is not None:
+            self.log_feed.set_request(screen.log_request())
+
+    def _poll_logs(self) -> None:
+        feed = self.log_feed
+        if feed is None or feed.request is None or self._log_polling:
+            return
+        self._log_polling = True
+        self.run_worker(self._log_worker, name="logs", group="logs", thread=True, exit_on_error=False)
+
+    def _log_worker(self) -> None:
+        try:
+            request, lines, error = self.log_feed.poll()
+        except Exception as exc:  # noqa: BLE001 - shown on the log view, never a traceback
+            request, lines, error = self.log_feed.request, [], f"{type(exc).__name__}: {exc}"
+        self.post_message(LogLines(request, lines, error))
+
+    def on_log_lines(self, message: LogLines) -> None:
+        self._log_polling = False
+        screen = self._drill
+        if screen is None or screen is not self.screen or message.request is None:
+            return
+        if screen.log_request() == message.request:
+            screen.show_logs(message.lines, message.error)
 
     # -- actions -------------------------------------------------------------------------------
     def action_help(self) -> None:

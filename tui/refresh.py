@@ -28,6 +28,7 @@ from textual.message import Message
 
 from tui.model.catalog import Kind
 from tui.model.cost import Usage
+from tui.model.detail import DetailRequest, DetailResult
 from tui.model.plan import PANE_KINDS, Pane, is_extended_stat, pane_keys
 from tui.model.resources import Inventory
 from tui.model.series import SeriesKey, SeriesStore
@@ -113,6 +114,8 @@ class Refresher:
         self._lock = threading.Lock()
         # Requests from the UI thread, applied at the start of the next refresh.
         self.detail_keys: tuple[SeriesKey, ...] = ()
+        #: What the open drill-down screen needs (series, reads), or None.
+        self.detail: DetailRequest | None = None
         self.pending_window: int | None = None
 
     # -- discovery -----------------------------------------------------------------------------
@@ -165,10 +168,23 @@ class Refresher:
         for p in panes:
             keys += pane_keys(p, self.inventory, now, self.store.window)
         keys += list(self.detail_keys)
+        detail = self.detail
+        fine: list[SeriesKey] = []  # detail series published faster than the default period
+        if detail is not None:
+            if detail.period:
+                fine = list(detail.keys)
+            else:
+                keys += list(detail.keys)
         keys = list(dict.fromkeys(keys))
         if full:
-            self._forget_unused(set(keys))
+            self._forget_unused(set(keys) | set(fine))
         self._fetch(keys, now_ts, report, cancelled)
+        if fine and not cancelled():
+            self._fetch(fine, now_ts, report, cancelled, published=detail.period)
+        if detail is not None and not cancelled():
+            from tui.refresh_detail import run_reads
+
+            report.detail = run_reads(self.clients, detail) if detail.reads else DetailResult(detail.owner)
         report.store = snapshot(self.store)
         return self._finish(report)
 
@@ -178,13 +194,14 @@ class Refresher:
         report.finished = time.time()
         return report
 
-    def _fetch(self, keys: list[SeriesKey], now: int, report: RefreshReport, cancelled) -> None:
+    def _fetch(self, keys: list[SeriesKey], now: int, report: RefreshReport, cancelled,
+               published: int = 60) -> None:
         from tui.aws.metrics import MetricRequest, choose_period
 
-        period = choose_period(self.store.window, now)
+        period = choose_period(self.store.window, now, published=published)
         basic = [MetricRequest(k, period) for k in keys if not is_extended_stat(k.stat)]
         extended = [MetricRequest(k, period) for k in keys if is_extended_stat(k.stat)] if self.percentiles else []
-        report.series = len(basic) + len(extended)
+        report.series += len(basic) + len(extended)
         metric_usage = Usage()
         for batch, is_ext in ((basic, False), (extended, True)):
             if not batch or cancelled():
@@ -254,6 +271,16 @@ class RefreshDone(Message):
     def __init__(self, report: RefreshReport) -> None:
         super().__init__()
         self.report = report
+
+
+class LogLines(Message):
+    """New lines of the followed log (or why it could not be read)."""
+
+    def __init__(self, request, lines: list, error: str | None) -> None:
+        super().__init__()
+        self.request = request
+        self.lines = lines
+        self.error = error
 
 
 class StartupProgress(Message):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from tui.model.catalog import Kind
 from tui.model.cost import Usage, cost_per_day
+from tui.model.detail import DetailResult
 from tui.model.plan import Pane
 from tui.model.resources import DiscoveryError, Inventory
 from tui.model.series import SeriesStore
@@ -126,6 +127,7 @@ class RefreshReport:
     errors: list[str] = field(default_factory=list)  # human lines; any makes the state STALE
     warnings: list[str] = field(default_factory=list)  # partial problems (one kind, one series)
     percentiles: bool = True
+    detail: "DetailResult | None" = None  # reads for the open drill-down screen
 
     @property
     def ok(self) -> bool:

@@ -129,6 +129,11 @@ class OverviewScreen(Screen):
         return self.query_one(f"#table-{(pane or self.pane).value}", ResourceTable)
 
     # -- state ---------------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        hook = getattr(self.app, "drill_screen_active", None)
+        if hook is not None:
+            hook(None)
+
     def state_changed(self) -> None:
         """A refresh landed (or start-up progressed): redraw the visible pane in place."""
         self._dirty = set(Pane)
