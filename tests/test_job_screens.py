@@ -67,7 +67,9 @@ class Harness(App):
             self.push_screen(self.first)
 
     def drill_screen_active(self, screen) -> None:
+        """As the app does: note the screen's requests and show it the current state at once."""
         self.announced.append((screen, screen.detail_request(), screen.log_request()))
+        screen.show(self.state, None)
 
 
 def make_job(count: int = 16, name: str = "bert") -> Job:

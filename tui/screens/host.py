@@ -59,7 +59,6 @@ class HostScreen(DrillScreen):
     """
 
     _ready = False  # composed and mounted: widgets can be drawn
-    _returned = False  # resumed once already (opened): later resumes are returns
 
     BINDINGS = [
         *DrillScreen.BINDINGS,
@@ -121,17 +120,10 @@ class HostScreen(DrillScreen):
             self.query_one(LogView).write_lines(self._pending_lines)
             self._pending_lines = []
         self.watch(self.query_one(LogView), "follow", lambda _v: self._draw_log_title(), init=False)
-        self._redraw()
-
-    def on_screen_resume(self) -> None:
-        # back from a screen on top: draw the newest data at once, not at the next refresh
-        # (the first resume follows the mount, which drew already; DrillScreen's own handler
-        # tells the app that this screen is on top)
-        state = getattr(self.app, "state", None)
-        if self._returned and state is not None and self._ready:
-            self.state = state
-            self._redraw()
-        self._returned = True
+        if getattr(self.app, "drill_screen_active", None) is None:
+            self._redraw()  # an app that will not call show() right after this screen opens
+        else:
+            self._draw_breadcrumb()
 
     # -- updates -------------------------------------------------------------------------------
     def show(self, state: "AppState", detail: DetailResult | None) -> None:

@@ -163,7 +163,6 @@ class JobScreen(DrillScreen):
     """
 
     _ready = False  # composed and mounted: widgets can be drawn
-    _returned = False  # resumed once already (opened): later resumes are returns
 
     BINDINGS = [
         *DrillScreen.BINDINGS,
@@ -224,17 +223,10 @@ class JobScreen(DrillScreen):
         self.query_one(HostGrid).focus()
         if self.state is None:
             self.state = getattr(self.app, "state", None)
-        self._redraw()
-
-    def on_screen_resume(self) -> None:
-        # back from a screen on top: draw the newest data at once, not at the next refresh
-        # (the first resume follows the mount, which drew already; DrillScreen's own handler
-        # tells the app that this screen is on top)
-        state = getattr(self.app, "state", None)
-        if self._returned and state is not None and self._ready:
-            self.state = state
-            self._redraw()
-        self._returned = True
+        if getattr(self.app, "drill_screen_active", None) is None:
+            self._redraw()  # an app that will not call show() right after this screen opens
+        else:
+            self._draw_breadcrumb()
 
     def on_resize(self) -> None:
         self._place_charts()
