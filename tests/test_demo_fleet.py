@@ -405,8 +405,17 @@ def test_live_scenario_moves_on(live_demo):
     job = sm.describe_training_job(TrainingJobName=f.single_host_job)
     assert job["TrainingEndTime"].timestamp() <= time.time() + 1  # AWS never reports the future
     assert d.error is None, d.error
-    # new scheduled work appeared (hourly data checks: one per real minute at most)
-    assert any(j.created_live for j in f.jobs) or sum(len(p.executions) for p in f.pipelines) > n_exec
+    # new scheduled work appears: an hourly data check is at most 60 scenario minutes (6 s) away
+    deadline = time.time() + 15
+    while time.time() < deadline and not any(j.created_live for j in f.jobs):
+        time.sleep(0.5)
+    live_jobs = [j.name for j in f.jobs if j.created_live]
+    assert live_jobs
+    assert live_jobs[0] in {j["ProcessingJobName"] for j in sm.list_processing_jobs(MaxResults=100)[
+        "ProcessingJobSummaries"]} | {j["TrainingJobName"] for j in sm.list_training_jobs(MaxResults=100)[
+        "TrainingJobSummaries"]} | {j["TransformJobName"] for j in sm.list_transform_jobs(MaxResults=100)[
+        "TransformJobSummaries"]}
+    assert sum(len(p.executions) for p in f.pipelines) >= n_exec
     # no datapoint was ever put with a future timestamp
     now = time.time()
     assert all(t <= now for pts in d.record.series.values() for t, _ in pts)
