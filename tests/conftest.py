@@ -13,6 +13,8 @@ import pytest
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 REGION = "us-east-1"
+#: The shared demo fleet's region: it holds nothing but the demo (moto's state is process-wide).
+DEMO_REGION = "ap-southeast-2"
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +60,7 @@ def shared_demo():
     """
     from tui.demo import DemoAws
 
-    demo = DemoAws(seed=7, history_hours=1.0, region=REGION)
+    demo = DemoAws(seed=7, history_hours=1.0, region=DEMO_REGION)
     demo.start()
     demo.populate()
     yield demo

@@ -150,17 +150,21 @@ async def test_jump_filter_sort_and_detail(seeded):
             await pilot.press("s")
         assert eps.sort_column == "inv" and eps.sort_reverse
         assert [r.name for r in eps.shown] == [f"{U}-chat", f"{U}-fraud", f"{U}-recs"]
-        # Enter opens a detail screen; Esc goes back with the cursor where it was
+        # Enter opens the endpoint's drill-down screen, which is polled while open; Esc goes
+        # back with the cursor where it was and the screen's polling stops
         eps.select_key(eps.shown[1].key)
         await pilot.press("enter")
-        from tui.screens.detail import DetailScreen
+        from tui.screens.endpoint import EndpointScreen
 
-        assert isinstance(app.screen, DetailScreen)
-        assert app.screen.resource.name == f"{U}-fraud"
-        assert app.refresher.detail_keys
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, EndpointScreen)
+        assert app.screen.endpoint.name == f"{U}-fraud"
+        assert app.refresher.detail is not None and app.refresher.detail.keys
+        assert all(k.dim("EndpointName") in (None, f"{U}-fraud") for k in app.refresher.detail.keys)
         await pilot.press("escape")
+        await pilot.pause(0.2)
         assert app.screen is app.overview and eps.selected_key == eps.shown[1].key
-        assert app.refresher.detail_keys == ()
+        assert app.refresher.detail is None
 
 
 async def test_pause_refresh_and_window(seeded):
@@ -241,18 +245,12 @@ async def test_unreachable_aws_shows_stale_and_keeps_running():
 # One DemoAws for these tests, populated (no live loop, so the numbers hold still), in a region
 # of its own: moto's state is shared by every server in the test process.
 
-DEMO_REGION = "ap-southeast-2"
+from conftest import DEMO_REGION  # noqa: E402 - the session's shared demo fleet
 
 
 @pytest.fixture(scope="module")
-def demo():
-    from tui.demo import DemoAws
-
-    d = DemoAws(seed=7, history_hours=1.0, region=DEMO_REGION)
-    d.start()
-    d.populate()
-    yield d
-    d.stop()
+def demo(shared_demo):
+    return shared_demo
 
 
 def demo_app(demo, **kw):
