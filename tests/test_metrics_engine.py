@@ -137,3 +137,38 @@ def test_incremental_window_late_points_and_gap_backfill(clients, writer, unique
 ])
 def test_choose_period(window, published, expected):
     assert choose_period(window, now=0, published=published) == expected
+
+
+def test_next_token_pages_and_internal_error_status_with_stubber():
+    """Paging and per-series InternalError, validated against the real API model (Stubber)."""
+    from botocore.stub import ANY, Stubber
+
+    cw = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    store = SeriesStore(window=3600)
+    engine = MetricEngine(lambda region: cw, store)
+    now = 1_800_000_000 - 1_800_000_000 % 60
+    good = SeriesKey("AWS/SageMaker", "Invocations", (("EndpointName", "a"), ("VariantName", "v")), "Sum")
+    bad = SeriesKey("AWS/SageMaker", "Invocations", (("EndpointName", "b"), ("VariantName", "v")), "Sum")
+    qg, qb = query_id(good, 60), query_id(bad, 60)
+    t = lambda m: _ts(now - 600 + m * 60)  # noqa: E731
+    with Stubber(cw) as stub:
+        stub.add_response("get_metric_data", {
+            "MetricDataResults": [
+                {"Id": qg, "Label": "a", "Timestamps": [t(0), t(1)], "Values": [1.0, 2.0], "StatusCode": "PartialData"},
+                {"Id": qb, "Label": "b", "Timestamps": [], "Values": [], "StatusCode": "InternalError"},
+            ],
+            "NextToken": "page-2",
+        }, {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY, "ScanBy": "TimestampAscending"})
+        stub.add_response("get_metric_data", {
+            "MetricDataResults": [
+                {"Id": qg, "Label": "a", "Timestamps": [t(2)], "Values": [3.0], "StatusCode": "Complete"},
+            ],
+        }, {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY, "ScanBy": "TimestampAscending",
+            "NextToken": "page-2"})
+        res = engine.fetch([MetricRequest(good), MetricRequest(bad)], now=now)
+        stub.assert_no_pending_responses()
+    assert store.get(good).sorted_items() == [(now - 600, 1.0), (now - 540, 2.0), (now - 480, 3.0)]
+    assert res.usage.metric_data_calls == 2 and res.usage.metrics_requested == 4
+    assert [e.key for e in res.errors] == [bad] and res.errors[0].code == "InternalError"
+    # the failed series is not marked fetched: the next refresh asks for its whole window again
+    assert (bad, 60) not in engine.fetched_until and engine.fetched_until[(good, 60)] == now
