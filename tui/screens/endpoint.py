@@ -13,8 +13,7 @@ Esc goes back.
 
 The building blocks below are shared by the endpoint, component, pipeline, labeling,
 feature-group and recommendation screens: :class:`ResourceScreen` (breadcrumb, a body,
-status bar and footer; keeps the last state and detail result; re-announces its request to
-the app when it grows), :class:`DetailTable` (rows of :class:`~tui.model.overview.Row`,
+status bar and footer; keeps the last state and detail result), :class:`DetailTable` (rows of :class:`~tui.model.overview.Row`,
 updated in place with the cursor kept on its row), :class:`FactsView` (labelled facts) and
 :class:`ChartPanel` (a grid of :class:`~tui.widgets.chart.MetricChart`, rebuilt only when
 a chart's lines change: a chart costs tens of milliseconds to draw). Screens never call
@@ -362,7 +361,9 @@ class ResourceScreen(DrillScreen):
     """A drill-down screen of one resource: breadcrumb, body, status bar, footer.
 
     Subclasses implement :meth:`compose_body`, :meth:`redraw` and ``detail_request``; the
-    app hands :meth:`show` each refresh's state and this screen's detail result.
+    app hands :meth:`show` each refresh's state and this screen's detail result (and the
+    last ones when the screen opens or comes back on top), and reads ``detail_request``
+    again after every ``show``: a screen's request grows once a read has answered.
     """
 
     DEFAULT_CSS = """
@@ -380,7 +381,6 @@ class ResourceScreen(DrillScreen):
         super().__init__(name=name, id=id)
         self.state = state
         self.detail: DetailResult | None = detail
-        self._asked: DetailRequest | None = None
         self.draws = 0  #: redraws done (for tests)
 
     # -- layout ----------------------------------------------------------------------------------
@@ -409,7 +409,6 @@ class ResourceScreen(DrillScreen):
         if self.is_mounted:
             self._set_crumbs()
             self._redraw()
-        self._follow_request()
 
     def accept(self, detail: DetailResult) -> None:
         """Keep ``detail`` when it answers this screen's request."""
@@ -427,34 +426,9 @@ class ResourceScreen(DrillScreen):
         self.draws += 1
         self.redraw()
 
-    def _follow_request(self) -> None:
-        """Tell the app when this screen's request changed (it grows once a read answers)."""
-        req = self.detail_request()
-        if req == self._asked:
-            return
-        self._asked = req
-        if self.is_attached and self.app.screen is self:
-            hook = getattr(self.app, "drill_screen_active", None)
-            if hook is not None:
-                hook(self)
-
     def on_screen_resume(self) -> None:
-        self._asked = self.detail_request()
-        super().on_screen_resume()
-        # back on top: the data moved on while a deeper level was open (cursors stay as left)
-        self.state = getattr(self.app, "state", None) or self.state
-        if self.state is not None and self.is_mounted:
-            self._set_crumbs()
-            self._redraw()
-
-    def state_changed(self) -> None:
-        """The app's state changed (a refresh, the window): redraw when on top, else on return."""
-        if not self.is_mounted or self.app.screen is not self:
-            return
-        self.state = getattr(self.app, "state", None) or self.state
-        if self.state is not None:
-            self._set_crumbs()
-            self._redraw()
+        super().on_screen_resume()  # the app shows this screen again, with its current state
+        self._set_crumbs()
 
     @property
     def inventory(self) -> Inventory:
