@@ -437,3 +437,77 @@ async def test_names_and_reasons_from_aws_are_never_markup_or_escape_codes():
         text = screen_text(app)
         assert "[i]Train[/i] failed: Err: [red]quota[/red] line2" in text and "[b]run[/b]" in text
         assert "\x1b" not in text
+
+
+# -- through the real app ----------------------------------------------------------------------------
+
+def real_app(env: DemoEnv):
+    """The real app on the shared demo: its refresh layer polls whatever screen is on top."""
+    from tui.app import SagemonApp
+    from tui.cli import Options
+    from tui.refresh import Connection
+
+    conn = Connection(env.clients, "demo", None, (env.conn.region,))
+    return SagemonApp(Options(refresh=60, window="1h"), connection=conn)
+
+
+async def wait_for(pilot, cond, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("condition not met in time")
+
+
+async def open_from_overview(pilot, app, pane: str, key: str) -> None:
+    """``:pane``, the cursor on ``key``, Enter."""
+    await pilot.press("colon", *pane, "enter")
+    table = app.overview.table()
+    await wait_for(pilot, lambda: table.select_key(key))
+    await pilot.press("enter")
+
+
+async def test_real_app_endpoint_instances_and_gpus_then_back_to_the_overview(env):
+    from tui.screens.endpoint import EndpointScreen, LineView
+    from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
+    from tui.widgets.host_grid import HostGrid
+
+    ep = env.endpoint(env.fleet.enhanced_endpoint)
+    hot_instance, hot_gpu = env.fleet.hot_gpu
+    app = real_app(env)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1)
+        await open_from_overview(pilot, app, "endpoints", ep.key)
+        await wait_for(pilot, lambda: isinstance(app.screen, EndpointScreen))
+        screen = app.screen
+        line = screen.query_one("#enhanced", LineView)
+        await wait_for(pilot, lambda: line.text.startswith("Enhanced metrics: 2 instances, 8 GPUs"))
+        assert app.refresher.detail.owner == f"endpoint:{ep.key}"
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndpointInstancesScreen))
+        instances = app.screen
+        # the app fetches at the probe interval until the spacing shows, then at what is published
+        await wait_for(pilot, lambda: instances.known_period == 10 and app.refresher.detail.period == 10)
+        grid = instances.query_one("#grid", HostGrid)
+        await wait_for(pilot, lambda: grid.host_table is not None
+                       and any(r.reason.startswith(f"hot {hot_gpu} ") for r in grid.host_table.rows))
+        hot_row = next(r for r in grid.host_table.rows if r.label == hot_instance)
+        assert hot_row.reason.startswith(f"hot {hot_gpu} ")
+        assert grid.select_host(hot_row.host)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AcceleratorScreen))
+        gpus = app.screen
+        summary = gpus.query_one("#summary", LineView)
+        await wait_for(pilot, lambda: summary.text.startswith(f"hot {hot_gpu} "))
+        assert app.refresher.detail.owner.startswith("endpoint-gpus:") and app.refresher.detail.period == 10
+        assert f"Endpoints › {ep.name} › instances › {hot_instance}" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is instances and app.refresher.detail.owner.startswith(
+            "endpoint-instances:"))
+        assert grid.selected_host == hot_row.host
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and app.refresher.detail.owner == f"endpoint:{ep.key}")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.overview and app.refresher.detail is None)
+        assert app.overview.table().selected_key == ep.key
