@@ -118,7 +118,7 @@ class LogScreen(DrillScreen):
     # -- drawing -------------------------------------------------------------------------------
     def _draw_breadcrumb(self) -> None:
         parts = pushed_breadcrumb(self, self.kind) if self.kind is not None else self.breadcrumb()
-        right = safe_text(f"{self.request.group} {self.request.prefix or ''}".strip(), 100)
+        right = safe_text(self.request.group, 100)
         self.query_one(Breadcrumb).set_path(parts, right)
 
     def status_text(self) -> Text:
