@@ -174,7 +174,9 @@ class SagemonApp(App):
         self.post_message(Connected(conn))
 
     def on_startup_progress(self, message: StartupProgress) -> None:
-        self.state.phase = message.text
+        self.state.phase = message.text or None
+        if not message.text:
+            self._stop_spinner()
         self._show_status()
 
     def on_startup_failed(self, message: StartupFailed) -> None:
@@ -196,6 +198,7 @@ class SagemonApp(App):
         self.state.regions = tuple(conn.regions)
         kwargs = {} if self._full_every is None else {"full_every": self._full_every}
         self.refresher = Refresher(conn.clients, WINDOWS[self.state.window], **kwargs)
+        self.refresher.history = conn.history
         self.log_feed = LogFeed(conn.clients)
         if self._drill is not None:
             self.drill_screen_active(self._drill)
@@ -247,6 +250,9 @@ class SagemonApp(App):
         self._show_status()
 
     def _tick(self) -> None:
+        if self.refresher is not None and self.refresher.history is not None and self.refresher.history.is_set() \
+                and self.scheduler is not None and not self.scheduler.running:
+            self.scheduler.request(full=True)  # the rest of the history landed: re-read the window
         if self.scheduler is not None:
             self.scheduler.tick()
         self._show_status()

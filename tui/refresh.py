@@ -87,6 +87,9 @@ class Connection:
     account: str | None
     regions: tuple[str, ...]
     demo: object | None = None  # tui.demo.DemoAws while --demo runs
+    #: Set when older history has landed after the connection was made (the demo backfills the
+    #: newest minutes first): the refresher then re-reads the whole window once.
+    history: threading.Event | None = None
 
 
 class Refresher:
@@ -114,6 +117,8 @@ class Refresher:
         self._lock = threading.Lock()
         # Requests from the UI thread, applied at the start of the next refresh.
         self.detail_keys: tuple[SeriesKey, ...] = ()
+        #: Set once history older than what was fetched has landed (see Connection.history).
+        self.history: threading.Event | None = None
         #: What the open drill-down screen needs (series, reads), or None.
         self.detail: DetailRequest | None = None
         self.pending_window: int | None = None
@@ -141,6 +146,10 @@ class Refresher:
         if self.pending_window is not None and self.pending_window != self.store.window:
             self._set_window(self.pending_window)
         self.pending_window = None
+        if self.history is not None and self.history.is_set():
+            self.history = None
+            self.engine.fetched_until.clear()  # older points landed since: read the whole window
+            full = True
         full = full or self.count % self.full_every == 0
         panes = tuple(Pane) if full else (visible,)
         self.count += 1
@@ -329,27 +338,42 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
                 return Connection(None, None, None, (), demo)
             progress("seeding demo fleet…")
             done = threading.Event()
+            failure: list[BaseException] = []
 
-            def report_progress() -> None:  # the demo's own steps, while populate() blocks
+            def report_progress() -> None:  # the demo's own steps while it populates
                 while not done.wait(0.5):
                     phase = getattr(demo, "phase", "") or ""
                     pct = getattr(demo, "progress", None)
                     if phase and phase not in ("starting", "ready", "stopped"):
-                        progress(f"seeding demo fleet… {phase}" + (f" {pct * 100:.0f}%" if pct else ""))
+                        progress(f"demo: {phase}" + (f" {pct * 100:.0f}%" if pct else ""))
+                progress("")  # populated: the status bar shows refreshes again
 
-            watcher = threading.Thread(target=report_progress, name="demo-progress", daemon=True)
-            watcher.start()
-            try:
-                demo.populate()
-            finally:
-                done.set()
-            if cancelled():
-                return Connection(None, None, None, (), demo)
-            demo.start_live()
+            def populate_then_live() -> None:
+                try:
+                    demo.populate()
+                    demo.start_live()
+                except BaseException as exc:  # noqa: BLE001 - reported through the connect call
+                    failure.append(exc)
+                finally:
+                    done.set()
+
+            threading.Thread(target=report_progress, name="demo-progress", daemon=True).start()
+            threading.Thread(target=populate_then_live, name="demo-populate", daemon=True).start()
+            # The app starts once the newest minutes are in; older history keeps landing and the
+            # refresher re-reads the whole window when it is complete (Connection.history).
+            queryable = getattr(demo, "queryable", demo.ready)
+            while not (queryable.is_set() or done.is_set()):
+                if cancelled():
+                    demo.stop()
+                    return Connection(None, None, None, (), demo)
+                queryable.wait(0.2)
+            if failure:
+                raise failure[0]
             settings = AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
                                    credentials=dict(conn.credentials or {}))
             clients = AwsClients(settings)
-            return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo)
+            return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo,
+                              history=None if demo.ready.is_set() else demo.ready)
         except BaseException:
             demo.stop()
             raise

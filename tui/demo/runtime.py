@@ -42,6 +42,8 @@ from tui.demo.fleet import Fleet, FleetWriter, build_fleet, next_executions
 from tui.demo.simulator import Batch, Publisher, PutRecord, Simulator, statistic
 
 HIGH_RES_STEP = 10
+#: Minutes of history put first, before the rest (the app shows the fleet after these).
+RECENT_MINUTES = 15
 
 #: The local AWS keeps its state per process (per account and region): one demo per region.
 _REGIONS_IN_USE: dict[str, "DemoAws"] = {}
@@ -188,6 +190,9 @@ class DemoAws:
         self.region = region
         self.with_logs = logs
         self.ready = threading.Event()
+        #: Set once the newest minutes are in: the fleet can be shown while older history lands.
+        self.queryable = threading.Event()
+        self._backfilled = 0
         self.phase = "stopped"
         self.progress = 0.0
         self.error: BaseException | None = None
@@ -286,7 +291,6 @@ class DemoAws:
             self.timings["create_s"] = time.perf_counter() - t
             self.progress = 0.1
 
-            self.phase = "backfilling metrics"
             t = time.perf_counter()
             # The local AWS keeps every datapoint as a Python object: collecting garbage while
             # hundreds of thousands of them pile up costs more than the backfill itself. Collect
@@ -294,7 +298,14 @@ class DemoAws:
             was_enabled = gc.isenabled()
             gc.disable()
             try:
-                self._backfill(now)
+                # The newest minutes first, so the fleet is queryable within seconds; the rest
+                # of the history follows while the app already shows the fleet.
+                self.phase = "backfilling recent minutes"
+                self._backfill(now, recent=True)
+                self.timings["queryable_s"] = time.perf_counter() - started
+                self.queryable.set()
+                self.phase = "backfilling history"
+                self._backfill(now, recent=False)
             finally:
                 gc.collect()
                 gc.freeze()
@@ -325,10 +336,12 @@ class DemoAws:
             self.phase = f"failed: {type(exc).__name__}: {exc}"
             raise
 
-    def _backfill(self, now: float) -> None:
+    def _backfill(self, now: float, recent: bool) -> None:
+        """Put the history: the last :data:`RECENT_MINUTES` (``recent``) or everything older."""
         sim = self._simulator
         t0m = self.fleet.t0  # minute floor of now
         first = t0m - int(self.history_hours * 60) * 60
+        cutoff = max(first, t0m - RECENT_MINUTES * 60)
         minutes = [first + 60 * i for i in range(int((t0m - first) // 60))]
         hr_first = t0m - int(self.high_res_history_hours * 3600) // HIGH_RES_STEP * HIGH_RES_STEP
         hr_end = now - now % HIGH_RES_STEP
@@ -337,19 +350,22 @@ class DemoAws:
         hires += [hr_first + HIGH_RES_STEP * i for i in range(int((hr_end - hr_first) // HIGH_RES_STEP))]
         has_hires = bool(sim.high_resolution_endpoints())
         total = len(minutes) + (len(hires) if has_hires else 0)
-        done = 0
+        part = (lambda t: t >= cutoff) if recent else (lambda t: t < cutoff)
+        minutes = [m for m in minutes if part(m)]
+        hires = [h for h in hires if part(h)] if has_hires else []
+        done = self._backfilled
         put = self._publisher.put
         for m in minutes:
             self._check_stopped()
             put([sim.minute(m)], flush=False)
             done += 1
             self.progress = 0.1 + 0.85 * done / max(total, 1)
-        if has_hires:
-            for h in hires:
-                self._check_stopped()
-                put([sim.high_resolution(h, h >= hr_first)], flush=False)
-                done += 1
-                self.progress = 0.1 + 0.85 * done / max(total, 1)
+        for h in hires:
+            self._check_stopped()
+            put([sim.high_resolution(h, h >= hr_first)], flush=False)
+            done += 1
+            self.progress = 0.1 + 0.85 * done / max(total, 1)
+        self._backfilled = done
         self._publisher.flush()
         self._minute_next = t0m
         self._hires_next = hr_end if has_hires else math.inf
