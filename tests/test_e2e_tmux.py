@@ -39,6 +39,7 @@ def test_demo_end_to_end(tui):
 
     tui.type(":jobs")
     tui.keys("Enter")
+    tui.wait_for("sagemon › Jobs", timeout=20)
     screen = tui.wait_for("bert-pretrain-2026-11-25", timeout=20)
     assert "sagemon › Jobs" in screen and "Health" in screen
 
@@ -58,9 +59,9 @@ def test_demo_end_to_end(tui):
     tui.type(":endpoints")
     tui.keys("Enter")
     tui.wait_for("sagemon › Endpoints", timeout=10)
-    tui.keys("Enter")  # open the first endpoint
-    screen = tui.wait_for("variants", timeout=10)
-    assert "Latest" in screen
+    tui.keys("Enter")  # open the first endpoint's drill-down screen
+    screen = tui.wait_for("Variants", timeout=15)
+    assert "sagemon › Endpoints › " in screen and "Latency" in screen
     tui.keys("Escape")
     tui.wait_for("Inv/min", timeout=10)
 
