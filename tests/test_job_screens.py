@@ -448,3 +448,20 @@ async def test_demo_drill_through_the_app(shared_demo, shared_demo_clients):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.overview and app.refresher.detail is None
+
+
+async def test_host_screen_on_a_short_terminal_draws_one_line_per_metric():
+    job = make_job()
+    app = Harness(make_state(job))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.push_screen(HostScreen(job, "bert/algo-7", hosts=job.hosts, order=job.hosts))
+        await pilot.pause()
+        text = screen_text(app)
+        lines = [line for line in text.splitlines() if "median" in line and "algo-7" in line]
+        assert [line.split()[0] for line in lines] == ["CPU", "GPU", "GPU", "Mem", "Disk"]
+        gpu = next(line for line in lines if line.startswith(" GPU ") and "mem" not in line)
+        assert "182.0%" in gpu and "median" in gpu
+        # one scale for the host and the median: the lagging host's line stays low
+        host_spark, median_spark = [part for part in gpu.split() if set(part) <= set("▁▂▃▄▅▆▇█·")][:2]
+        assert max(host_spark) < max(median_spark)
+        assert not app.screen.query(MetricChart) or not app.screen.query_one("#host-charts").display

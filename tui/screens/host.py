@@ -26,7 +26,7 @@ from textual.containers import Grid
 from textual.widgets import Footer, Static
 
 from tui.model.detail import DetailRequest, DetailResult, LogRequest
-from tui.model.format import format_age, format_value, safe_text
+from tui.model.format import format_age, format_value, safe_text, sparkline
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
 from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, LogDedup, host_charts, host_log_request, host_owner,
@@ -45,6 +45,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from tui.model.state import AppState
 
 MEDIAN_LABEL = "cluster median"
+#: Rows a chart needs to be plotted (MetricChart's title line and its smallest plot).
+CHART_ROWS = 9
+#: Rows the log panel keeps at least.
+LOG_MIN_ROWS = 5
 
 
 class HostScreen(DrillScreen):
@@ -54,6 +58,9 @@ class HostScreen(DrillScreen):
     HostScreen #host-header { height: auto; padding: 0 1; background: $surface; }
     HostScreen #host-charts { layout: grid; grid-size: 2; grid-gutter: 0 2; height: 7fr; padding: 0 1; }
     HostScreen #host-charts MetricChart { height: 1fr; }
+    HostScreen #host-charts.-compact { display: none; }
+    HostScreen #host-compact { height: auto; padding: 0 1; display: none; }
+    HostScreen #host-compact.-compact { display: block; }
     HostScreen #host-log-title { height: 1; padding: 0 1; background: $boost; }
     HostScreen LogView { height: 3fr; min-height: 3; }
     """
@@ -105,6 +112,7 @@ class HostScreen(DrillScreen):
         yield Breadcrumb(id="breadcrumb")
         yield Static(id="host-header")
         yield Grid(id="host-charts")
+        yield Static(id="host-compact")
         yield Static(id="host-log-title")
         yield LogView(id="host-log", max_lines=2000)
         yield PromptLine(id="prompt")
@@ -239,7 +247,24 @@ class HostScreen(DrillScreen):
         self.query_one("#host-log-title", Static).update(title)
 
     # -- charts --------------------------------------------------------------------------------
+    def compact(self) -> bool:
+        """Too short a terminal to plot every chart (9 rows each, two per row): one line per
+        metric instead, the host and the median drawn on one scale."""
+        charts = max(len(self.charts), 1)
+        needed = 4 + ((charts + 1) // 2) * CHART_ROWS + 1 + LOG_MIN_ROWS + 3
+        return self.app.size.height < needed
+
+    def on_resize(self) -> None:
+        if self._ready and self.charts:
+            self._draw_charts()
+
     def _draw_charts(self) -> None:
+        compact = self.compact()
+        self.query_one("#host-charts", Grid).set_class(compact, "-compact")
+        self.query_one("#host-compact", Static).set_class(compact, "-compact")
+        if compact:
+            self._draw_compact()
+            return
         box = self.query_one("#host-charts", Grid)
         existing = list(box.query(MetricChart))
         names = [c.metric.name for c in self.charts]
@@ -262,6 +287,27 @@ class HostScreen(DrillScreen):
         if self._chart_queue and not self._draining:
             self._draining = True
             self.call_after_refresh(self._drain_charts)
+
+    def _draw_compact(self) -> None:
+        width = max(self.app.size.width - 2, 40)
+        label = safe_text(self.crumb, 12)
+        spark = max(8, (width - 9 - 2 * (len(label) + 11) - 4) // 2)
+        lines = []
+        for c in self.charts:
+            present = [v for v in (*c.host, *c.median) if v is not None and v == v]
+            hi = max(present, default=0.0)
+            if c.metric.is_percent:
+                hi = max(hi, 100.0)
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(short_name(c.metric.name).ljust(8), "bold")
+            line.append(f" {label} ")
+            line.append(sparkline(c.host, spark, 0.0, hi or None), self._value_style(c) or "cyan")
+            line.append(f" {format_value(c.latest, c.metric.unit):>8}")
+            line.append("  median ", "dim")
+            line.append(sparkline(c.median, spark, 0.0, hi or None), "dim")
+            line.append(f" {format_value(c.median_latest, c.metric.unit):>8}", "dim")
+            lines.append(line)
+        self.query_one("#host-compact", Static).update(Group(*lines))
 
     def _drain_charts(self) -> None:
         """Hand one chart its new data per frame (each build takes tens of milliseconds)."""
