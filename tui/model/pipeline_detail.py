@@ -28,7 +28,7 @@ from tui.model.detail import READ_EXECUTIONS, READ_STEPS, DetailRequest, DetailR
 from tui.model.endpoint_detail import (Fact, grid, metric_row, window_max, window_mean,
                                        window_points, window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
-from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, status_cell
+from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, newest, status_cell
 from tui.model.plan import PipelineKeys, metric_key
 from tui.model.resources import Pipeline, PipelineExecution, PipelineStep
 from tui.model.series import SeriesKey, SeriesStore
@@ -312,11 +312,11 @@ def pipeline_metric_rows(p: Pipeline, store: SeriesStore, now: int) -> list[Row]
         rows.append(metric_row(f"pl:{key.metric}", label, total or 0.0, Unit.COUNT, stat="Sum",
                                level=level if total else "", now_text=format_count(total or 0),
                                window_text="", spark=_counts(grid(store, key, now, period))))
+    last = newest(store, k.duration, now, fresh=None)
     mean = window_mean(store, k.duration, now)
-    rows.append(metric_row("pl:duration", "Execution duration", mean, Unit.MILLISECONDS,
-                           window_text="" if mean is None else
-                           f"mean; longest {format_value(window_max(store, k.duration_max, now), Unit.MILLISECONDS)}",
-                           spark=grid(store, k.duration, now, period)))
+    rows.append(metric_row("pl:duration", "Execution duration (latest)", None if last is None else last[1],
+                           Unit.MILLISECONDS, window_text="" if mean is None else
+                           f"mean {format_value(mean, Unit.MILLISECONDS)}", spark=grid(store, k.duration, now, period)))
     return rows
 
 
@@ -369,7 +369,7 @@ def execution_request(p: Pipeline, ex: PipelineExecution, steps: list[PipelineSt
 
 STEP_COLUMNS: tuple[Column, ...] = (
     C("name", "Step", 22, 0, False),
-    C("type", "Type", 12, 3, False),
+    C("type", "Type", 13, 3, False),
     C("status", "Status", 10, 0, False),
     C("started", "Started", 8, 2, False, help="local time the step started"),
     C("duration", "Duration", 8, 0, help="run time (so far, while running)"),
@@ -377,7 +377,7 @@ STEP_COLUMNS: tuple[Column, ...] = (
     C("runs", "Runs", 4, 4, help="StepStarted over the window"),
     C("fails", "Fails", 5, 3, help="StepFailed over the window"),
     C("timeline", "Timeline (run)", 18, 2, False, help="when the step ran within the execution"),
-    C("reason", "Failure reason", 40, 1, False),
+    C("reason", "Failure reason", 39, 1, False),
 )
 
 
