@@ -177,3 +177,32 @@ async def test_recommendation_job_screen(env):
             assert table.cell_text(row.key, "inv") == format_value(round(per_minute_recent(points), 1), Unit.NONE)
             users = gmd(env, "/aws/sagemaker/InferenceRecommendationsJobs", "NumberOfUsers", dims, "Maximum")
             assert table.cell_text(row.key, "peak_users") == format_count(max(v for _, v in users))
+
+
+async def test_real_app_opens_labeling_feature_and_recommendation_screens(env):
+    from test_endpoint_screens import open_from_overview, real_app, wait_for
+    from tui.screens.endpoint import DetailTable
+    from tui.screens.more import FeatureGroupScreen, LabelingJobScreen, RecommendationJobScreen
+
+    lj = next(j for j in env.inventory.labeling_jobs if j.name == env.fleet.labeling_job)
+    fg = env.inventory.feature_groups[0]
+    rj = env.inventory.recommendation_jobs[0]
+    app = real_app(env)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1)
+        for pane, resource, cls, title, column in (("labeling", lj, LabelingJobScreen, "Labeling", "now"),
+                                                   ("features", fg, FeatureGroupScreen, "Features", "inv"),
+                                                   ("recommendations", rj, RecommendationJobScreen, "Recommender",
+                                                    "inv")):
+            await open_from_overview(pilot, app, pane, resource.key)
+            await wait_for(pilot, lambda: isinstance(app.screen, cls))
+            table = app.screen.query_one("#table", DetailTable)
+
+            def has_value() -> bool:
+                return bool(table.rows_shown) and table.cell_text(table.rows_shown[0].key, column) not in ("", "–")
+
+            await wait_for(pilot, has_value)  # the screen's own series arrived through the refresh layer
+            assert f"sagemon › {title} › {resource.name}" in screen_text(app)
+            assert app.refresher.detail.owner.endswith(resource.key)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is app.overview and app.refresher.detail is None)

@@ -111,3 +111,31 @@ async def test_running_and_stopped_pipelines(env):
         assert row.cells["status"].text == "Stopped" and row.cells["status"].level == "warn"
         assert app.screen.query_one("#metrics", DetailTable).cell_text("pl:ExecutionStarted", "name") == \
             "Executions started"
+
+
+async def test_real_app_pipeline_to_its_failed_step_and_back(env):
+    from test_endpoint_screens import open_from_overview, real_app, wait_for
+    from tui.screens.endpoint import DetailTable, FactsView, LineView
+    from tui.screens.pipeline import ExecutionScreen, PipelineScreen
+
+    name, step, reason = env.fleet.failed_pipeline, env.fleet.failed_step, env.fleet.failed_step_reason
+    p = pipeline(env, name)
+    app = real_app(env)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1)
+        await open_from_overview(pilot, app, "pipelines", p.key)
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        screen = app.screen
+        facts = screen.query_one("#facts", FactsView)
+        # the executions read answers, then the steps of the newest (failed) execution
+        await wait_for(pilot, lambda: f"step {step} failed: {reason}" in facts.text())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExecutionScreen))
+        steps = app.screen.query_one("#steps", DetailTable)
+        await wait_for(pilot, lambda: steps.selected_row is not None and steps.selected_row.name == step)
+        assert app.screen.query_one("#reason", LineView).text.startswith(f"{step} failed: ")
+        assert app.refresher.detail.owner.startswith("execution:") and app.refresher.detail.keys
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and app.refresher.detail.owner == f"pipeline:{p.key}")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.overview and app.refresher.detail is None)
