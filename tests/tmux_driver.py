@@ -33,7 +33,8 @@ class Tmux:
         merged = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
         merged.update(env or {})
         prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in merged.items())
-        command = f"env {prefix} {' '.join(shlex.quote(a) for a in argv)}"
+        # COLUMNS/LINES inherited from a test runner would pin the app to their size, not the pane's
+        command = f"env -u COLUMNS -u LINES {prefix} {' '.join(shlex.quote(a) for a in argv)}"
         self._tmux("-f", os.devnull, "new-session", "-d", "-s", self.session, "-x", str(self.width),
                    "-y", str(self.height), command)
         self._tmux("set-option", "-t", self.session, "remain-on-exit", "on")
