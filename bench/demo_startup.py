@@ -35,7 +35,9 @@ def main() -> None:
         print(f"demo_create_fleet: {s['create_s']:.2f} s")
         print(f"demo_backfill: {s['backfill_s']:.2f} s")
         print(f"demo_logs_backfill: {s.get('logs_s', 0):.2f} s")
-        print(f"demo_start_to_queryable: {ready_s:.2f} s")
+        print(f"demo_start_to_recent_minutes_queryable: {demo.timings.get('queryable_s', float('nan')):.2f} s"
+              " (the app shows the fleet from here)")
+        print(f"demo_start_to_fully_queryable: {ready_s:.2f} s")
         print(f"demo_populate_cpu: {s['populate_cpu_s']:.2f} s")
         print(f"put_metric_data_calls: {put['calls']}")
         print(f"put_metric_data_datums: {put['datums']}")
