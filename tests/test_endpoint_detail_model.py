@@ -324,3 +324,13 @@ def test_catalog_enhanced_dimensions_are_the_ones_used():
         cat.VARIANT_GPU)
     with pytest.raises(ValueError):
         instance_key(ep, "AllTraffic", "i-a", "InvocationsPerInstance")
+
+
+def test_grids_end_at_the_newest_point_when_points_arrive_late():
+    ep, info, store = enhanced_fixture()
+    late = NOW + 480  # the newest points are 8 minutes old: CloudWatch is behind, the grid is not empty
+    table = instance_table(ep, info, store, late)
+    assert table.now == NOW - NOW % 10 and table.row("AllTraffic/i-b").reason == "hot GPU2 97% (others 50%)"
+    assert hot_gpu(gpu_table(ep, "AllTraffic", "i-b", info, store, late)) == "GPU2"
+    gone = NOW + 3600  # an hour without points: nothing current to show
+    assert instance_table(ep, info, store, gone).row("AllTraffic/i-b").value("CPUUtilization") is None

@@ -35,7 +35,7 @@ from tui.model.detail import READ_ENHANCED, DetailRequest, DetailResult
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value, percent
 from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, sort_flags
 from tui.model.hosts import HostTable, build_host_table
-from tui.model.overview import (COLUMNS, CRIT, DIM, INFO, OK, SPAN, WARN, BLANK, Cell, Column, Row, latest,
+from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, SPAN, WARN, Cell, Column, Row, latest,
                                 newest, span_sum, status_cell, value_cell)
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant
@@ -1152,6 +1152,16 @@ _TRAFFIC_DEFS = {"Inv/min": ("Invocations", cat.SUM, "sum"), "5XX/min": ("Invoca
                  "Latency": ("ModelLatency", cat.AVG, "mean")}
 
 
+def anchor(store: SeriesStore, keys: Iterable[SeriesKey], now: int, fresh: int = FRESH) -> int:
+    """The time a host grid ends at: the newest point of ``keys`` when it is at most ``fresh``
+    seconds old (points arrive minutes late; the grid should not look empty meanwhile, and
+    hosts are judged against each other), else ``now``."""
+    newest_ts = max((max(s.points) for s in (store.get(k) for k in keys) if s is not None and s.points), default=None)
+    if newest_ts is None or newest_ts > now or now - newest_ts > fresh:
+        return now
+    return newest_ts
+
+
 def instance_host(ep: Endpoint, variant: str, instance: str) -> str:
     """The row id of an instance in the instances grid: its label is the part after the
     first ``/`` (the instance id, or ``variant/instance-id`` on a multi-variant endpoint)."""
@@ -1177,6 +1187,7 @@ def instance_table(ep: Endpoint, info: EnhancedInfo, store: SeriesStore, now: in
     if any(info.accelerators.get(i) for _, i in info.pairs):
         metrics.append(HOTTEST_GPU)
     hosts = [instance_host(ep, v, i) for v, i in info.pairs]
+    now = anchor(store, [instance_key(ep, v, i, m) for v, i in info.pairs for m in names], now)
 
     def series_for(host: str, m: MetricDef) -> Series | None:
         variant, inst = split_instance_host(host)
@@ -1228,6 +1239,7 @@ def gpu_table(ep: Endpoint, variant: str, instance: str, info: EnhancedInfo, sto
     accs = info.accelerators.get(instance, [])
     metrics = [cat.find(m, cat.G_INSTANCE) for m in GPU_METRICS]
     hosts = [gpu_host(instance, a) for a in accs]
+    now = anchor(store, [gpu_key(ep, variant, instance, a, "GPUUtilization") for a in accs], now)
 
     def series_for(host: str, m: MetricDef) -> Series | None:
         return store.get(gpu_key(ep, variant, instance, host.rsplit("/", 1)[1], m.name))
