@@ -293,7 +293,7 @@ async def test_demo_every_pane_lists_the_fleet(demo):
 
 async def test_demo_endpoint_numbers_match_what_the_demo_put(demo):
     from tui.model.overview import newest
-    from tui.model.plan import EndpointKeys
+    from tui.model.plan import ComponentKeys, EndpointKeys, endpoint_components
 
     app = demo_app(demo)
     f = demo.fleet
@@ -301,15 +301,28 @@ async def test_demo_endpoint_numbers_match_what_the_demo_put(demo):
         table = app.overview.table(Pane.ENDPOINTS)
         await wait_for(pilot, lambda: app.state.refreshes >= 1 and table.all_rows, timeout=60)
         now = int(time.time())
-        checked = 0
+        checked = by_components = 0
         for row in table.all_rows:
             ep = row.resource
             if len(ep.variants) != 1 or ep.name == f.idle_endpoint:
                 continue
             k = EndpointKeys(ep, ep.variants[0].name)
             point = newest(app.state.store, k.invocations, now)
-            if point is None:  # an endpoint whose traffic is counted per inference component
-                assert row.cells["inv"].text == "–"
+            if point is None:  # traffic counted per inference component: the components added up
+                assert ep.component_based, ep.name
+                comps = [ComponentKeys(ic) for ic in endpoint_components(ep, app.state.inventory)]
+                anchors = [newest(app.state.store, ck.invocations, now)[0] for ck in comps]
+                inv = sum(per_minute_from_record(demo, ck.invocations, a) for ck, a in zip(comps, anchors))
+                assert row.cells["inv"].sort == pytest.approx(inv), ep.name
+                errors = sum(demo.expected_value(ck.errors_5xx.namespace, ck.errors_5xx.metric,
+                                                 ck.errors_5xx.dimensions, "Sum", a - 60 * i) or 0
+                             for ck, a in zip(comps, anchors) for i in range(5))
+                assert row.cells["e5xx"].sort == pytest.approx(errors), ep.name
+                p99 = max(demo.expected_value(ck.latency_p99.namespace, "ModelLatency", ck.latency_p99.dimensions,
+                                              "p99", newest(app.state.store, ck.latency_p99, now)[0])
+                          for ck in comps)
+                assert row.cells["p99"].sort == pytest.approx(p99, rel=1e-6), ep.name
+                by_components += 1
                 continue
             anchor = point[0]
             inv = per_minute_from_record(demo, k.invocations, anchor)
@@ -321,7 +334,7 @@ async def test_demo_endpoint_numbers_match_what_the_demo_put(demo):
             p99 = demo.expected_value(k.latency_p99.namespace, "ModelLatency", k.latency_p99.dimensions, "p99", p99_at)
             assert row.cells["p99"].sort == pytest.approx(p99, rel=1e-6), ep.name
             checked += 1
-        assert checked >= 4
+        assert checked >= 4 and by_components >= 1
         idle = next(r for r in table.all_rows if r.name == f.idle_endpoint)
         assert idle.cells["inv"].text == "–"  # no traffic: a dash, never a made-up 0
         erroring = next(r for r in table.all_rows if r.name == f.erroring_endpoint)

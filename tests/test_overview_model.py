@@ -97,6 +97,77 @@ def test_two_variants_add_up(store):
     assert c["instances"].text == "4" and c["variants"].text == "2"
 
 
+def _component_endpoint():
+    ep = Endpoint("shared", "InService", R, variants=[Variant("AllTraffic", "ml.g5.12xlarge", 2)],
+                  component_based=True)
+    a = InferenceComponent("ic-a", "shared", "AllTraffic", "InService", R)
+    b = InferenceComponent("ic-b", "shared", "AllTraffic", "InService", R)
+    elsewhere = InferenceComponent("ic-west", "shared", "AllTraffic", "InService", "us-west-2")
+    other = InferenceComponent("ic-other", "other-ep", "AllTraffic", "InService", R)
+    return ep, a, b, elsewhere, other
+
+
+def test_component_based_endpoint_adds_up_its_components(store):
+    ep, a, b, elsewhere, other = _component_endpoint()
+    ka, kb, kw, ko = (ComponentKeys(ic) for ic in (a, b, elsewhere, other))
+    # a: newest point 1 minute ago, span = minutes 1..5 ago; b: newest 3 minutes ago, span 3..7
+    put(store, ka.invocations, {1: 100, 2: 100, 5: 50, 6: 9_999})
+    put(store, kb.invocations, {3: 40, 7: 60, 8: 5_000})
+    put(store, ka.errors_5xx, {1: 2, 6: 500})  # minute 6 is outside a's span
+    put(store, kb.errors_5xx, {7: 3, 8: 400})  # minute 8 is outside b's span
+    put(store, ka.errors_4xx, {2: 5})
+    put(store, ka.latency_p50, {1: 20_000})
+    put(store, kb.latency_p50, {3: 35_000})
+    put(store, ka.latency_p99, {1: 400_000})
+    put(store, kb.latency_p99, {3: 90_000})
+    put(store, kb.overhead, {3: 1_500})
+    for k in (kw, ko):  # another region's component of the same name, another endpoint's component
+        put(store, k.invocations, {1: 1_000_000})
+        put(store, k.errors_5xx, {1: 1_000})
+        put(store, k.latency_p99, {1: 9_000_000})
+    inv = Inventory(endpoints=[ep], components=[a, b, elsewhere, other])
+    r = ov.pane_rows(Pane.ENDPOINTS, inv, store, NOW)[0]
+    c = r.cells
+    assert c["mode"].text == "IC"
+    assert c["inv"].sort == pytest.approx((100 + 100 + 50) / 5 + (40 + 60) / 5)  # 70 per minute
+    assert c["inv"].text == "70"
+    assert c["e5xx"].sort == 5 and c["e4xx"].sort == 5
+    assert c["e5xx_rate"].sort == pytest.approx(100 * 5 / 350)
+    assert c["e4xx_rate"].sort == pytest.approx(100 * 5 / 350)
+    assert c["p50"].sort == 35_000 and c["p50"].text == "35.0 ms"  # the worst component
+    assert c["p99"].sort == 400_000 and c["p99"].text == "400 ms"
+    assert c["overhead"].sort == 1_500
+    # the sparkline: both components' invocations summed minute by minute
+    assert r.spark[-2] == 100 and r.spark[-3] == 100 and r.spark[-4] == 40
+    assert r.spark[-7] == 9_999 and r.spark[-9] == 5_000 and r.spark[-8] == 60
+    assert r.spark[-5] is None and r.spark[-1] is None
+
+
+def test_component_based_endpoint_prefers_its_variant_series(store):
+    ep, a, b, _, _ = _component_endpoint()
+    kv, ka = EndpointKeys(ep, "AllTraffic"), ComponentKeys(a)
+    put(store, kv.invocations, {1: 500})
+    put(store, kv.latency_p99, {1: 10_000})
+    put(store, ka.invocations, {1: 100})
+    put(store, ka.errors_5xx, {1: 50})
+    put(store, ka.latency_p99, {1: 99_000})
+    put(store, ka.latency_p50, {1: 7_000})
+    r = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep], components=[a, b]), store, NOW)[0]
+    assert r.cells["inv"].sort == pytest.approx(100.0)
+    assert r.cells["e5xx"].text == "–"  # the variant's own (absent) errors, not a component's
+    assert r.cells["p99"].sort == 10_000
+    assert r.cells["p50"].sort == 7_000  # no variant p50: the worst component's
+    assert r.spark[-2] == 500
+
+
+def test_endpoint_without_components_does_not_borrow_theirs(store):
+    ep = Endpoint("shared", "InService", R, variants=[Variant("AllTraffic", "ml.g5.xlarge", 1)])
+    ic = InferenceComponent("ic-a", "shared", "AllTraffic", "InService", R)
+    put(store, ComponentKeys(ic).invocations, {1: 100})
+    c = ov.pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep], components=[ic]), store, NOW)[0].cells
+    assert c["inv"].text == "–"
+
+
 def test_multi_model_and_serverless_columns(store):
     mme = Endpoint("mme", "InService", R, variants=[Variant("v", "ml.c5.xlarge", 1)], multi_model=True)
     sl = Endpoint("sl", "InService", R, variants=[Variant("v", serverless_memory_mb=2048)])

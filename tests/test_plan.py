@@ -69,6 +69,29 @@ def test_two_variants_double_the_series():
     assert len(pane_keys(Pane.ENDPOINTS, Inventory(endpoints=[ep]), NOW, 3600)) == 20
 
 
+def test_component_based_endpoint_also_asks_for_its_components_traffic():
+    ic_ep = Endpoint("shared", "InService", R, variants=[Variant("AllTraffic", "ml.g5.12xlarge", 2)],
+                     component_based=True)
+    plain = Endpoint("plain", "InService", R, variants=[Variant("AllTraffic", "ml.c5.xlarge", 1)])
+    comps = [InferenceComponent("ic-a", "shared", "AllTraffic", "InService", R),
+             InferenceComponent("ic-b", "shared", "AllTraffic", "InService", R),
+             InferenceComponent("ic-west", "shared", "AllTraffic", "InService", "us-west-2"),
+             InferenceComponent("ic-p", "plain", "AllTraffic", "InService", R)]
+    keys = pane_keys(Pane.ENDPOINTS, Inventory(endpoints=[ic_ep, plain], components=comps), NOW, 3600)
+    assert len(keys) == len(set(keys)) == 10 + 10 + 2 * 6
+    ic_keys = [k for k in keys if k.dim("InferenceComponentName")]
+    assert {k.dim("InferenceComponentName") for k in ic_keys} == {"ic-a", "ic-b"}
+    assert {(k.metric, k.stat) for k in ic_keys if k.dim("InferenceComponentName") == "ic-a"} == {
+        ("Invocations", "Sum"), ("Invocation4XXErrors", "Sum"), ("Invocation5XXErrors", "Sum"),
+        ("ModelLatency", "p50"), ("ModelLatency", "p99"), ("OverheadLatency", "Average")}
+    for k in ic_keys:
+        assert k.namespace == cat.NS_SAGEMAKER and k.dimensions == (("InferenceComponentName", k.dim(
+            "InferenceComponentName")),) and k.region == R
+        assert k.stat in cat.find(k.metric, namespace=k.namespace).stats
+    # the components pane asks for each component's own series, as before
+    assert len(pane_keys(Pane.COMPONENTS, Inventory(components=comps[:1]), NOW, 3600)) == 8
+
+
 def test_jobs_plan_only_running_or_recent_jobs():
     running = _job("run", hosts=64)
     recent = _job("recent", "Completed", hosts=2, ended=NOW - timedelta(minutes=30))

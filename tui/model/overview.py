@@ -388,23 +388,60 @@ def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | 
 
 # -- rows --------------------------------------------------------------------------------------
 
+@dataclass
+class Traffic:
+    """Invocations and errors of one endpoint over the recent span, summed over its sources
+    (variants, or the inference components it hosts); each source's errors are summed over
+    that source's own span."""
+
+    total: float | None = None
+    per_minute: float | None = None
+    errors_4xx: float | None = None
+    errors_5xx: float | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.total is not None
+
+
+def traffic(store: SeriesStore, sources: Iterable, now: int) -> Traffic:
+    """``sources`` carry ``invocations``, ``errors_4xx`` and ``errors_5xx`` keys."""
+    sources = list(sources)
+    rec = [recent(store, src.invocations, now) for src in sources]
+
+    def errors(attr: str) -> float | None:
+        return _sum_or_none(span_sum(store, getattr(src, attr), r.anchor)
+                            for src, r in zip(sources, rec) if r.anchor is not None)
+
+    return Traffic(_sum_or_none(r.total for r in rec), _sum_or_none(r.per_minute for r in rec),
+                   errors("errors_4xx"), errors("errors_5xx"))
+
+
+#: Endpoint latency columns that fall back to the worst hosted component's value.
+COMPONENT_LATENCIES = ("latency_p50", "latency_p99", "overhead")
+
+
 def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
+    """One row per endpoint. An endpoint that hosts inference components publishes its
+    invocation metrics per component: where its variant series have no data, its traffic is
+    the sum over its components, its latencies the worst component's and its sparkline the
+    components' summed invocations."""
     rows = []
     for ep in inv.endpoints:
         vks = plan.endpoint_keys(ep)
-        rec = {id(vk): recent(store, vk.invocations, now) for vk in vks}
-        inv_total = _sum_or_none(rec[id(vk)].total for vk in vks)
-        per_min = _sum_or_none(rec[id(vk)].per_minute for vk in vks)
-
-        def errors(attr: str) -> float | None:
-            return _sum_or_none(span_sum(store, getattr(vk, attr), rec[id(vk)].anchor)
-                                for vk in vks if rec[id(vk)].anchor is not None)
-
-        e4, e5 = errors("errors_4xx"), errors("errors_5xx")
+        cks = [plan.ComponentKeys(ic) for ic in plan.endpoint_components(ep, inv)]
+        tr = traffic(store, vks, now)
+        from_components = bool(cks) and not tr.present
+        if from_components:
+            tr = traffic(store, cks, now)
+        inv_total, per_min, e4, e5 = tr.total, tr.per_minute, tr.errors_4xx, tr.errors_5xx
         r4, r5 = _ratio_pct(e4, inv_total), _ratio_pct(e5, inv_total)
 
         def worst(attr: str, fresh: int | None = FRESH) -> float | None:
-            return _max_or_none(latest(store, getattr(vk, attr), now, fresh) for vk in vks)
+            value = _max_or_none(latest(store, getattr(vk, attr), now, fresh) for vk in vks)
+            if value is None and attr in COMPONENT_LATENCIES:
+                value = _max_or_none(latest(store, getattr(ck, attr), now, fresh) for ck in cks)
+            return value
 
         def mean(attr: str) -> float | None:
             return _mean_or_none(latest(store, getattr(vk, attr), now) for vk in vks)
@@ -435,7 +472,7 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "models": value_cell(mean("loaded_models"), Unit.NONE) if ep.multi_model else BLANK,
             "setup": value_cell(worst("setup_time"), us, "Average") if ep.serverless else BLANK,
         }
-        spark = trend(store, [vk.invocations for vk in vks], now)
+        spark = trend(store, [k.invocations for k in (cks if from_components else vks)], now)
         level = rate_level(r5) if r5 else ""
         rows.append(Row(ep.key, ep.name, ep, cells, spark, level))
     return rows

@@ -192,6 +192,11 @@ class ComponentKeys:
         self.concurrency = _inv("ConcurrentRequestsPerCopy", k, cat.MAX, r, d)
         self.latency_avg = _inv("ModelLatency", k, cat.AVG, r, d)
         self.errors_5xx = _inv("Invocation5XXErrors", k, cat.SUM, r, d)
+        # what the endpoints pane adds up for an endpoint that hosts components
+        self.errors_4xx = _inv("Invocation4XXErrors", k, cat.SUM, r, d)
+        self.latency_p50 = _inv("ModelLatency", k, cat.P50, r, d)
+        self.latency_p99 = _inv("ModelLatency", k, cat.P99, r, d)
+        self.overhead = _inv("OverheadLatency", k, cat.AVG, r, d)
         g = cat.G_COMPONENT
         self.cpu = metric_key("CPUUtilizationNormalized", k, cat.AVG, r, d, group=g)
         self.gpu = metric_key("GPUUtilizationNormalized", k, cat.AVG, r, d, group=g)
@@ -200,6 +205,20 @@ class ComponentKeys:
     def all(self) -> list[SeriesKey]:
         return [self.invocations, self.per_copy, self.concurrency, self.latency_avg, self.errors_5xx,
                 self.cpu, self.gpu, self.memory]
+
+    def endpoint_traffic(self) -> list[SeriesKey]:
+        """The series an endpoint's row is computed from when the endpoint hosts this component
+        (its invocation metrics are published per InferenceComponentName, not per variant)."""
+        return [self.invocations, self.errors_4xx, self.errors_5xx, self.latency_p50, self.latency_p99,
+                self.overhead]
+
+
+def endpoint_components(ep: Endpoint, inv: Inventory) -> list[InferenceComponent]:
+    """The inference components an endpoint hosts (same name and region); none unless it is
+    component-based."""
+    if not ep.component_based:
+        return []
+    return [ic for ic in inv.components if ic.endpoint_name == ep.name and ic.region == ep.region]
 
 
 #: Per-host utilization metrics the jobs pane averages over a cluster.
@@ -320,6 +339,8 @@ def pane_keys(pane: Pane, inv: Inventory, now: datetime, window: int) -> list[Se
         for ep in inv.endpoints:
             for ek in endpoint_keys(ep):
                 keys += ek.all()
+            for ic in endpoint_components(ep, inv):
+                keys += ComponentKeys(ic).endpoint_traffic()
     elif pane is Pane.COMPONENTS:
         for ic in inv.components:
             keys += ComponentKeys(ic).all()
