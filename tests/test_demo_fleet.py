@@ -17,7 +17,7 @@ import pytest
 from tui.demo import DemoAws, SimClock
 from tui.demo.fleet import build_fleet
 from tui.demo.simulator import TRAINING_JOB_DIMENSION, Simulator
-from tui.model.catalog import (CATALOG, GROUPS, NS_TRAINING, NS_TRANSFORM, VARIANT_GPU, Kind, find,
+from tui.model.catalog import (CATALOG, GROUPS, NS_PROCESSING, NS_TRAINING, NS_TRANSFORM, VARIANT_GPU, Kind, find,
                                instance_metrics)
 
 HISTORY_HOURS = 1.0
@@ -183,6 +183,22 @@ def test_jobs(demo, clients):
                   for j in sm.list_transform_jobs(MaxResults=100)["TransformJobSummaries"]}
     assert transforms[f.running_transform_job] == "InProgress"
     assert sum(1 for s in transforms.values() if s == "Completed") >= 2
+
+
+def test_processing_job_hosts_are_discovered_as_published(demo, clients):
+    from tui.aws import discovery
+
+    sm, cw, f = clients("sagemaker"), clients("cloudwatch"), demo.fleet
+    spec = f.job(f.running_processing_job)
+    d = sm.describe_processing_job(ProcessingJobName=spec.name)
+    assert d["ProcessingResources"]["ClusterConfig"] == {
+        "InstanceCount": spec.instance_count, "InstanceType": spec.instance_type, "VolumeSizeInGB": 100}
+    job = next(j for j in discovery.list_processing_jobs(sm, lookback=None, workers=1) if j.name == spec.name)
+    assert (job.instance_count, job.instance_type) == (2, "ml.m5.4xlarge")
+    pages = cw.get_paginator("list_metrics").paginate(Namespace=NS_PROCESSING, MetricName="CPUUtilization")
+    published = {dim["Value"] for page in pages for m in page["Metrics"] for dim in m["Dimensions"]
+                 if dim["Value"].startswith(spec.name + "/")}
+    assert job.hosts == spec.hosts == sorted(published) == [f"{spec.name}/algo-1", f"{spec.name}/algo-2"]
 
 
 def test_transform_hosts_are_instance_ids(demo, clients):

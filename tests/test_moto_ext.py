@@ -576,6 +576,35 @@ def test_processing_and_transform_job_status(sm, uid):
         moto_ext.set_job_status("training", f"tr-{uid}", "Running")
 
 
+def test_processing_job_keeps_its_cluster_config(sm, uid):
+    cluster = {"InstanceType": "ml.m5.4xlarge", "InstanceCount": 3, "VolumeSizeInGB": 30}
+    sm.create_processing_job(ProcessingJobName=f"pr-{uid}", AppSpecification={"ImageUri": "img"}, RoleArn=ROLE,
+                             ProcessingResources={"ClusterConfig": cluster})
+    d = sm.describe_processing_job(ProcessingJobName=f"pr-{uid}")
+    assert d["ProcessingResources"] == {"ClusterConfig": cluster}
+    moto_ext.set_job_status("processing", f"pr-{uid}", "InProgress")  # state changes keep it
+    d = sm.describe_processing_job(ProcessingJobName=f"pr-{uid}")
+    assert d["ProcessingResources"] == {"ClusterConfig": cluster} and d["ProcessingJobStatus"] == "InProgress"
+
+
+def test_canary_processing_resources_gap():
+    c = _sm_classes()
+    # moto's response and backend drop ProcessingResources ...
+    assert "ProcessingResources" not in inspect.getsource(
+        moto_ext.original(c["SageMakerResponse"], "create_processing_job"))
+    params = _params(c["SageMakerModelBackend"].create_processing_job)
+    assert params == ["self", "app_specification", "experiment_config", "network_config", "processing_inputs",
+                      "processing_job_name", "processing_output_config", "role_arn", "tags", "stopping_condition"]
+    backend = c["SageMakerModelBackend"]("us-east-1", "000000000004")
+    backend.create_processing_job(app_specification={"ImageUri": "img"}, experiment_config=None,
+                                  network_config=None, processing_inputs=None, processing_job_name="p",
+                                  processing_output_config=None, role_arn=ROLE, tags=None, stopping_condition=None)
+    assert "ProcessingResources" not in backend.describe_processing_job("p")
+    # ... and Describe is built from the job's attributes, which the addition relies on
+    backend.processing_jobs["p"].processing_resources = {"ClusterConfig": {"InstanceCount": 2}}
+    assert backend.describe_processing_job("p")["ProcessingResources"] == {"ClusterConfig": {"InstanceCount": 2}}
+
+
 def test_canary_job_gaps():
     c = _sm_classes()
     job = object.__new__(c["FakeTrainingJob"])

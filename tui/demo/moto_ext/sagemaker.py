@@ -16,6 +16,8 @@ Changed:
   ``MetricsConfig``, ``VpcConfig``, ``EnableNetworkIsolation`` for DescribeEndpointConfig;
 * CreateFeatureGroup works without an OfflineStoreConfig; DescribeFeatureGroup returns
   OnlineStoreConfig/Description/status and a ResourceNotFound for an unknown name;
+* processing jobs keep the ProcessingResources (ClusterConfig) they were created with and
+  DescribeProcessingJob returns them;
 * training jobs keep the MetricDefinitions they were created with; ListTrainingJobs
   summaries carry SecondaryStatus, processing/transform summaries FailureReason;
 * pipeline executions report their real failure reason (moto says "None").
@@ -765,6 +767,19 @@ def _training_job_init(self, *args, **kwargs) -> None:
         self.algorithm_specification["MetricDefinitions"] = given
 
 
+def response_create_processing_job(self):
+    """moto's CreateProcessingJob drops ProcessingResources: keep them on the job, where
+    DescribeProcessingJob (built from the job's attributes) returns them."""
+    from moto.sagemaker.responses import SageMakerResponse
+
+    result = _patches.original(SageMakerResponse, "create_processing_job")(self)
+    job = self.sagemaker_backend.processing_jobs.get(self._get_param("ProcessingJobName"))
+    resources = self._get_param("ProcessingResources")
+    if job is not None and resources is not None:
+        job.processing_resources = copy.deepcopy(resources)
+    return result
+
+
 def _list_training_jobs(self, **kwargs) -> dict:
     from moto.sagemaker.models import SageMakerModelBackend
 
@@ -1047,6 +1062,7 @@ def install() -> None:
 
     _patches.patch(FakeTrainingJob, "__init__", _training_job_init)
     _patches.patch(SageMakerModelBackend, "list_training_jobs", _list_training_jobs)
+    _patches.patch(SageMakerResponse, "create_processing_job", response_create_processing_job)
     _patches.patch(SageMakerModelBackend, "list_processing_jobs", _with_failure_reason(
         "list_processing_jobs", "ProcessingJobSummaries", "ProcessingJobName", "processing_jobs"))
     _patches.patch(SageMakerModelBackend, "list_transform_jobs", _with_failure_reason(
