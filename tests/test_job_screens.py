@@ -132,6 +132,7 @@ async def test_job_screen_rows_flags_header_and_request():
         assert "m · algo-12 disk 95% full · algo-7 lagging GPU: 181% vs cluster median" in text
         assert "train:loss 1.02" in text
         assert len(screen.query(MetricChart)) == 1  # the algorithm metric's chart (48 rows: shown)
+        assert not screen.query_one(MetricChart).zero_based  # a loss curve fills its chart
         # what the refresh layer is asked for: exactly what the screen shows
         assert screen.detail_request() == job_request(job, job.hosts, ["train:loss"])
         assert screen.log_request() is None
@@ -195,6 +196,7 @@ async def test_host_screen_charts_median_log_and_back():
         charts = {c.id: c for c in host.query(MetricChart)}
         assert list(charts) == [f"chart-{m.name}" for m in job_metrics(job)]
         gpu = charts["chart-GPUUtilization"]
+        assert gpu.zero_based  # utilizations keep their axis from 0
         assert [s.label for s in gpu.series] == ["algo-7", "cluster median (16 hosts)"]
         own, med = gpu.series[0].values, gpu.series[1].values
         assert len(own) == len(med) == 180

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.cells import cell_len
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -65,6 +66,53 @@ async def test_chart_small_and_large_shows_title_and_caches():
         chart.set_series([ChartSeries("empty", [None] * 30)])
         await pilot.pause()
         assert chart.render().plain.endswith("no data")
+
+
+LOSS = [2.4 - 0.5 * i / 29 for i in range(30)]  # a training loss falling from 2.4 to 1.9
+
+
+def _chart(series, unit=Unit.NONE, **kw) -> MetricChart:
+    chart = MetricChart("c", unit, **kw)
+    chart.set_series(series)
+    return chart
+
+
+def _y_labels(text: str) -> list[float]:
+    """The numbers left of the plot's y axis ticks, top to bottom."""
+    return [float(line.split("┤")[0]) for line in text.split("\n") if "┤" in line]
+
+
+def test_y_axis_zero_based_or_fitted_to_the_data():
+    zero = _chart([ChartSeries("loss", LOSS)])
+    fitted = _chart([ChartSeries("loss", LOSS)], zero_based=False)
+    assert zero.y_range(LOSS) == (0.0, pytest.approx(2.64))  # from 0 to the top plus 10 %
+    assert fitted.y_range(LOSS) == (pytest.approx(1.875), pytest.approx(2.425))  # 5 % of 0.5 each side
+    assert fitted.y_range([0.01, 0.9]) == (0.0, pytest.approx(0.9445))  # not below 0 for data that is not
+    assert fitted.y_range([-1.0, 1.0]) == (pytest.approx(-1.1), pytest.approx(1.1))
+    assert fitted.y_range([2.0, 2.0]) == (pytest.approx(1.9), pytest.approx(2.1))  # flat: 5 % of the value
+    assert fitted.y_range([0.0, 0.0]) == (0.0, pytest.approx(0.05))
+    util = _chart([], Unit.PERCENT)
+    assert util.y_range([30.0, 49.0]) == (0.0, 100.0)  # utilizations stay 0-100
+    pinned = _chart([], zero_based=False, lo=1.0, hi=3.0)
+    assert pinned.y_range([1.9, 2.4]) == (1.0, 3.0)  # given bounds win
+
+    fitted_labels = _y_labels(fitted.build_text(80, 14).plain)
+    assert fitted_labels[0] == pytest.approx(2.42) and fitted_labels[-1] == pytest.approx(1.88)
+    zero_labels = _y_labels(zero.build_text(80, 14).plain)
+    assert zero_labels[-1] == 0.0 and zero_labels[0] == pytest.approx(2.6)
+
+
+def test_sparkline_fallback_shares_one_scale():
+    host, median = [50.0] * 10, [100.0] * 10
+    lines = _chart([ChartSeries("algo-3", host), ChartSeries("median", median)]).build_text(20, 3).plain.split("\n")
+    assert lines[1] == " " * 10 + "▅" * 10  # half the median's height, on the shared 0..100 scale
+    assert lines[2] == " " * 10 + "█" * 10
+    # fitted: the lowest point of either series at the bottom, the highest at the top
+    fitted = _chart([ChartSeries("a", [1.9, 2.0]), ChartSeries("b", [2.3, 2.4])], zero_based=False)
+    lines = fitted.build_text(20, 3).plain.split("\n")
+    assert lines[1].strip() == "▁▂" and lines[2].strip() == "▇█"
+    gap = _chart([ChartSeries("a", [1.0, None, float("nan"), 3.0])], zero_based=False)
+    assert gap.build_text(10, 2).plain.split("\n")[1] == "      ▁··█"
 
 
 def test_minute_ticks():

@@ -3,9 +3,9 @@
 Top to bottom: the breadcrumb (``sagemon › Jobs › bert-pretrain › …``), the job's facts
 (type, status and secondary status, instance type x count, elapsed time, failure reason),
 the hosts that need attention with the reason, for training jobs a chart per algorithm
-metric of the job's metric definitions (``train:loss`` ...), and the host grid: one row per
-host, one column per instance metric (value and sparkline), cluster min/median/max pinned on
-top.
+metric of the job's metric definitions (``train:loss`` ..., the y axis fitted to the curve),
+and the host grid: one row per host, one column per instance metric (value and sparkline),
+cluster min/median/max pinned on top.
 
 Keys: Enter opens the host under the cursor, ``l`` the live log of every host, ``/``
 filters hosts (by name or health reason; Enter keeps the filter, Esc clears it), ``s``/``S``
@@ -379,7 +379,7 @@ class JobScreen(DrillScreen):
         existing = list(box.query(MetricChart))
         if [c.title for c in existing] != [c.name for c in wanted]:
             box.remove_children()
-            existing = [MetricChart(c.name, Unit.NONE, period=c.period) for c in wanted]
+            existing = [MetricChart(c.name, Unit.NONE, period=c.period, zero_based=False) for c in wanted]
             box.mount_all(existing)
             self._chart_data.clear()
         for widget, c in zip(existing, wanted):
