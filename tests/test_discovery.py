@@ -99,6 +99,7 @@ def test_endpoints_variants_serverless_and_multi_model(clients, writer, unique):
                 current_weight=0.25, desired_weight=0.25)]
     assert two.instance_count == 3
     assert (two.multi_model, two.serverless, two.component_based, two.enhanced_metrics) == (False, False, False, False)
+    assert two.metric_publish_frequency is None
     assert two.creation_time is not None and two.creation_time.tzinfo is timezone.utc
 
     sls = eps[f"sls-{unique}"]
@@ -368,6 +369,7 @@ def test_enhanced_metrics_and_component_endpoints_stubbed(clients):
     assert inv.errors == []
     (ep,) = inv.endpoints
     assert (ep.status, ep.enhanced_metrics, ep.component_based, ep.multi_model) == ("Updating", True, True, False)
+    assert ep.metric_publish_frequency == 10  # from MetricsConfig: the period enhanced series are read at
     assert ep.variants == [Variant("AllTraffic", "ml.g5.12xlarge", current_instance_count=1,
                                    desired_instance_count=3, current_weight=1.0, desired_weight=1.0)]
     (ic,) = inv.components
@@ -558,6 +560,8 @@ def test_execution_steps_stubbed(clients):
                           {"PipelineExecutionArn": arn, "SortOrder": "Ascending", "NextToken": "t"})
         got = d.list_execution_steps(sm, arn)
     assert [(s.name, s.status, s.step_type, s.failure_reason) for s in got] == [
-        ("Train", "Succeeded", "TrainingJob", None), ("Check accuracy", "Failed", None, "accuracy < 0.9"),
+        ("Train", "Succeeded", "TrainingJob", None), ("Check", "Failed", None, "accuracy < 0.9"),
         ("Register", "Unknown", None, None)]
+    # the StepName is what CloudWatch's StepName dimension holds; the display name is for people
+    assert [s.label for s in got] == ["Train", "Check accuracy", "Register"]
     assert got[0].end_time == T0 + timedelta(minutes=5)

@@ -335,9 +335,10 @@ async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
         screen = app.screen
         assert isinstance(screen, EndpointInstancesScreen)
         assert f"sagemon › Endpoints › {name} › instances" in screen_text(app)
-        # first asked at the finest interval, the 10 s spacing of the points was seen and kept
-        assert screen.detail_request().period == 10 and screen.known_period == 10
-        assert "published every 10 s (as observed)" in screen.query_one("#summary", LineView).text
+        # the endpoint config records a 10 s publishing interval: asked at exactly that period
+        assert ep.metric_publish_frequency == 10
+        assert screen.detail_request().period == 10
+        assert "published every 10 s" in screen.query_one("#summary", LineView).text
         grid = screen.query_one("#grid", HostGrid)
         table = grid.host_table
         hot_row = table.row(instance_host(ep, "AllTraffic", hot_instance))
@@ -487,8 +488,8 @@ async def test_real_app_endpoint_instances_and_gpus_then_back_to_the_overview(en
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, EndpointInstancesScreen))
         instances = app.screen
-        # the app fetches at the probe interval until the spacing shows, then at what is published
-        await wait_for(pilot, lambda: instances.known_period == 10 and app.refresher.detail.period == 10)
+        # the endpoint config records the 10 s publishing interval: fetched at exactly that period
+        await wait_for(pilot, lambda: app.refresher.detail.period == 10)
         grid = instances.query_one("#grid", HostGrid)
         await wait_for(pilot, lambda: grid.host_table is not None
                        and any(r.reason.startswith(f"hot {hot_gpu} ") for r in grid.host_table.rows))

@@ -131,7 +131,7 @@ class Refresher:
 
         if self._describe_cache is None:  # immutable Describe answers, kept across refreshes
             self._describe_cache = DescribeCache()
-        return discover(self.clients, self.regions or None, kinds=[k.value for k in kinds],
+        return discover(self.clients, self.regions or None, kinds=[getattr(k, "value", k) for k in kinds],
                         cache=self._describe_cache)
 
     # -- one refresh ---------------------------------------------------------------------------
@@ -155,8 +155,12 @@ class Refresher:
         self.count += 1
         report = RefreshReport(started=started, finished=started, panes=panes, full=full)
         kinds = {k for p in panes for k in PANE_KINDS[p]}
+        wanted: set = set(kinds)
+        detail = self.detail
+        if full or (detail is not None and detail.owner.startswith(("endpoint", "component"))):
+            wanted.add("alarm")  # alarms show on endpoint screens; list them with full refreshes
         try:
-            new = self._discover_kinds(kinds)
+            new = self._discover_kinds(wanted)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a STALE line, never a traceback
             report.errors.append(describe_error(_code(exc), str(exc), "discovery failed"))
             new = None

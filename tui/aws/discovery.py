@@ -370,6 +370,8 @@ def _describe_endpoint(sm, summary: dict, region: str, usage: Usage | None, cach
     config_variants = {str(v.get("VariantName")): v for v in _list(config.get("ProductionVariants"))}
     metrics_config = _dict(config.get("MetricsConfig")) or _dict(desc.get("MetricsConfig"))
     ep.enhanced_metrics = metrics_config.get("EnableEnhancedMetrics") is True
+    frequency = metrics_config.get("MetricPublishFrequencyInSeconds")
+    ep.metric_publish_frequency = frequency if isinstance(frequency, int) and frequency > 0 else None
 
     seen: set[str] = set()
     for live in _list(desc.get("ProductionVariants")):
@@ -734,7 +736,8 @@ def list_execution_steps(sm, execution_arn: str, *, usage: Usage | None = None) 
     steps = []
     for s in _items(sm, "ListPipelineExecutionSteps", "PipelineExecutionSteps", usage,
                     PipelineExecutionArn=execution_arn, SortOrder="Ascending"):
-        steps.append(PipelineStep(name=_str(s.get("StepDisplayName")) or _str(s.get("StepName")) or "",
+        steps.append(PipelineStep(name=_str(s.get("StepName")) or _str(s.get("StepDisplayName")) or "",
+                                  display_name=_str(s.get("StepDisplayName")),
                                   status=_str(s.get("StepStatus")) or "Unknown",
                                   step_type=_step_type(_dict(s.get("Metadata"))),
                                   start_time=_ts(s.get("StartTime")), end_time=_ts(s.get("EndTime")),

@@ -40,6 +40,8 @@ class Endpoint:
     variants: list[Variant] = field(default_factory=list)
     multi_model: bool = False
     enhanced_metrics: bool = False
+    #: Seconds between enhanced-metric points, from the endpoint config (None: not recorded).
+    metric_publish_frequency: int | None = None
     component_based: bool = False  # hosts inference components
     kind: Kind = Kind.ENDPOINT
 
@@ -119,12 +121,17 @@ def default_hosts(kind: Kind, name: str, count: int) -> list[str]:
 
 @dataclass
 class PipelineStep:
-    name: str
+    name: str  # the StepName, as CloudWatch's StepName dimension has it
     status: str
     step_type: str | None = None
     start_time: datetime | None = None
     end_time: datetime | None = None
     failure_reason: str | None = None
+    display_name: str | None = None  # StepDisplayName, when one is set
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
 
 
 @dataclass

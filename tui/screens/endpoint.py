@@ -36,7 +36,7 @@ from tui.model.detail import DetailRequest, DetailResult
 from tui.model.endpoint_detail import (ALARM_COLUMNS, COMPONENT_COLUMNS, METRIC_COLUMNS, VARIANT_COLUMNS,
                                        ChartSpec, EnhancedInfo, Fact, PublishPeriod, alarm_rows, components_of,
                                        endpoint_alarms, endpoint_charts, endpoint_facts, endpoint_request,
-                                       enhanced_info, enhanced_line, mme_rows, serverless_rows, variant_rows)
+                                       configured_period, enhanced_info, enhanced_line, mme_rows, serverless_rows, variant_rows)
 from tui.model.format import safe_text, sparkline
 from tui.model.overview import Column, Row, component_rows, visible_columns
 from tui.model.resources import Endpoint, Inventory
@@ -536,6 +536,9 @@ class EndpointScreen(ResourceScreen):
         self.query_one("#no-alarms", LineView).display = not alarms
 
     def _period_hint(self) -> PublishPeriod | None:
+        configured = configured_period(self.endpoint)
+        if configured is not None:
+            return PublishPeriod(configured, "config")
         return None if self._known_period is None else PublishPeriod(self._known_period, "observed")
 
     def _section(self, name: str, rows: list[Row], keep_title: bool = False) -> None:

@@ -30,6 +30,19 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("q", "quit"),
 )
 
+#: Keys of the drill-down screens (endpoint, job, host, logs, pipeline).
+DRILL_KEYS: tuple[tuple[str, str], ...] = (
+    ("Enter", "drill down: endpoint → instances → GPUs, job → host, pipeline → execution steps"),
+    ("i", "endpoint: its instances (enhanced metrics)"),
+    ("l", "job or host: the live log tail"),
+    ("[ / ]", "host: previous / next host of the job"),
+    ("h", "job: flagged hosts first"),
+    ("c", "job: show / hide the algorithm metric charts"),
+    ("/ then n / N", "logs: search, next / previous match"),
+    ("f", "logs: follow new lines on / off"),
+    ("Esc", "back one level; the screen you return to is as you left it"),
+)
+
 NOTES = (
     "Inv/min is the average per minute over the 5 minutes ending at the newest CloudWatch point "
     "(points arrive 1-3 minutes late); 4XX/5XX counts and rates use the same 5 minutes.",
@@ -45,6 +58,10 @@ def help_renderable() -> Table:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for key, what in KEYS:
+        grid.add_row(Text(key), Text(what))
+    grid.add_row(Text(""), Text(""))
+    grid.add_row(Text("Drill-down", style="bold"), Text(""))
+    for key, what in DRILL_KEYS:
         grid.add_row(Text(key), Text(what))
     grid.add_row(Text(""), Text(""))
     grid.add_row(Text("Panes", style="bold"), Text("  ".join(f"{i + 1} {p.value}" for i, p in enumerate(Pane))))
