@@ -277,6 +277,25 @@ async def test_multi_model_and_serverless_sections(env):
         assert not app.screen.query_one("#mme", DetailTable).display
 
 
+async def test_component_rows_are_on_screen_not_only_in_the_table(env):
+    """The components table sizes itself to its rows (height: auto) once they are measured:
+    the header and every component line are drawn, not a zero-height table under its title."""
+    from tui.screens.endpoint import DetailTable, EndpointScreen
+
+    name = env.fleet.component_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        components = app.screen.query_one("#components", DetailTable)
+        assert components.row_count == len(env.fleet.components)
+        assert components.region.height == components.row_count + 1  # the header and each row
+        lines = screen_text(app).splitlines()
+        title = next(i for i, line in enumerate(lines) if "Inference components (Enter opens one)" in line)
+        assert "Copies" in lines[title + 1]
+        for component in env.fleet.components:
+            assert any(line.lstrip().startswith(component.name) for line in lines[title + 2:])
+
+
 async def test_component_drill_down_and_back_as_left(env):
     from tui.model.endpoint_detail import ComponentDetailKeys
     from tui.screens.component import ComponentScreen

@@ -228,6 +228,14 @@ class DetailTable(DataTable):
     def on_resize(self) -> None:
         self._render_rows()
 
+    def watch_virtual_size(self, old, new) -> None:
+        # The table's height follows its rows (height: auto). Rows are measured on idle, often
+        # right after a layout pass that measured the table empty; a layout request made then
+        # is merged into the pending one and the stale empty height is reused, leaving the
+        # rows invisible. Asking again once this refresh is done lays the table out anew.
+        if old.height != new.height and self.styles.height is not None and self.styles.height.is_auto:
+            self.call_after_refresh(self.refresh, layout=True)
+
 
 class FactsView(Static):
     """Labelled facts, one a line; values wrap; colours by level from the theme."""
