@@ -26,10 +26,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable, Iterable
+from typing import Iterable
 
 from tui.model import catalog as cat
 from tui.model import health
+from tui.model.aggregate import combine, max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Kind, MetricDef, Unit
 from tui.model.detail import READ_ENHANCED, DetailRequest, DetailResult
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value, percent
@@ -109,15 +110,6 @@ def grid(store: SeriesStore, key: SeriesKey, now: int, period: int, span: int | 
             for t in (first + i * period for i in range(count))]
 
 
-def combine(columns: Iterable[list[float | None]], how: Callable[[list[float]], float]) -> list[float | None]:
-    """Point by point ``how`` of the present values of several equally long lists."""
-    out: list[float | None] = []
-    for col in zip(*columns):
-        present = [v for v in col if v is not None]
-        out.append(how(present) if present else None)
-    return out
-
-
 def per_minute(values: list[float | None], period: int) -> list[float | None]:
     """Counts per period as counts per minute."""
     f = 60.0 / period
@@ -143,18 +135,15 @@ def window_points(store: SeriesStore, key: SeriesKey, now: int) -> list[tuple[in
 
 
 def window_sum(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
-    pts = window_points(store, key, now)
-    return sum(v for _, v in pts) if pts else None
+    return sum_or_none(v for _, v in window_points(store, key, now))
 
 
 def window_max(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
-    pts = window_points(store, key, now)
-    return max(v for _, v in pts) if pts else None
+    return max_or_none(v for _, v in window_points(store, key, now))
 
 
 def window_mean(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
-    pts = window_points(store, key, now)
-    return sum(v for _, v in pts) / len(pts) if pts else None
+    return mean_or_none(v for _, v in window_points(store, key, now))
 
 
 @dataclass(frozen=True)
@@ -505,10 +494,10 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     """The summary above the variants: status, mode, traffic, errors, latency, alarms."""
     vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
     rates = {vk.name: recent_rate(store, vk.invocations, now) for vk in vks}
-    total = _sum([r.total for r in rates.values()])
-    per_min = _sum([r.per_minute for r in rates.values()])
-    e5 = _sum([recent_count(store, vk.errors_5xx, rates[vk.name]) for vk in vks])
-    e4 = _sum([recent_count(store, vk.errors_4xx, rates[vk.name]) for vk in vks])
+    total = sum_or_none([r.total for r in rates.values()])
+    per_min = sum_or_none([r.per_minute for r in rates.values()])
+    e5 = sum_or_none([recent_count(store, vk.errors_5xx, rates[vk.name]) for vk in vks])
+    e4 = sum_or_none([recent_count(store, vk.errors_4xx, rates[vk.name]) for vk in vks])
     r5, r4 = health.error_rate(e5, total), health.error_rate(e4, total)
     facts = [Fact("Status", ep.status, status_cell(ep.status).level), Fact("Mode", endpoint_mode(ep), DIM)]
     if ep.failure_reason:
@@ -521,9 +510,9 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     comps = components_of(ep, inv)
     if per_min is None and comps:  # traffic of an inference-component endpoint is its components'
         c_rates = [(ComponentKeys(c), recent_rate(store, ComponentKeys(c).invocations, now)) for c in comps]
-        total = _sum(r.total for _, r in c_rates)
-        per_min = _sum(r.per_minute for _, r in c_rates)
-        e5 = _sum(recent_count(store, k.errors_5xx, r) for k, r in c_rates)
+        total = sum_or_none(r.total for _, r in c_rates)
+        per_min = sum_or_none(r.per_minute for _, r in c_rates)
+        e5 = sum_or_none(recent_count(store, k.errors_5xx, r) for k, r in c_rates)
         r5, r4 = health.error_rate(e5, total), None
     traffic = "no traffic in the last 15 minutes" if per_min is None else f"{format_count(round(per_min, 1))}/min"
     if per_min is not None:
@@ -531,7 +520,7 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
         traffic += f"   4XX {_pct_text(r4)}" if r4 is not None or not comps else f"   across {len(comps)} components"
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else (DIM if per_min is None else "")))
     lb = latency_breakdown(vks, store, now, rates)
-    p99 = _max([latest(store, vk.latency_p99, now) for vk in vks])
+    p99 = max_or_none([latest(store, vk.latency_p99, now) for vk in vks])
     lat = lb.text() if lb.total is not None else ("per component: see the components below" if comps
                                                   else MISSING)
     if p99 is not None:
@@ -550,21 +539,6 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
 
 def _pct_text(v: float | None) -> str:
     return format_value(v, Unit.PERCENT) if v is not None else MISSING
-
-
-def _sum(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
-
-
-def _max(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
-
-
-def _mean(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present) if present else None
 
 
 # -- variants ----------------------------------------------------------------------------------
@@ -624,7 +598,7 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
     """One row per variant (the model of the variants table, :data:`VARIANT_COLUMNS`)."""
     vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
     rates = {vk.name: recent_rate(store, vk.invocations, now) for vk in vks}
-    all_total = _sum(r.total for r in rates.values())
+    all_total = sum_or_none(r.total for r in rates.values())
     weights = _weights(ep)
     us = Unit.MICROSECONDS
     rows = []

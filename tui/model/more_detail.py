@@ -25,9 +25,10 @@ from tui.model import catalog as cat
 from tui.model import health
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import DetailRequest
-from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, Rate, combine, grid, metric_row, per_minute,
-                                       ratio_pct, recent_count, recent_rate, series_period, status_level,
-                                       window_max, window_points, window_sum)
+from tui.model.aggregate import combine
+from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, Rate, grid, metric_row, per_minute, ratio_pct,
+                                       recent_count, recent_rate, series_period, status_level, window_max,
+                                       window_points, window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, percent
 from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, latest, newest, status_cell, value_cell
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, metric_key

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
-from tui.model import health, plan
+from tui.model import aggregate, health, plan
 from tui.model import catalog as cat
+from tui.model.aggregate import max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Unit
 from tui.model.format import MISSING, format_age, format_duration, format_value, percent
 from tui.model.hosts import HostTable, build_host_table
@@ -210,30 +211,7 @@ def trend(store: SeriesStore, keys: Iterable[SeriesKey], now: int, combine: Call
     period = series[0].period
     count = store.window // period
     grids = [s.values(now, count) for s in series if s.period == period]
-    out: list[float | None] = []
-    for column in zip(*grids):
-        present = [v for v in column if v is not None]
-        out.append(combine(present) if present else None)
-    return out
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)
-
-
-def _sum_or_none(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return sum(present) if present else None
-
-
-def _max_or_none(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
-
-
-def _mean_or_none(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return _mean(present) if present else None
+    return aggregate.combine(grids, combine)
 
 
 def _ratio_pct(num: float | None, den: float | None) -> float | None:
@@ -410,10 +388,10 @@ def traffic(store: SeriesStore, sources: Iterable, now: int) -> Traffic:
     rec = [recent(store, src.invocations, now) for src in sources]
 
     def errors(attr: str) -> float | None:
-        return _sum_or_none(span_sum(store, getattr(src, attr), r.anchor)
+        return sum_or_none(span_sum(store, getattr(src, attr), r.anchor)
                             for src, r in zip(sources, rec) if r.anchor is not None)
 
-    return Traffic(_sum_or_none(r.total for r in rec), _sum_or_none(r.per_minute for r in rec),
+    return Traffic(sum_or_none(r.total for r in rec), sum_or_none(r.per_minute for r in rec),
                    errors("errors_4xx"), errors("errors_5xx"))
 
 
@@ -438,13 +416,13 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         r4, r5 = _ratio_pct(e4, inv_total), _ratio_pct(e5, inv_total)
 
         def worst(attr: str, fresh: int | None = FRESH) -> float | None:
-            value = _max_or_none(latest(store, getattr(vk, attr), now, fresh) for vk in vks)
+            value = max_or_none(latest(store, getattr(vk, attr), now, fresh) for vk in vks)
             if value is None and attr in COMPONENT_LATENCIES:
-                value = _max_or_none(latest(store, getattr(ck, attr), now, fresh) for ck in cks)
+                value = max_or_none(latest(store, getattr(ck, attr), now, fresh) for ck in cks)
             return value
 
         def mean(attr: str) -> float | None:
-            return _mean_or_none(latest(store, getattr(vk, attr), now) for vk in vks)
+            return mean_or_none(latest(store, getattr(vk, attr), now) for vk in vks)
 
         mode = "serverless" if ep.serverless else "MME" if ep.multi_model else "IC" if ep.component_based else ""
         us = Unit.MICROSECONDS
@@ -531,7 +509,7 @@ def host_table(job: Job, store: SeriesStore, now: int, points: int = HOST_POINTS
 
 def cluster_average(table: HostTable, metric: str) -> float | None:
     """Mean over hosts of each host's newest value (hosts without one are left out)."""
-    return _mean_or_none(r.latest.get(metric) for r in table.rows)
+    return mean_or_none(r.latest.get(metric) for r in table.rows)
 
 
 def job_health_cell(job: Job, table: HostTable | None) -> Cell:
@@ -569,7 +547,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             return cluster_average(table, metric) if table is not None and metric in metrics else None
 
         cpu, gpu, mem = avg("CPUUtilization"), avg("GPUUtilization"), avg("MemoryUtilization")
-        disk = _max_or_none(r.latest.get("DiskUtilization") for r in table.rows) if table is not None else None
+        disk = max_or_none(r.latest.get("DiskUtilization") for r in table.rows) if table is not None else None
         status = job.secondary_status if job.running and job.secondary_status not in (None, "", job.status) \
             else job.status
         cells = {
@@ -590,7 +568,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         if recent_job:
             keys = plan.job_keys(job)
             metric = "GPUUtilization" if gpu is not None else "CPUUtilization"
-            spark = trend(store, keys.get(metric, {}).values(), now, combine=_mean)
+            spark = trend(store, keys.get(metric, {}).values(), now, combine=aggregate.mean)
         rows.append(Row(job.key, job.name, job, cells, spark))
     return rows
 
@@ -611,7 +589,7 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         else:
             duration = None if end is None else end - start
         started, succeeded, failed = (window_sum(store, x, now) for x in (k.started, k.succeeded, k.failed))
-        avg_dur = _mean_or_none(v for _t, v in _window_points(store, k.duration, now))
+        avg_dur = mean_or_none(v for _t, v in _window_points(store, k.duration, now))
         cells = {
             "name": Cell(p.name, p.name.lower()),
             "status": status_cell(status),
@@ -663,7 +641,7 @@ def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     for fg in inv.feature_groups:
         k = plan.FeatureKeys(fg)
         reads, writes = recent(store, k.reads, now), recent(store, k.writes, now)
-        e5 = _sum_or_none([span_sum(store, k.read_5xx, reads.anchor) if reads.anchor else None,
+        e5 = sum_or_none([span_sum(store, k.read_5xx, reads.anchor) if reads.anchor else None,
                            span_sum(store, k.write_5xx, writes.anchor) if writes.anchor else None])
         throttled = span_sum(store, k.throttled, reads.anchor) if reads.anchor else None
         stores = "+".join(x for x, on in (("online", fg.online_store), ("offline", fg.offline_store)) if on)
@@ -688,9 +666,9 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
     for rj in inv.recommendation_jobs:
         k = plan.RecommendationKeys(rj)
         recs = [recent(store, s["invocations"], now) for s in k.sets]
-        total = _sum_or_none(r.total for r in recs)
-        per_min = _sum_or_none(r.per_minute for r in recs)
-        errors = _sum_or_none(span_sum(store, s["errors"], r.anchor) for s, r in zip(k.sets, recs)
+        total = sum_or_none(r.total for r in recs)
+        per_min = sum_or_none(r.per_minute for r in recs)
+        errors = sum_or_none(span_sum(store, s["errors"], r.anchor) for s, r in zip(k.sets, recs)
                               if r.anchor is not None)
         rate = _ratio_pct(errors, total)
         created = _epoch(rj.creation_time)
@@ -701,9 +679,9 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
             "age": age_cell(created, now),
             "inv": value_cell(per_min),
             "errors": value_cell(rate, Unit.PERCENT, level=rate_level(rate)),
-            "latency": value_cell(_max_or_none(latest(store, s["latency"], now) for s in k.sets),
+            "latency": value_cell(max_or_none(latest(store, s["latency"], now) for s in k.sets),
                                   Unit.MILLISECONDS, "Average"),
-            "users": value_cell(_max_or_none(latest(store, s["users"], now) for s in k.sets)),
+            "users": value_cell(max_or_none(latest(store, s["users"], now) for s in k.sets)),
         }
         rows.append(Row(rj.key, rj.name, rj, cells, trend(store, [s["invocations"] for s in k.sets], now)))
     return rows
