@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from typing import Iterable
 
 from tui.model import catalog as cat
@@ -39,7 +38,7 @@ from tui.model.hosts import HostTable, build_host_table
 from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, SPAN, WARN, Cell, Column, Row, latest,
                                 newest, span_sum, status_cell, value_cell)
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, metric_key
-from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant
+from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
 
 # ==============================================================================================
@@ -222,14 +221,6 @@ ALARM_COLUMNS: tuple[Column, ...] = (
 _ALARM_ORDER = {"ALARM": 0, "INSUFFICIENT_DATA": 1, "OK": 2}
 
 
-def _epoch(dt: datetime | None) -> float | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
-
-
 def alarm_condition(a: Alarm) -> str:
     if a.threshold is None:
         return ""
@@ -249,7 +240,7 @@ def alarm_rows(alarms: Iterable[Alarm], now: int) -> list[Row]:
     """Alarms worst state first (ALARM, INSUFFICIENT_DATA, OK), then by name."""
     rows = []
     for a in sorted(alarms, key=lambda a: (_ALARM_ORDER.get(a.state, 3), a.name)):
-        updated = _epoch(a.updated)
+        updated = epoch_seconds(a.updated)
         reason = " ".join((a.reason or "").split())
         cells = {
             "name": Cell(a.name, a.name.lower()),
@@ -528,8 +519,8 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     facts.append(Fact("Latency", lat, health.latency_level(p99).value if p99 is not None else ""))
     facts.append(alarm_summary(alarms_for(inv, ep.region, EndpointName=ep.name,
                                           InferenceComponentName=[c.name for c in comps])))
-    created = _epoch(ep.creation_time)
-    modified = _epoch(ep.last_modified)
+    created = epoch_seconds(ep.creation_time)
+    modified = epoch_seconds(ep.last_modified)
     when = f"created {format_age(created, now)} ago" if created else ""
     if modified and (created is None or modified - created > 60):
         when += f", updated {format_age(modified, now)} ago"

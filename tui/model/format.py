@@ -24,6 +24,7 @@ from functools import lru_cache
 from rich.cells import split_graphemes
 
 from tui.model.catalog import Unit
+from tui.model.resources import epoch_seconds
 
 #: What every formatter shows for a value that does not exist.
 MISSING = "–"
@@ -166,11 +167,7 @@ def format_duration(seconds: float | None) -> str:
 
 
 def _epoch(t: datetime | float | int) -> float:
-    if isinstance(t, datetime):
-        if t.tzinfo is None:  # naive times are taken as UTC, like every AWS timestamp
-            t = t.replace(tzinfo=timezone.utc)
-        return t.timestamp()
-    return float(t)
+    return epoch_seconds(t) if isinstance(t, datetime) else float(t)
 
 
 def format_age(dt: datetime | float | int | None, now: datetime | float | int | None = None) -> str:

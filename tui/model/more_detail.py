@@ -19,7 +19,6 @@ the overview's series are reused. Nothing here imports Textual or boto3.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from tui.model import catalog as cat
 from tui.model import health
@@ -32,18 +31,10 @@ from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, Rate, grid, m
 from tui.model.format import MISSING, format_age, format_count, format_duration, percent
 from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, latest, newest, status_cell, value_cell
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, metric_key
-from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob
+from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
 C = Column
-
-
-def _epoch(dt: datetime | None) -> float | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
 
 
 def _rate_text(rate: Rate, unit: str = "/min") -> str:
@@ -166,7 +157,7 @@ def progress_bar(pct: float | None, width: int = 30) -> str:
 def labeling_facts(job: LabelingJob, store: SeriesStore, now: int) -> list[Fact]:
     pr = labeling_progress(job, store, now)
     facts = [Fact("Status", job.status, status_cell(job.status).level)]
-    created = _epoch(job.creation_time)
+    created = epoch_seconds(job.creation_time)
     facts.append(Fact("Workteam", (job.workteam or "none (automated only)") +
                       (f"   (created {format_age(created, now)} ago)" if created else ""), DIM))
     if job.failure_reason:
@@ -358,7 +349,7 @@ def feature_rows(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Row]:
 
 def feature_facts(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Fact]:
     stores = " + ".join(x for x, on in (("online", fg.online_store), ("offline", fg.offline_store)) if on) or "none"
-    created = _epoch(fg.creation_time)
+    created = epoch_seconds(fg.creation_time)
     facts = [Fact("Status", fg.status, status_cell(fg.status).level),
              Fact("Stores", stores + (f"   (created {format_age(created, now)} ago)" if created else ""), DIM)]
     modes = set()
@@ -492,7 +483,7 @@ def _peak_per_minute(store: SeriesStore, key: SeriesKey, now: int) -> float | No
 
 
 def recommendation_facts(job: RecommendationJob, store: SeriesStore, now: int) -> list[Fact]:
-    created, done = _epoch(job.creation_time), _epoch(job.completion_time)
+    created, done = epoch_seconds(job.creation_time), epoch_seconds(job.completion_time)
     facts = [Fact("Status", job.status, status_level(job.status)),
              Fact("Type", (job.job_type or MISSING)
                   + (f"   (created {format_age(created, now)} ago)" if created else ""), DIM)]

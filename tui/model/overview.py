@@ -34,7 +34,7 @@ from tui.model.catalog import Unit
 from tui.model.format import MISSING, format_age, format_duration, format_value, percent
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.plan import Pane
-from tui.model.resources import Inventory, Job
+from tui.model.resources import Inventory, Job, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
 #: Seconds of the recent span rates are averaged over.
@@ -141,14 +141,6 @@ def age_cell(then: float | None, now: int) -> Cell:
     if then is None:
         return Cell(MISSING, None, "")
     return Cell(format_age(then, now), now - then, "")
-
-
-def _epoch(dt: datetime | None) -> float | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
 
 
 # -- reading the store -------------------------------------------------------------------------
@@ -493,7 +485,7 @@ def component_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 def job_anchor(job: Job, now: int) -> int:
     """The time a job's hosts are read at: now while it runs, its end once it has ended
     (so a finished job shows its last values, not an empty present)."""
-    end = _epoch(job.end_time)
+    end = epoch_seconds(job.end_time)
     return now if job.running or end is None else min(now, int(end))
 
 
@@ -531,7 +523,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     for job in inv.jobs:
         recent_job = plan.job_is_recent(job, nowdt, store.window) and bool(job.hosts)
         table = host_table(job, store, now) if recent_job else None
-        created, started, ended = _epoch(job.creation_time), _epoch(job.start_time), _epoch(job.end_time)
+        created, started, ended = (epoch_seconds(t) for t in (job.creation_time, job.start_time, job.end_time))
         begin = started or created
         if begin is None:
             duration = None
@@ -579,9 +571,9 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         k = plan.PipelineKeys(p)
         ex = p.latest
         status = ex.status if ex else p.status
-        start = _epoch(ex.start_time) if ex else None
+        start = epoch_seconds(ex.start_time) if ex else None
         running = bool(ex and ex.status in ("Executing", "Stopping"))
-        end = None if ex is None or running else _epoch(ex.last_modified)
+        end = None if ex is None or running else epoch_seconds(ex.last_modified)
         if start is None:
             duration = None
         elif running:
@@ -620,7 +612,7 @@ def labeling_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             v = latest(store, key, now, fresh=None)
             return v if v is not None else (None if fallback is None else float(fallback))
 
-        created = _epoch(lj.creation_time)
+        created = epoch_seconds(lj.creation_time)
         failed = val(k.failed, lj.failed_non_retryable)
         cells = {
             "name": Cell(lj.name, lj.name.lower()),
@@ -671,7 +663,7 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
         errors = sum_or_none(span_sum(store, s["errors"], r.anchor) for s, r in zip(k.sets, recs)
                               if r.anchor is not None)
         rate = _ratio_pct(errors, total)
-        created = _epoch(rj.creation_time)
+        created = epoch_seconds(rj.creation_time)
         cells = {
             "name": Cell(rj.name, rj.name.lower()),
             "type": Cell(rj.job_type or "", rj.job_type or "", DIM),

@@ -20,7 +20,7 @@ Nothing here imports Textual or boto3.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from tui.model import catalog as cat
 from tui.model.catalog import Kind, Unit
@@ -30,7 +30,7 @@ from tui.model.endpoint_detail import (Fact, grid, metric_row, window_max, windo
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
 from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, newest, status_cell
 from tui.model.plan import PipelineKeys, metric_key
-from tui.model.resources import Pipeline, PipelineExecution, PipelineStep
+from tui.model.resources import Pipeline, PipelineExecution, PipelineStep, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
 #: Statuses of an execution or step that has not ended.
@@ -40,14 +40,6 @@ TIMELINE_WIDTH = 24
 #: How far (seconds) an execution's start may be from the start an ExecutionDuration point
 #: implies (the point's minute minus its value) and still be its own.
 DURATION_MATCH_SLACK = 90
-
-
-def _epoch(dt: datetime | None) -> float | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
 
 
 def clock(t: float | None, now: float | None = None) -> str:
@@ -103,7 +95,7 @@ class PipelineDetailKeys:
 def step_reads_for(executions: list[PipelineExecution]) -> list[PipelineExecution]:
     """Executions whose steps the pipeline screen reads: the newest one, and the newest
     failed one (its failed step and reason are the first thing to know)."""
-    ordered = sorted(executions, key=lambda e: _epoch(e.start_time) or 0.0, reverse=True)
+    ordered = sorted(executions, key=lambda e: epoch_seconds(e.start_time) or 0.0, reverse=True)
     out = ordered[:1]
     failed = next((e for e in ordered if e.status == "Failed"), None)
     if failed is not None and failed not in out:
@@ -157,17 +149,17 @@ def execution_runtime(ex: PipelineExecution, duration_points: list[tuple[int, fl
     the minute the execution ended): the point whose implied start (time + 60 - value) lies
     within :data:`DURATION_MATCH_SLACK` of the execution's start.
     """
-    start = _epoch(ex.start_time)
+    start = epoch_seconds(ex.start_time)
     running = ex.status in RUNNING
     if start is None:
         return RunTime(None, None, None, running)
     if running:
         return RunTime(start, None, max(0.0, now - start), True)
-    end = _epoch(ex.last_modified)
+    end = epoch_seconds(ex.last_modified)
     if end is not None and end >= start:
         return RunTime(start, end, end - start, False)
     if steps:
-        ends = [_epoch(s.end_time) for s in steps]
+        ends = [epoch_seconds(s.end_time) for s in steps]
         if ends and all(e is not None for e in ends):
             end = max(e for e in ends if e is not None)
             return RunTime(start, end, end - start, False)
@@ -215,8 +207,8 @@ def execution_rows(p: Pipeline, executions: list[PipelineExecution], store: Seri
     keys = PipelineDetailKeys(p)
     points = window_points(store, keys.duration, now)
     lo = now - window
-    ordered = sorted(executions, key=lambda e: _epoch(e.start_time) or 0.0, reverse=True)
-    shown = [e for e in ordered if e.status in RUNNING or (_epoch(e.start_time) or 0.0) >= lo]
+    ordered = sorted(executions, key=lambda e: epoch_seconds(e.start_time) or 0.0, reverse=True)
+    shown = [e for e in ordered if e.status in RUNNING or (epoch_seconds(e.start_time) or 0.0) >= lo]
     if not shown and ordered:
         shown = ordered[:1]
     rows = []
@@ -248,7 +240,7 @@ def pipeline_facts(p: Pipeline, executions: list[PipelineExecution], store: Seri
     steps = steps or {}
     keys = PipelineDetailKeys(p)
     points = window_points(store, keys.duration, now)
-    ordered = sorted(executions, key=lambda e: _epoch(e.start_time) or 0.0, reverse=True)
+    ordered = sorted(executions, key=lambda e: epoch_seconds(e.start_time) or 0.0, reverse=True)
     facts = []
     if ordered:
         ex = ordered[0]
@@ -268,7 +260,7 @@ def pipeline_facts(p: Pipeline, executions: list[PipelineExecution], store: Seri
     if all(v is None for v in counts.values()) and executions:
         # no execution metric in the window (yet): count the listed executions that started in it
         lo = now - store.window
-        listed = [e for e in executions if (_epoch(e.start_time) or 0.0) > lo]
+        listed = [e for e in executions if (epoch_seconds(e.start_time) or 0.0) > lo]
         counts = {"started": float(len(listed)),
                   **{n: float(sum(1 for e in listed if e.status == n.capitalize()))
                      for n in ("succeeded", "failed", "stopped")}}
@@ -290,7 +282,7 @@ def pipeline_facts(p: Pipeline, executions: list[PipelineExecution], store: Seri
     failed = [e for e in ordered if e.status == "Failed"]
     if failed:
         f = failed[0]
-        start = _epoch(f.start_time)
+        start = epoch_seconds(f.start_time)
         reason = " ".join((f.failure_reason or "no reason given").split())
         bad = failed_step(steps.get(f.arn))
         if bad is not None:
@@ -382,7 +374,7 @@ STEP_COLUMNS: tuple[Column, ...] = (
 
 
 def step_runtime(s: PipelineStep, now: float) -> RunTime:
-    start, end = _epoch(s.start_time), _epoch(s.end_time)
+    start, end = epoch_seconds(s.start_time), epoch_seconds(s.end_time)
     running = s.status in RUNNING
     if start is None:
         return RunTime(None, None, None, running)
@@ -395,7 +387,7 @@ def step_rows(p: Pipeline, ex: PipelineExecution, steps: list[PipelineStep], sto
               ) -> list[Row]:
     """One row per step, in the order they started; timelines span the execution."""
     runs = [step_runtime(s, now) for s in steps]
-    lo = _epoch(ex.start_time) or min((r.start for r in runs if r.start is not None), default=float(now))
+    lo = epoch_seconds(ex.start_time) or min((r.start for r in runs if r.start is not None), default=float(now))
     ends = [r.end if r.end is not None else (now if r.running else r.start) for r in runs]
     hi = max([e for e in ends if e is not None] + [lo + 1.0])
     if ex.status in RUNNING:

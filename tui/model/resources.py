@@ -7,9 +7,18 @@ same resource across refreshes. Times are timezone-aware ``datetime`` objects or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from tui.model.catalog import Kind
+
+
+def epoch_seconds(dt: datetime | None) -> float | None:
+    """A resource time as seconds since the epoch (a naive one is read as UTC); ``None`` stays ``None``."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
 
 
 @dataclass
