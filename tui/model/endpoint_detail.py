@@ -32,7 +32,8 @@ from tui.model import health
 from tui.model.aggregate import combine, max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Kind, MetricDef, Unit
 from tui.model.detail import READ_ENHANCED, DetailRequest, DetailResult
-from tui.model.format import MISSING, format_age, format_count, format_duration, format_value, percent
+from tui.model.format import (MISSING, format_age, format_count, format_duration, format_per_minute, format_value,
+                              percent)
 from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, sort_flags
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, SPAN, WARN, Cell, Column, Row, latest,
@@ -191,6 +192,16 @@ def metric_row(key: str, label: str, now_value: float | None, unit: Unit, *, sta
     cells = {"name": Cell(label, label.lower()), "now": now_cell,
              "window": Cell(window_text, window_text, DIM if window_text else "")}
     return Row(key, label, None, cells, list(spark or []), spark_level)
+
+
+def max_text(value: float | None, unit: Unit = Unit.NONE) -> str:
+    """A metric row's window figure ``"max 12.3 ms"``; empty without a value."""
+    return "" if value is None else f"max {format_value(value, unit)}"
+
+
+def total_text(total: float | None) -> str:
+    """A metric row's window figure ``"1,234 in all"``; empty without a value."""
+    return "" if total is None else f"{format_count(total)} in all"
 
 
 def status_level(status: str | None) -> str:
@@ -505,10 +516,11 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
         per_min = sum_or_none(r.per_minute for _, r in c_rates)
         e5 = sum_or_none(recent_count(store, k.errors_5xx, r) for k, r in c_rates)
         r5, r4 = health.error_rate(e5, total), None
-    traffic = "no traffic in the last 15 minutes" if per_min is None else f"{format_count(round(per_min, 1))}/min"
+    traffic = "no traffic in the last 15 minutes" if per_min is None else format_per_minute(per_min)
     if per_min is not None:
-        traffic += f"   5XX {_pct_text(r5)}"
-        traffic += f"   4XX {_pct_text(r4)}" if r4 is not None or not comps else f"   across {len(comps)} components"
+        traffic += f"   5XX {format_value(r5, Unit.PERCENT)}"
+        traffic += f"   4XX {format_value(r4, Unit.PERCENT)}" if r4 is not None or not comps \
+            else f"   across {len(comps)} components"
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else (DIM if per_min is None else "")))
     lb = latency_breakdown(vks, store, now, rates)
     p99 = max_or_none([latest(store, vk.latency_p99, now) for vk in vks])
@@ -526,10 +538,6 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
         when += f", updated {format_age(modified, now)} ago"
     facts.append(Fact("Config", f"{ep.config_name or MISSING}" + (f"   ({when})" if when else ""), DIM))
     return facts
-
-
-def _pct_text(v: float | None) -> str:
-    return format_value(v, Unit.PERCENT) if v is not None else MISSING
 
 
 # -- variants ----------------------------------------------------------------------------------
@@ -726,13 +734,13 @@ def mme_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
                                spark=[None if v is None else v * 100 for v in grid(store, vk.cache_hit, now, period)]))
         loaded = latest(store, vk.loaded_models, now)
         rows.append(metric_row(f"mme:{vk.name}:loaded", pre + "Loaded models per instance", loaded, Unit.NONE,
-                               window_text=_wtext("max", window_max(store, vk.loaded_models, now), Unit.NONE),
+                               window_text=max_text(window_max(store, vk.loaded_models, now)),
                                spark=grid(store, vk.loaded_models, now, period)))
         loads = window_sum(store, vk.loads, now)
         rows.append(metric_row(f"mme:{vk.name}:loads", pre + "Model loads (cache misses)",
                                recent_rate(store, vk.loads, now).per_minute, Unit.NONE,
-                               now_text=_rate_text(recent_rate(store, vk.loads, now)),
-                               window_text="" if loads is None else f"{format_count(loads)} in all",
+                               now_text=format_per_minute(recent_rate(store, vk.loads, now).per_minute),
+                               window_text=total_text(loads),
                                spark=grid(store, vk.loads, now, period)))
         for key, label, wmax in ((vk.loading_wait, "Request wait for a model load", vk.loading_wait_max),
                                  (vk.downloading, "Model download from S3", None),
@@ -740,7 +748,7 @@ def mme_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
                                  (vk.unloading, "Model unload", None)):
             top = window_max(store, wmax, now) if wmax is not None else window_max(store, key, now)
             rows.append(metric_row(f"mme:{vk.name}:{key.metric}", pre + label, latest(store, key, now), us,
-                                   stat="Average", window_text=_wtext("max", top, us),
+                                   stat="Average", window_text=max_text(top, us),
                                    spark=grid(store, key, now, period)))
     return rows
 
@@ -763,7 +771,7 @@ def serverless_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
                                window_text=text, spark=grid(store, vk.cold_starts, now, period)))
         rows.append(metric_row(f"sls:{vk.name}:setup", pre + "Setup time per cold start",
                                latest(store, vk.setup_avg, now, fresh=None), us, stat="Average",
-                               window_text=_wtext("max", window_max(store, vk.setup_max, now), us),
+                               window_text=max_text(window_max(store, vk.setup_max, now), us),
                                spark=grid(store, vk.setup_avg, now, period)))
         conc = latest(store, vk.concurrency, now)
         cap = vk.variant.serverless_max_concurrency if vk.variant else None
@@ -779,14 +787,6 @@ def serverless_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
                                window_text=f"of {size:,} MB" if size else "",
                                spark=grid(store, vk.memory, now, period)))
     return rows
-
-
-def _wtext(what: str, value: float | None, unit: Unit) -> str:
-    return "" if value is None else f"{what} {format_value(value, unit)}"
-
-
-def _rate_text(rate: Rate) -> str:
-    return MISSING if rate.per_minute is None else f"{format_count(round(rate.per_minute, 1))}/min"
 
 
 # -- components and alarms ---------------------------------------------------------------------
@@ -1303,10 +1303,11 @@ def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, 
              Fact("Model", ic.model_name or MISSING, DIM),
              Fact("Copies", copies_text, level)]
     traffic = "no traffic in the last 15 minutes" if rate.per_minute is None else \
-        f"{format_count(round(rate.per_minute, 1))}/min   5XX {_pct_text(r5)}   4XX {_pct_text(r4)}"
+        (f"{format_per_minute(rate.per_minute)}   5XX {format_value(r5, Unit.PERCENT)}"
+         f"   4XX {format_value(r4, Unit.PERCENT)}")
     per_copy = recent_rate(store, k.per_copy, now).per_minute
     if per_copy is not None:
-        traffic += f"   ({format_count(round(per_copy, 1))}/min per copy)"
+        traffic += f"   ({format_per_minute(per_copy)} per copy)"
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else ""))
     lb = LatencyBreakdown(latest(store, k.latency_avg, now), latest(store, k.overhead, now))
     p99 = latest(store, k.latency_p99, now)
@@ -1331,21 +1332,21 @@ def component_rows(ic: InferenceComponent, store: SeriesStore, now: int) -> list
     def rate_row(key: SeriesKey, label: str) -> Row:
         r = recent_rate(store, key, now)
         total = window_sum(store, key, now)
-        return metric_row(f"ic:{key.metric}:{key.stat}", label, r.per_minute, Unit.NONE, now_text=_rate_text(r),
-                          window_text="" if total is None else f"{format_count(total)} in all",
+        return metric_row(f"ic:{key.metric}:{key.stat}", label, r.per_minute, Unit.NONE,
+                          now_text=format_per_minute(r.per_minute), window_text=total_text(total),
                           spark=per_minute(g(key), period))
 
     rows = [rate_row(k.invocations, "Invocations"), rate_row(k.per_copy, "Invocations per copy")]
     conc = latest(store, k.concurrency, now)
     rows.append(metric_row("ic:conc", "Concurrent requests per copy", conc, Unit.NONE,
-                           window_text=_wtext("max", window_max(store, k.concurrency, now), Unit.NONE),
+                           window_text=max_text(window_max(store, k.concurrency, now)),
                            spark=g(k.concurrency)))
     for key, label in ((k.latency_avg, "Model latency (average)"), (k.latency_p50, "Model latency p50"),
                        (k.latency_p99, "Model latency p99"), (k.overhead, "Overhead latency (average)")):
         val = latest(store, key, now)
         lv = health.latency_level(val).value if key is k.latency_p99 and val is not None else ""
         rows.append(metric_row(f"ic:{key.metric}:{key.stat}", label, val, us, stat=key.stat, level=lv,
-                               window_text=_wtext("max", window_max(store, key, now), us), spark=g(key)))
+                               window_text=max_text(window_max(store, key, now), us), spark=g(key)))
     for key, label in ((k.errors_5xx, "5XX errors"), (k.errors_4xx, "4XX errors"),
                        (k.model_errors, "Model errors")):
         n = recent_count(store, key, rate)
@@ -1354,14 +1355,14 @@ def component_rows(ic: InferenceComponent, store: SeriesStore, now: int) -> list
         lv = health.error_level(r).value if key is k.errors_5xx and r else ("warn" if r and r >= 5 else "")
         rows.append(metric_row(f"ic:{key.metric}", label, r, Unit.PERCENT, level=lv,
                                now_text=MISSING if r is None else f"{r:.2f}%",
-                               window_text="" if total is None else f"{format_count(total)} in all",
+                               window_text=total_text(total),
                                spark=ratio_pct(g(key), g(k.invocations))))
     for key, label in ((k.cpu, "CPU (normalized)"), (k.gpu, "GPU (normalized)"),
                        (k.gpu_memory, "GPU memory (normalized)"), (k.memory, "Memory (normalized)")):
         val = latest(store, key, now)
         rows.append(metric_row(f"ic:{key.metric}", label, val, Unit.PERCENT,
                                level=health.metric_level(key.metric, val).value if val is not None else "",
-                               window_text=_wtext("max", window_max(store, key, now), Unit.PERCENT),
+                               window_text=max_text(window_max(store, key, now), Unit.PERCENT),
                                spark=g(key), spark_level=""))
     return rows
 

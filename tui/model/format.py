@@ -214,6 +214,11 @@ def format_rate(count: float | None, per_seconds: float | None) -> str:
     raise AssertionError("unreachable")
 
 
+def format_per_minute(value: float | None) -> str:
+    """A rate per minute to one decimal: ``"12.3/min"``, ``"1,234/min"``; ``"–"`` without one."""
+    return MISSING if value is None else f"{format_count(round(value, 1))}/min"
+
+
 def percent(part: float | None, whole: float | None) -> float | None:
     """``part`` as a percentage of ``whole``; ``None`` when either is missing or ``whole`` is 0."""
     if _is_missing(part) or _is_missing(whole) or whole == 0:

@@ -22,23 +22,19 @@ from dataclasses import dataclass
 
 from tui.model import catalog as cat
 from tui.model import health
+from tui.model.aggregate import combine
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import DetailRequest
-from tui.model.aggregate import combine
-from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, Rate, grid, metric_row, per_minute, ratio_pct,
-                                       recent_count, recent_rate, series_period, status_level, window_max,
-                                       window_points, window_sum)
-from tui.model.format import MISSING, format_age, format_count, format_duration, percent
+from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, Rate, grid, max_text, metric_row, per_minute,
+                                       ratio_pct, recent_count, recent_rate, series_period, status_level, total_text,
+                                       window_max, window_points, window_sum)
+from tui.model.format import MISSING, format_age, format_count, format_duration, format_per_minute, percent
 from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, latest, newest, status_cell, value_cell
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, metric_key
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
 C = Column
-
-
-def _rate_text(rate: Rate, unit: str = "/min") -> str:
-    return MISSING if rate.per_minute is None else f"{format_count(round(rate.per_minute, 1))}{unit}"
 
 
 # ==============================================================================================
@@ -196,15 +192,15 @@ def labeling_rows(job: LabelingJob, store: SeriesStore, now: int) -> list[Row]:
     if w:
         wp = series_period(store, [w["submitted"]])
         rows.append(metric_row("wt:active", f"Active workers ({k.workteam})", latest(store, w["active"], now),
-                               Unit.NONE, window_text=_max_text(window_max(store, w["active"], now)),
+                               Unit.NONE, window_text=max_text(window_max(store, w["active"], now)),
                                spark=grid(store, w["active"], now, wp)))
         for name, label in (("submitted", "Tasks submitted"), ("accepted", "Tasks accepted"),
                             ("declined", "Tasks declined"), ("returned", "Tasks returned")):
             r = recent_rate(store, w[name], now)
             total = window_sum(store, w[name], now)
             level = WARN if name in ("declined", "returned") and r.per_minute else ""
-            rows.append(metric_row(f"wt:{name}", label, r.per_minute, Unit.NONE, now_text=_rate_text(r), level=level,
-                                   window_text="" if total is None else f"{format_count(total)} in all",
+            rows.append(metric_row(f"wt:{name}", label, r.per_minute, Unit.NONE, level=level,
+                                   now_text=format_per_minute(r.per_minute), window_text=total_text(total),
                                    spark=per_minute(grid(store, w[name], now, wp), wp)))
         spent, count = window_sum(store, w["time"], now), window_sum(store, w["time_count"], now)
         per_task = spent / count if spent is not None and count else None
@@ -215,10 +211,6 @@ def labeling_rows(job: LabelingJob, store: SeriesStore, now: int) -> list[Row]:
                                window_text="" if per_task is None else f"mean {format_duration(per_task)}",
                                spark=_divide(grid(store, w["time"], now, wp), grid(store, w["time_count"], now, wp))))
     return rows
-
-
-def _max_text(v: float | None) -> str:
-    return "" if v is None else f"max {format_count(v)}"
 
 
 def _divide(num: list[float | None], den: list[float | None]) -> list[float | None]:
@@ -367,17 +359,13 @@ def feature_facts(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Fact]:
         _, mode = _units(store, ok, now)
         if mode:
             modes.add(mode)
-    traffic = f"reads {_fmt_rate(reads)}, writes {_fmt_rate(writes)}"
+    traffic = f"reads {format_per_minute(reads)}, writes {format_per_minute(writes)}"
     if throttled:
         traffic += f"   {format_count(throttled)} throttled in the last 5 minutes"
     facts.append(Fact("Traffic", traffic, WARN if throttled else ("" if reads or writes else DIM)))
     if modes:
         facts.append(Fact("Capacity", " and ".join(sorted(modes)), DIM))
     return facts
-
-
-def _fmt_rate(v: float | None) -> str:
-    return MISSING if v is None else f"{format_count(round(v, 1))}/min"
 
 
 def feature_charts(fg: FeatureGroup, store: SeriesStore, now: int) -> list[ChartSpec]:
