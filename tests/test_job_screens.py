@@ -260,6 +260,12 @@ async def test_log_screen_prefixes_hosts_searches_and_follows():
         await pilot.pause()
         assert view.matches == [6, 22, 38, 54] and not view.follow
         assert "/nccl: 4 matches (at line 7), n/N" in screen_text(app)
+        # each n / N moves the status line's position with it (never a step behind)
+        for key, line in (("n", 22), ("n", 38), ("N", 22), ("n", 38), ("n", 54), ("n", 6)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert view.current_match == line
+            assert f"/nccl: 4 matches (at line {line + 1}), n/N" in screen_text(app)
         await pilot.press("n")
         await pilot.pause()
         assert view.current_match == 22

@@ -24,6 +24,7 @@ from typing import ClassVar, Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.widgets import RichLog
@@ -56,8 +57,6 @@ class LogView(RichLog):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_follow", "Follow", show=True),
-        Binding("n", "next_match", "Next match", show=False),
-        Binding("N", "previous_match", "Previous match", show=False),
     ]
 
     follow: var[bool] = var(True)
@@ -155,6 +154,15 @@ class LogView(RichLog):
         if self._matches:
             self._current = (self._current - 1) % len(self._matches)
             self._jump()
+
+    def on_key(self, event: events.Key) -> None:
+        # n / N jump here, while the key is handled, not as bindings (which run only after the
+        # key has passed the screen): the screen around the view reads the new position when
+        # the key reaches it, and must not read the old one.
+        if event.key == "n":
+            self.action_next_match()
+        elif event.key == "N":
+            self.action_previous_match()
 
     def action_toggle_follow(self) -> None:
         self.follow = not self.follow
