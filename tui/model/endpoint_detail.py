@@ -36,8 +36,8 @@ from tui.model.format import (MISSING, format_age, format_count, format_duration
                               percent)
 from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, sort_flags
 from tui.model.hosts import HostTable, build_host_table
-from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, SPAN, WARN, Cell, Column, Row, latest,
-                                newest, span_sum, status_cell, value_cell)
+from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, latest,
+                                newest, recent_rate, span_sum, status_cell, value_cell)
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
@@ -144,26 +144,6 @@ def window_max(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
 
 def window_mean(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
     return mean_or_none(v for _, v in window_points(store, key, now))
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A count over the recent span (5 minutes ending at the newest point, as the overview)."""
-
-    total: float | None = None
-    minutes: float = SPAN / 60
-    anchor: int | None = None
-
-    @property
-    def per_minute(self) -> float | None:
-        return None if self.total is None else self.total / self.minutes
-
-
-def recent_rate(store: SeriesStore, key: SeriesKey, now: int) -> Rate:
-    p = newest(store, key, now)
-    if p is None:
-        return Rate()
-    return Rate(span_sum(store, key, p[0]), SPAN / 60, p[0])
 
 
 def recent_count(store: SeriesStore, key: SeriesKey, rate: Rate) -> float | None:

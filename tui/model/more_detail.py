@@ -25,11 +25,12 @@ from tui.model import health
 from tui.model.aggregate import combine
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import DetailRequest
-from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, Rate, grid, max_text, metric_row, per_minute,
-                                       ratio_pct, recent_count, recent_rate, series_period, status_level, total_text,
-                                       window_max, window_points, window_sum)
+from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, grid, max_text, metric_row, per_minute, ratio_pct,
+                                       recent_count, series_period, status_level, total_text, window_max,
+                                       window_points, window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_per_minute, percent
-from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, latest, newest, status_cell, value_cell
+from tui.model.overview import (CRIT, DIM, INFO, OK, WARN, Cell, Column, Rate, Row, latest, newest, recent_rate,
+                                status_cell, value_cell)
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, metric_key
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore

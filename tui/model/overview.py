@@ -174,25 +174,25 @@ def window_sum(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
     return span_sum(store, key, now, store.window)
 
 
-@dataclass
-class Recent:
-    """Counts over the recent span of one traffic series, and the span's anchor."""
+@dataclass(frozen=True)
+class Rate:
+    """A count over the recent span of one series (the span ends at its newest point), and
+    the span's anchor."""
 
-    anchor: int | None = None
     total: float | None = None  # sum over the span
     minutes: float = SPAN / 60
+    anchor: int | None = None
 
     @property
     def per_minute(self) -> float | None:
         return None if self.total is None else self.total / self.minutes
 
 
-def recent(store: SeriesStore, key: SeriesKey, now: int) -> Recent:
+def recent_rate(store: SeriesStore, key: SeriesKey, now: int) -> Rate:
     p = newest(store, key, now)
     if p is None:
-        return Recent()
-    anchor = p[0]
-    return Recent(anchor, span_sum(store, key, anchor))
+        return Rate()
+    return Rate(span_sum(store, key, p[0]), anchor=p[0])
 
 
 def trend(store: SeriesStore, keys: Iterable[SeriesKey], now: int, combine: Callable = sum) -> list[float | None]:
@@ -377,7 +377,7 @@ class Traffic:
 def traffic(store: SeriesStore, sources: Iterable, now: int) -> Traffic:
     """``sources`` carry ``invocations``, ``errors_4xx`` and ``errors_5xx`` keys."""
     sources = list(sources)
-    rec = [recent(store, src.invocations, now) for src in sources]
+    rec = [recent_rate(store, src.invocations, now) for src in sources]
 
     def errors(attr: str) -> float | None:
         return sum_or_none(span_sum(store, getattr(src, attr), r.anchor)
@@ -457,8 +457,8 @@ def component_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for ic in inv.components:
         k = plan.ComponentKeys(ic)
-        r_inv = recent(store, k.invocations, now)
-        r_copy = recent(store, k.per_copy, now)
+        r_inv = recent_rate(store, k.invocations, now)
+        r_copy = recent_rate(store, k.per_copy, now)
         e5 = span_sum(store, k.errors_5xx, r_inv.anchor) if r_inv.anchor is not None else None
         copies = ic.current_copies
         copies_text = "–" if copies is None else f"{copies}" if ic.desired_copies in (None, copies) \
@@ -632,7 +632,7 @@ def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for fg in inv.feature_groups:
         k = plan.FeatureKeys(fg)
-        reads, writes = recent(store, k.reads, now), recent(store, k.writes, now)
+        reads, writes = recent_rate(store, k.reads, now), recent_rate(store, k.writes, now)
         e5 = sum_or_none([span_sum(store, k.read_5xx, reads.anchor) if reads.anchor else None,
                            span_sum(store, k.write_5xx, writes.anchor) if writes.anchor else None])
         throttled = span_sum(store, k.throttled, reads.anchor) if reads.anchor else None
@@ -657,7 +657,7 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
     rows = []
     for rj in inv.recommendation_jobs:
         k = plan.RecommendationKeys(rj)
-        recs = [recent(store, s["invocations"], now) for s in k.sets]
+        recs = [recent_rate(store, s["invocations"], now) for s in k.sets]
         total = sum_or_none(r.total for r in recs)
         per_min = sum_or_none(r.per_minute for r in recs)
         errors = sum_or_none(span_sum(store, s["errors"], r.anchor) for s, r in zip(k.sets, recs)
