@@ -36,8 +36,9 @@ from tui.model.format import (MISSING, format_age, format_count, format_duration
                               percent)
 from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, sort_flags
 from tui.model.hosts import HostTable, build_host_table
-from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, latest,
-                                newest, recent_rate, span_sum, status_cell, value_cell)
+from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, age_cell,
+                                latest, name_cell, newest, pct_of_ratio, rate_level, recent_rate, span_sum,
+                                status_cell, util_level, value_cell)
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
@@ -54,6 +55,11 @@ class Fact:
     label: str
     text: str
     level: str = ""
+
+
+def status_fact(status: str) -> Fact:
+    """A summary's "Status" line, at the level of the resource's status cell."""
+    return Fact("Status", status, status_cell(status).level)
 
 
 @dataclass(frozen=True)
@@ -169,7 +175,7 @@ def metric_row(key: str, label: str, now_value: float | None, unit: Unit, *, sta
                now_text: str | None = None, spark_level: str = "") -> Row:
     """One row of a metric table (:data:`METRIC_COLUMNS`)."""
     now_cell = value_cell(now_value, unit, stat, level) if now_text is None else Cell(now_text, now_value, level)
-    cells = {"name": Cell(label, label.lower()), "now": now_cell,
+    cells = {"name": name_cell(label), "now": now_cell,
              "window": Cell(window_text, window_text, DIM if window_text else "")}
     return Row(key, label, None, cells, list(spark or []), spark_level)
 
@@ -234,11 +240,11 @@ def alarm_rows(alarms: Iterable[Alarm], now: int) -> list[Row]:
         updated = epoch_seconds(a.updated)
         reason = " ".join((a.reason or "").split())
         cells = {
-            "name": Cell(a.name, a.name.lower()),
+            "name": name_cell(a.name),
             "state": Cell(a.state, _ALARM_ORDER.get(a.state, 3), alarm_level(a.state)),
             "metric": Cell(a.metric or "", a.metric or "", DIM),
             "condition": Cell(alarm_condition(a), a.threshold),
-            "since": Cell(format_age(updated, now) if updated else MISSING, None if updated is None else now - updated),
+            "since": age_cell(updated, now),
             "reason": Cell(reason, reason, DIM),
         }
         rows.append(Row(f"alarm:{a.region}:{a.name}", a.name, a, cells))
@@ -481,7 +487,7 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     e5 = sum_or_none([recent_count(store, vk.errors_5xx, rates[vk.name]) for vk in vks])
     e4 = sum_or_none([recent_count(store, vk.errors_4xx, rates[vk.name]) for vk in vks])
     r5, r4 = health.error_rate(e5, total), health.error_rate(e4, total)
-    facts = [Fact("Status", ep.status, status_cell(ep.status).level), Fact("Mode", endpoint_mode(ep), DIM)]
+    facts = [status_fact(ep.status), Fact("Mode", endpoint_mode(ep), DIM)]
     if ep.failure_reason:
         facts.append(Fact("Failure", " ".join(ep.failure_reason.split()), CRIT))
     if not ep.serverless:
@@ -608,10 +614,9 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
             val = latest(store, key, now)
             metric = {"cpu": "CPUUtilization", "gpu": "GPUUtilization", "mem": "MemoryUtilization",
                       "disk": "DiskUtilization"}[col]
-            util[col] = value_cell(val, Unit.PERCENT, level=health.metric_level(metric, val).value
-                                   if val is not None else "")
+            util[col] = value_cell(val, Unit.PERCENT, level=util_level(metric, val))
         cells = {
-            "name": Cell(vk.name, vk.name.lower()),
+            "name": name_cell(vk.name),
             "type": Cell(variant_type(v), variant_type(v), DIM),
             "instances": Cell(inst_text, v.current_instance_count if v else None, inst_level)
             if not vk.serverless else BLANK,
@@ -619,7 +624,7 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
             "traffic": value_cell(share, Unit.PERCENT),
             "inv": value_cell(None if rate.per_minute is None else round(rate.per_minute, 1)),
             "e4xx_rate": value_cell(r4, Unit.PERCENT, level=WARN if r4 and r4 >= health.ERROR_RATE_CRIT_PCT else ""),
-            "e5xx_rate": value_cell(r5, Unit.PERCENT, level=health.error_level(r5).value if r5 is not None else ""),
+            "e5xx_rate": value_cell(r5, Unit.PERCENT, level=rate_level(r5)),
             "model_errors": value_cell(merr, Unit.COUNT, "Sum", CRIT if merr else ""),
             "p50": value_cell(latest(store, vk.latency_p50, now), us, "p50"),
             "p99": value_cell(p99, us, "p99", level=health.latency_level(p99).value if p99 is not None else ""),
@@ -705,13 +710,13 @@ def mme_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
         pre = f"{vk.name}: " if len(vks) > 1 else ""
         period = series_period(store, [vk.cache_hit])
         hit = latest(store, vk.cache_hit, now)
-        hit_pct = None if hit is None else hit * 100.0
+        hit_pct = pct_of_ratio(hit)
         mean_hit = window_mean(store, vk.cache_hit, now)
         hit_level = "" if hit_pct is None else (CRIT if hit_pct < 50 else WARN if hit_pct < 80 else OK)
         rows.append(metric_row(f"mme:{vk.name}:cache", pre + "Cache hit ratio", hit_pct, Unit.PERCENT,
                                level=hit_level,
                                window_text="" if mean_hit is None else f"mean {mean_hit * 100:.1f}%",
-                               spark=[None if v is None else v * 100 for v in grid(store, vk.cache_hit, now, period)]))
+                               spark=[pct_of_ratio(v) for v in grid(store, vk.cache_hit, now, period)]))
         loaded = latest(store, vk.loaded_models, now)
         rows.append(metric_row(f"mme:{vk.name}:loaded", pre + "Loaded models per instance", loaded, Unit.NONE,
                                window_text=max_text(window_max(store, vk.loaded_models, now)),
@@ -763,7 +768,7 @@ def serverless_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
         mem = latest(store, vk.memory, now)
         size = vk.variant.serverless_memory_mb if vk.variant else None
         rows.append(metric_row(f"sls:{vk.name}:mem", pre + "Memory", mem, Unit.PERCENT,
-                               level=health.metric_level("MemoryUtilization", mem).value if mem is not None else "",
+                               level=util_level("MemoryUtilization", mem),
                                window_text=f"of {size:,} MB" if size else "",
                                spark=grid(store, vk.memory, now, period)))
     return rows
@@ -1278,7 +1283,7 @@ def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, 
     if ic.desired_copies is not None and ic.desired_copies != copies:
         copies_text += f" → {ic.desired_copies} desired"
         level = WARN
-    facts = [Fact("Status", ic.status, status_cell(ic.status).level),
+    facts = [status_fact(ic.status),
              Fact("Endpoint", f"{ic.endpoint_name}  (variant {ic.variant_name or MISSING})", DIM),
              Fact("Model", ic.model_name or MISSING, DIM),
              Fact("Copies", copies_text, level)]
@@ -1341,7 +1346,7 @@ def component_rows(ic: InferenceComponent, store: SeriesStore, now: int) -> list
                        (k.gpu_memory, "GPU memory (normalized)"), (k.memory, "Memory (normalized)")):
         val = latest(store, key, now)
         rows.append(metric_row(f"ic:{key.metric}", label, val, Unit.PERCENT,
-                               level=health.metric_level(key.metric, val).value if val is not None else "",
+                               level=util_level(key.metric, val),
                                window_text=max_text(window_max(store, key, now), Unit.PERCENT),
                                spark=g(key), spark_level=""))
     return rows

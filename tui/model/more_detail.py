@@ -26,11 +26,11 @@ from tui.model.aggregate import combine
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import DetailRequest
 from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, grid, max_text, metric_row, per_minute, ratio_pct,
-                                       recent_count, series_period, status_level, total_text, window_max,
-                                       window_points, window_sum)
+                                       recent_count, series_period, status_fact, status_level, total_text,
+                                       window_max, window_points, window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_per_minute, percent
-from tui.model.overview import (CRIT, DIM, INFO, OK, WARN, Cell, Column, Rate, Row, latest, newest, recent_rate,
-                                status_cell, value_cell)
+from tui.model.overview import (CRIT, DIM, INFO, OK, WARN, Cell, Column, Rate, Row, latest, name_cell, newest,
+                                recent_rate, value_cell)
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, metric_key
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
@@ -153,7 +153,7 @@ def progress_bar(pct: float | None, width: int = 30) -> str:
 
 def labeling_facts(job: LabelingJob, store: SeriesStore, now: int) -> list[Fact]:
     pr = labeling_progress(job, store, now)
-    facts = [Fact("Status", job.status, status_cell(job.status).level)]
+    facts = [status_fact(job.status)]
     created = epoch_seconds(job.creation_time)
     facts.append(Fact("Workteam", (job.workteam or "none (automated only)") +
                       (f"   (created {format_age(created, now)} ago)" if created else ""), DIM))
@@ -343,7 +343,7 @@ def feature_rows(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Row]:
 def feature_facts(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Fact]:
     stores = " + ".join(x for x, on in (("online", fg.online_store), ("offline", fg.offline_store)) if on) or "none"
     created = epoch_seconds(fg.creation_time)
-    facts = [Fact("Status", fg.status, status_cell(fg.status).level),
+    facts = [status_fact(fg.status),
              Fact("Stores", stores + (f"   (created {format_age(created, now)} ago)" if created else ""), DIM)]
     modes = set()
     reads = writes = throttled = None
@@ -448,7 +448,7 @@ def recommendation_rows(job: RecommendationJob, store: SeriesStore, now: int) ->
         period = series_period(store, [s["invocations"]])
         label = _target_label(target, job)
         cells = {
-            "name": Cell(label, label.lower()),
+            "name": name_cell(label),
             "state": Cell(state, state, INFO if testing else (DIM if last is None else OK)),
             "users": value_cell(latest(store, s["users"], now)),
             "peak_users": value_cell(window_max(store, s["users"], now)),

@@ -101,11 +101,12 @@ class Row:
         return any(needle in c.text.lower() for c in self.cells.values())
 
 
-def _num(text: str = "–", *, sort=None, level: str = "") -> Cell:
-    return Cell(text, sort, level)
-
-
 BLANK = Cell("", None, "")
+
+
+def name_cell(name: str) -> Cell:
+    """A resource's name: shown as is, sorted without regard to case."""
+    return Cell(name, name.lower())
 
 
 def fmt(value: float | None, unit: Unit = Unit.NONE, stat: str | None = None) -> str:
@@ -422,7 +423,7 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         gpu = None if ep.serverless else mean("gpu")
         mem = mean("memory")
         cells = {
-            "name": Cell(ep.name, ep.name.lower()),
+            "name": name_cell(ep.name),
             "status": status_cell(ep.status),
             "mode": Cell(mode, mode, DIM),
             "variants": Cell(str(len(ep.variants)), len(ep.variants)),
@@ -438,7 +439,7 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "cpu": BLANK if ep.serverless else value_cell(cpu, Unit.PERCENT),
             "gpu": BLANK if ep.serverless else value_cell(gpu, Unit.PERCENT),
             "mem": value_cell(mem, Unit.PERCENT, level=util_level("MemoryUtilization", mem)),
-            "cache": value_cell(_pct_of_ratio(mean("cache_hit")), Unit.PERCENT) if ep.multi_model else BLANK,
+            "cache": value_cell(pct_of_ratio(mean("cache_hit")), Unit.PERCENT) if ep.multi_model else BLANK,
             "models": value_cell(mean("loaded_models"), Unit.NONE) if ep.multi_model else BLANK,
             "setup": value_cell(worst("setup_time"), us, "Average") if ep.serverless else BLANK,
         }
@@ -448,7 +449,7 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     return rows
 
 
-def _pct_of_ratio(value: float | None) -> float | None:
+def pct_of_ratio(value: float | None) -> float | None:
     """ModelCacheHit's Average is a 0-1 ratio; show it as a percentage."""
     return None if value is None else value * 100.0
 
@@ -465,7 +466,7 @@ def component_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             else f"{copies}→{ic.desired_copies}"
         cpu, gpu, mem = (latest(store, x, now) for x in (k.cpu, k.gpu, k.memory))
         cells = {
-            "name": Cell(ic.name, ic.name.lower()),
+            "name": name_cell(ic.name),
             "endpoint": Cell(ic.endpoint_name, ic.endpoint_name.lower(), DIM),
             "status": status_cell(ic.status),
             "copies": Cell(copies_text, copies, WARN if ic.desired_copies not in (None, copies) else ""),
@@ -544,7 +545,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             else job.status
         cells = {
             "type": Cell(job.type_label, job.type_label, DIM),
-            "name": Cell(job.name, job.name.lower()),
+            "name": name_cell(job.name),
             "status": Cell(status, job.status, STATUS_LEVELS.get(job.status, "")),
             "age": age_cell(created, now),
             "duration": duration_cell(duration),
@@ -583,7 +584,7 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         started, succeeded, failed = (window_sum(store, x, now) for x in (k.started, k.succeeded, k.failed))
         avg_dur = mean_or_none(v for _t, v in _window_points(store, k.duration, now))
         cells = {
-            "name": Cell(p.name, p.name.lower()),
+            "name": name_cell(p.name),
             "status": status_cell(status),
             "last_start": age_cell(start, now),
             "duration": duration_cell(duration),
@@ -615,7 +616,7 @@ def labeling_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         created = epoch_seconds(lj.creation_time)
         failed = val(k.failed, lj.failed_non_retryable)
         cells = {
-            "name": Cell(lj.name, lj.name.lower()),
+            "name": name_cell(lj.name),
             "status": status_cell(lj.status),
             "age": age_cell(created, now),
             "labeled": value_cell(val(k.labeled, lj.total_labeled), Unit.COUNT, "Maximum"),
@@ -639,7 +640,7 @@ def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         stores = "+".join(x for x, on in (("online", fg.online_store), ("offline", fg.offline_store)) if on)
         us = Unit.MICROSECONDS
         cells = {
-            "name": Cell(fg.name, fg.name.lower()),
+            "name": name_cell(fg.name),
             "status": status_cell(fg.status),
             "stores": Cell(stores, stores, DIM),
             "reads": value_cell(reads.per_minute),
@@ -665,7 +666,7 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
         rate = _ratio_pct(errors, total)
         created = epoch_seconds(rj.creation_time)
         cells = {
-            "name": Cell(rj.name, rj.name.lower()),
+            "name": name_cell(rj.name),
             "type": Cell(rj.job_type or "", rj.job_type or "", DIM),
             "status": status_cell(rj.status),
             "age": age_cell(created, now),

@@ -25,8 +25,8 @@ from datetime import datetime
 from tui.model import catalog as cat
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import READ_EXECUTIONS, READ_STEPS, DetailRequest, DetailResult
-from tui.model.endpoint_detail import (Fact, grid, metric_row, window_max, window_mean,
-                                       window_points, window_sum)
+from tui.model.endpoint_detail import (Fact, grid, metric_row, status_fact, window_max, window_mean, window_points,
+                                       window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
 from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, newest, status_cell
 from tui.model.plan import PipelineKeys, metric_key
@@ -427,7 +427,7 @@ def execution_facts(p: Pipeline, ex: PipelineExecution, steps: list[PipelineStep
                     now: int, error: str | None = None) -> list[Fact]:
     keys = PipelineDetailKeys(p)
     rt = execution_runtime(ex, window_points(store, keys.duration, now), now, steps)
-    facts = [Fact("Status", ex.status, status_cell(ex.status).level),
+    facts = [status_fact(ex.status),
              Fact("Execution", f"{execution_label(ex)}   ({ex.execution_id})", DIM)]
     if rt.start is not None:
         text = f"{clock(rt.start, now)} ({format_age(rt.start, now)} ago)"
