@@ -39,7 +39,7 @@ from tui.model.hosts import HostTable, build_host_table
 from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, age_cell,
                                 latest, name_cell, newest, pct_of_ratio, rate_level, recent_rate, span_sum,
                                 status_cell, util_level, value_cell)
-from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, metric_key
+from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, key_builder, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
 
@@ -286,10 +286,6 @@ HOST_CHART_SPAN = 1800
 HOST_POINTS = 30
 
 
-def _ik(name: str, stat: str, region: str, d: dict[str, str]) -> SeriesKey:
-    return metric_key(name, Kind.ENDPOINT, stat, region, d, group=cat.G_INSTANCE)
-
-
 class VariantDetailKeys:
     """Every series the endpoint screen shows for one variant, by role.
 
@@ -308,29 +304,28 @@ class VariantDetailKeys:
         self.multi_model = ep.multi_model
         self.reserved = ep.component_based and not self.serverless
 
-        def inv(name: str, stat: str) -> SeriesKey:
-            return metric_key(name, e, stat, r, d, namespace=cat.NS_SAGEMAKER)
-
+        inv = key_builder(e, r, d, namespace=cat.NS_SAGEMAKER)
+        inst = key_builder(e, r, d, group=cat.G_INSTANCE)
+        mme = key_builder(e, r, d, group=cat.G_MME_LOADING)
         self.invocations, self.errors_4xx, self.errors_5xx = b.invocations, b.errors_4xx, b.errors_5xx
         self.model_errors = inv("InvocationModelErrors", cat.SUM)
         self.latency_avg, self.latency_p50, self.latency_p99 = b.latency_avg, b.latency_p50, b.latency_p99
         self.overhead = b.overhead
         self.concurrency = inv("ConcurrentRequestsPerModel", cat.MAX)
         self.cpu, self.gpu_util, self.memory = b.cpu, b.gpu, b.memory
-        self.disk = _ik("DiskUtilization", cat.AVG, r, d)
-        self.gpu_memory = _ik("GPUMemoryUtilization", cat.AVG, r, d)
-        self.cpu_reserved = _ik("CPUReservation", cat.AVG, r, d)
-        self.gpu_reserved = _ik("GPUReservation", cat.AVG, r, d)
-        self.memory_reserved = _ik("MemoryReservation", cat.AVG, r, d)
-        g = cat.G_MME_LOADING
+        self.disk = inst("DiskUtilization", cat.AVG)
+        self.gpu_memory = inst("GPUMemoryUtilization", cat.AVG)
+        self.cpu_reserved = inst("CPUReservation", cat.AVG)
+        self.gpu_reserved = inst("GPUReservation", cat.AVG)
+        self.memory_reserved = inst("MemoryReservation", cat.AVG)
         self.cache_hit = b.cache_hit
         self.loaded_models = b.loaded_models
-        self.loading_wait = metric_key("ModelLoadingWaitTime", e, cat.AVG, r, d, group=g)
-        self.loading_wait_max = metric_key("ModelLoadingWaitTime", e, cat.MAX, r, d, group=g)
-        self.downloading = metric_key("ModelDownloadingTime", e, cat.AVG, r, d, group=g)
-        self.loading = metric_key("ModelLoadingTime", e, cat.AVG, r, d, group=g)
-        self.loads = metric_key("ModelLoadingTime", e, cat.COUNT, r, d, group=g)
-        self.unloading = metric_key("ModelUnloadingTime", e, cat.AVG, r, d, group=g)
+        self.loading_wait = mme("ModelLoadingWaitTime", cat.AVG)
+        self.loading_wait_max = mme("ModelLoadingWaitTime", cat.MAX)
+        self.downloading = mme("ModelDownloadingTime", cat.AVG)
+        self.loading = mme("ModelLoadingTime", cat.AVG)
+        self.loads = mme("ModelLoadingTime", cat.COUNT)
+        self.unloading = mme("ModelUnloadingTime", cat.AVG)
         self.setup_avg = b.setup_time
         self.setup_max = inv("ModelSetupTime", cat.MAX)
         self.cold_starts = inv("ModelSetupTime", cat.COUNT)
@@ -371,9 +366,7 @@ class ComponentDetailKeys:
         k, r = Kind.INFERENCE_COMPONENT, ic.region
         d = {"InferenceComponentName": ic.name}
 
-        def inv(name: str, stat: str) -> SeriesKey:
-            return metric_key(name, k, stat, r, d, namespace=cat.NS_SAGEMAKER)
-
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
         self.invocations, self.per_copy, self.concurrency = b.invocations, b.per_copy, b.concurrency
         self.latency_avg, self.errors_5xx = b.latency_avg, b.errors_5xx
         self.latency_p50 = inv("ModelLatency", cat.P50)

@@ -31,7 +31,7 @@ from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, grid, max_tex
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_per_minute, percent
 from tui.model.overview import (CRIT, DIM, INFO, OK, WARN, Cell, Column, Rate, Row, latest, name_cell, newest,
                                 recent_rate, value_cell)
-from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, metric_key
+from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, key_builder
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
@@ -55,11 +55,7 @@ class LabelingDetailKeys:
         self.workteam = job.workteam
         self.workers: dict[str, SeriesKey] = {}
         if job.workteam:
-            d = {"Workteam": job.workteam}
-
-            def key(name: str, stat: str) -> SeriesKey:
-                return metric_key(name, Kind.WORKTEAM, stat, job.region, d, group=cat.G_GROUND_TRUTH)
-
+            key = key_builder(Kind.WORKTEAM, job.region, {"Workteam": job.workteam}, group=cat.G_GROUND_TRUTH)
             self.workers = {
                 "active": key("ActiveWorkers", cat.SUM),
                 "submitted": key("TasksSubmitted", cat.SUM),
@@ -252,11 +248,8 @@ class FeatureOpKeys:
 
     def __init__(self, fg: FeatureGroup, op: str, mode: str) -> None:
         self.op, self.mode = op, mode
-        d = {"FeatureGroupName": fg.name, "OperationName": op}
-
-        def key(name: str, stat: str) -> SeriesKey:
-            return metric_key(name, Kind.FEATURE_GROUP, stat, fg.region, d, group=cat.G_FEATURE_STORE)
-
+        key = key_builder(Kind.FEATURE_GROUP, fg.region, {"FeatureGroupName": fg.name, "OperationName": op},
+                          group=cat.G_FEATURE_STORE)
         self.invocations = key("Invocations", cat.SUM)
         self.errors_4xx = key("Operation4XXErrors", cat.SUM)
         self.errors_5xx = key("Operation5XXErrors", cat.SUM)

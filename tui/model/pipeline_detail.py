@@ -29,7 +29,7 @@ from tui.model.endpoint_detail import (Fact, grid, metric_row, status_fact, wind
                                        window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
 from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, newest, status_cell
-from tui.model.plan import PipelineKeys, metric_key
+from tui.model.plan import PipelineKeys, key_builder
 from tui.model.resources import Pipeline, PipelineExecution, PipelineStep, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
@@ -83,10 +83,9 @@ class PipelineDetailKeys:
     def __init__(self, p: Pipeline) -> None:
         self.base = b = PipelineKeys(p)
         self.started, self.succeeded, self.failed, self.duration = b.started, b.succeeded, b.failed, b.duration
-        self.stopped = metric_key("ExecutionStopped", Kind.PIPELINE, cat.SUM, p.region, {"PipelineName": p.name},
-                                  group=cat.G_PIPELINES)
-        self.duration_max = metric_key("ExecutionDuration", Kind.PIPELINE, cat.MAX, p.region,
-                                       {"PipelineName": p.name}, group=cat.G_PIPELINES)
+        key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES)
+        self.stopped = key("ExecutionStopped", cat.SUM)
+        self.duration_max = key("ExecutionDuration", cat.MAX)
 
     def all(self) -> list[SeriesKey]:
         return [self.started, self.succeeded, self.failed, self.stopped, self.duration, self.duration_max]
@@ -322,16 +321,8 @@ def _counts(values: list[float | None]) -> list[float | None]:
 
 def step_keys(p: Pipeline, step: str) -> dict[str, SeriesKey]:
     """The step metrics of one step (dimensions ``PipelineName``, ``StepName``)."""
-    d = {"PipelineName": p.name, "StepName": step}
-    g = cat.G_PIPELINES
-
-    def key(name: str, stat: str) -> SeriesKey:
-        m = cat.find(name, g)
-        if stat not in m.stats:
-            raise ValueError(f"{name}: the catalog does not request {stat}")
-        return SeriesKey(m.namespace_for(Kind.PIPELINE), name, tuple((n, d[n]) for n in cat.PIPELINE_STEP), stat,
-                         p.region)
-
+    key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name, "StepName": step}, group=cat.G_PIPELINES,
+                      names=cat.PIPELINE_STEP)
     return {"started": key("StepStarted", cat.SUM), "succeeded": key("StepSucceeded", cat.SUM),
             "failed": key("StepFailed", cat.SUM), "stopped": key("StepStopped", cat.SUM),
             "duration": key("StepDuration", cat.AVG), "duration_max": key("StepDuration", cat.MAX)}

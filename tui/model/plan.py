@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import Callable
 
 from tui.model import catalog as cat
-from tui.model.catalog import Kind
+from tui.model.catalog import Dims, Kind
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob,
                                  Pipeline, RecommendationJob)
 from tui.model.series import SeriesKey
@@ -110,25 +111,29 @@ def is_extended_stat(stat: str) -> bool:
 
 
 def metric_key(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
-               group: str | None = None, namespace: str | None = None) -> SeriesKey:
+               group: str | None = None, namespace: str | None = None, names: Dims | None = None) -> SeriesKey:
     """The key of catalog metric ``name`` for one resource of ``kind``.
 
     Dimension names and their order come from the catalog (CloudWatch matches dimension
-    sets exactly); ``dims`` supplies the values.
+    sets exactly), unless ``names`` picks another of the metric's sets; ``dims`` supplies
+    the values.
     """
     m = cat.find(name, group, namespace)
     if stat not in m.stats:
         raise ValueError(f"{name}: the catalog does not request {stat}")
-    names = m.dimensions_for(kind)
+    names = m.dimensions_for(kind) if names is None else names
     return SeriesKey(m.namespace_for(kind), name, tuple((n, dims[n]) for n in names), stat, region)
 
 
-def _inv(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str]) -> SeriesKey:
-    return metric_key(name, kind, stat, region, dims, namespace=cat.NS_SAGEMAKER)
+def key_builder(kind: Kind, region: str, dims: dict[str, str], *, group: str | None = None,
+                namespace: str | None = None, names: Dims | None = None) -> Callable[[str, str], SeriesKey]:
+    """``key(name, stat)``: :func:`metric_key` for one resource, its metrics looked up in
+    ``group`` or ``namespace``."""
 
+    def key(name: str, stat: str) -> SeriesKey:
+        return metric_key(name, kind, stat, region, dims, group=group, namespace=namespace, names=names)
 
-def _inst(name: str, kind: Kind, region: str, dims: dict[str, str], stat: str = cat.AVG) -> SeriesKey:
-    return metric_key(name, kind, stat, region, dims, group=cat.G_INSTANCE)
+    return key
 
 
 def has_gpu(instance_type: str | None) -> bool:
@@ -145,17 +150,19 @@ class EndpointKeys:
     def __init__(self, ep: Endpoint, variant: str) -> None:
         k, r = Kind.ENDPOINT, ep.region
         d = {"EndpointName": ep.name, "VariantName": variant}
-        self.invocations = _inv("Invocations", k, cat.SUM, r, d)
-        self.errors_4xx = _inv("Invocation4XXErrors", k, cat.SUM, r, d)
-        self.errors_5xx = _inv("Invocation5XXErrors", k, cat.SUM, r, d)
-        self.latency_avg = _inv("ModelLatency", k, cat.AVG, r, d)
-        self.latency_p50 = _inv("ModelLatency", k, cat.P50, r, d)
-        self.latency_p99 = _inv("ModelLatency", k, cat.P99, r, d)
-        self.overhead = _inv("OverheadLatency", k, cat.AVG, r, d)
-        self.cpu = _inst("CPUUtilization", k, r, d)
-        self.gpu = _inst("GPUUtilization", k, r, d)
-        self.memory = _inst("MemoryUtilization", k, r, d)
-        self.setup_time = _inv("ModelSetupTime", k, cat.AVG, r, d)
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
+        inst = key_builder(k, r, d, group=cat.G_INSTANCE)
+        self.invocations = inv("Invocations", cat.SUM)
+        self.errors_4xx = inv("Invocation4XXErrors", cat.SUM)
+        self.errors_5xx = inv("Invocation5XXErrors", cat.SUM)
+        self.latency_avg = inv("ModelLatency", cat.AVG)
+        self.latency_p50 = inv("ModelLatency", cat.P50)
+        self.latency_p99 = inv("ModelLatency", cat.P99)
+        self.overhead = inv("OverheadLatency", cat.AVG)
+        self.cpu = inst("CPUUtilization", cat.AVG)
+        self.gpu = inst("GPUUtilization", cat.AVG)
+        self.memory = inst("MemoryUtilization", cat.AVG)
+        self.setup_time = inv("ModelSetupTime", cat.AVG)
         self.cache_hit = metric_key("ModelCacheHit", k, cat.AVG, r, d, group=cat.G_MME_LOADING)
         self.loaded_models = metric_key("LoadedModelCount", k, cat.AVG, r, d, group=cat.G_MME_INSTANCE)
         self.serverless = ep.serverless
@@ -187,20 +194,21 @@ class ComponentKeys:
     def __init__(self, ic: InferenceComponent) -> None:
         k, r = Kind.INFERENCE_COMPONENT, ic.region
         d = {"InferenceComponentName": ic.name}
-        self.invocations = _inv("Invocations", k, cat.SUM, r, d)
-        self.per_copy = _inv("InvocationsPerCopy", k, cat.SUM, r, d)
-        self.concurrency = _inv("ConcurrentRequestsPerCopy", k, cat.MAX, r, d)
-        self.latency_avg = _inv("ModelLatency", k, cat.AVG, r, d)
-        self.errors_5xx = _inv("Invocation5XXErrors", k, cat.SUM, r, d)
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
+        util = key_builder(k, r, d, group=cat.G_COMPONENT)
+        self.invocations = inv("Invocations", cat.SUM)
+        self.per_copy = inv("InvocationsPerCopy", cat.SUM)
+        self.concurrency = inv("ConcurrentRequestsPerCopy", cat.MAX)
+        self.latency_avg = inv("ModelLatency", cat.AVG)
+        self.errors_5xx = inv("Invocation5XXErrors", cat.SUM)
         # what the endpoints pane adds up for an endpoint that hosts components
-        self.errors_4xx = _inv("Invocation4XXErrors", k, cat.SUM, r, d)
-        self.latency_p50 = _inv("ModelLatency", k, cat.P50, r, d)
-        self.latency_p99 = _inv("ModelLatency", k, cat.P99, r, d)
-        self.overhead = _inv("OverheadLatency", k, cat.AVG, r, d)
-        g = cat.G_COMPONENT
-        self.cpu = metric_key("CPUUtilizationNormalized", k, cat.AVG, r, d, group=g)
-        self.gpu = metric_key("GPUUtilizationNormalized", k, cat.AVG, r, d, group=g)
-        self.memory = metric_key("MemoryUtilizationNormalized", k, cat.AVG, r, d, group=g)
+        self.errors_4xx = inv("Invocation4XXErrors", cat.SUM)
+        self.latency_p50 = inv("ModelLatency", cat.P50)
+        self.latency_p99 = inv("ModelLatency", cat.P99)
+        self.overhead = inv("OverheadLatency", cat.AVG)
+        self.cpu = util("CPUUtilizationNormalized", cat.AVG)
+        self.gpu = util("GPUUtilizationNormalized", cat.AVG)
+        self.memory = util("MemoryUtilizationNormalized", cat.AVG)
 
     def all(self) -> list[SeriesKey]:
         return [self.invocations, self.per_copy, self.concurrency, self.latency_avg, self.errors_5xx,
@@ -226,7 +234,7 @@ JOB_HOST_METRICS = ("CPUUtilization", "GPUUtilization", "MemoryUtilization", "Di
 
 
 def job_host_key(job: Job, metric: str, host: str) -> SeriesKey:
-    return _inst(metric, job.kind, job.region, {"Host": host})
+    return metric_key(metric, job.kind, cat.AVG, job.region, {"Host": host}, group=cat.G_INSTANCE)
 
 
 def job_metrics(job: Job) -> list[str]:
@@ -256,12 +264,11 @@ def job_keys(job: Job) -> dict[str, dict[str, SeriesKey]]:
 
 class PipelineKeys:
     def __init__(self, p: Pipeline) -> None:
-        k, r, d = Kind.PIPELINE, p.region, {"PipelineName": p.name}
-        g = cat.G_PIPELINES
-        self.started = metric_key("ExecutionStarted", k, cat.SUM, r, d, group=g)
-        self.succeeded = metric_key("ExecutionSucceeded", k, cat.SUM, r, d, group=g)
-        self.failed = metric_key("ExecutionFailed", k, cat.SUM, r, d, group=g)
-        self.duration = metric_key("ExecutionDuration", k, cat.AVG, r, d, group=g)
+        key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES)
+        self.started = key("ExecutionStarted", cat.SUM)
+        self.succeeded = key("ExecutionSucceeded", cat.SUM)
+        self.failed = key("ExecutionFailed", cat.SUM)
+        self.duration = key("ExecutionDuration", cat.AVG)
 
     def all(self) -> list[SeriesKey]:
         return [self.started, self.succeeded, self.failed, self.duration]
@@ -269,12 +276,11 @@ class PipelineKeys:
 
 class LabelingKeys:
     def __init__(self, job: LabelingJob) -> None:
-        k, r, d = Kind.LABELING_JOB, job.region, {"LabelingJobName": job.name}
-        g = cat.G_GROUND_TRUTH
-        self.labeled = metric_key("TotalDatasetObjectsLabeled", k, cat.MAX, r, d, group=g)
-        self.human = metric_key("DatasetObjectsHumanAnnotated", k, cat.MAX, r, d, group=g)
-        self.auto = metric_key("DatasetObjectsAutoAnnotated", k, cat.MAX, r, d, group=g)
-        self.failed = metric_key("DatasetObjectsLabelingFailed", k, cat.MAX, r, d, group=g)
+        key = key_builder(Kind.LABELING_JOB, job.region, {"LabelingJobName": job.name}, group=cat.G_GROUND_TRUTH)
+        self.labeled = key("TotalDatasetObjectsLabeled", cat.MAX)
+        self.human = key("DatasetObjectsHumanAnnotated", cat.MAX)
+        self.auto = key("DatasetObjectsAutoAnnotated", cat.MAX)
+        self.failed = key("DatasetObjectsLabelingFailed", cat.MAX)
 
     def all(self) -> list[SeriesKey]:
         return [self.labeled, self.human, self.auto, self.failed]
@@ -282,18 +288,15 @@ class LabelingKeys:
 
 class FeatureKeys:
     def __init__(self, fg: FeatureGroup) -> None:
-        k, r, g = Kind.FEATURE_GROUP, fg.region, cat.G_FEATURE_STORE
-
-        def key(name: str, stat: str, op: str) -> SeriesKey:
-            return metric_key(name, k, stat, r, {"FeatureGroupName": fg.name, "OperationName": op}, group=g)
-
-        self.reads = key("Invocations", cat.SUM, FEATURE_READ_OP)
-        self.writes = key("Invocations", cat.SUM, FEATURE_WRITE_OP)
-        self.read_latency = key("Latency", cat.AVG, FEATURE_READ_OP)
-        self.write_latency = key("Latency", cat.AVG, FEATURE_WRITE_OP)
-        self.read_5xx = key("Operation5XXErrors", cat.SUM, FEATURE_READ_OP)
-        self.write_5xx = key("Operation5XXErrors", cat.SUM, FEATURE_WRITE_OP)
-        self.throttled = key("ThrottledRequests", cat.SUM, FEATURE_READ_OP)
+        read, write = (key_builder(Kind.FEATURE_GROUP, fg.region, {"FeatureGroupName": fg.name, "OperationName": op},
+                                   group=cat.G_FEATURE_STORE) for op in (FEATURE_READ_OP, FEATURE_WRITE_OP))
+        self.reads = read("Invocations", cat.SUM)
+        self.writes = write("Invocations", cat.SUM)
+        self.read_latency = read("Latency", cat.AVG)
+        self.write_latency = write("Latency", cat.AVG)
+        self.read_5xx = read("Operation5XXErrors", cat.SUM)
+        self.write_5xx = write("Operation5XXErrors", cat.SUM)
+        self.throttled = read("ThrottledRequests", cat.SUM)
 
     def all(self) -> list[SeriesKey]:
         return [self.reads, self.writes, self.read_latency, self.write_latency, self.read_5xx, self.write_5xx,
@@ -304,23 +307,16 @@ class RecommendationKeys:
     """Series of one recommendation job: one set per load-tested endpoint (or the job alone)."""
 
     def __init__(self, job: RecommendationJob) -> None:
-        k, r, g = Kind.RECOMMENDATION_JOB, job.region, cat.G_RECOMMENDER
         self.sets: list[dict[str, SeriesKey]] = []
         targets = job.endpoint_names or [None]
         for endpoint in targets:
             if endpoint is None:
-                names = ("JobName",)
+                names: Dims = ("JobName",)
                 values = {"JobName": job.name}
             else:
                 names = ("JobName", "EndpointName")
                 values = {"JobName": job.name, "EndpointName": endpoint}
-
-            def key(name: str, stat: str) -> SeriesKey:
-                m = cat.find(name, g)
-                if stat not in m.stats:
-                    raise ValueError(f"{name}: the catalog does not request {stat}")
-                return SeriesKey(m.namespace, name, tuple((n, values[n]) for n in names), stat, r)
-
+            key = key_builder(Kind.RECOMMENDATION_JOB, job.region, values, group=cat.G_RECOMMENDER, names=names)
             self.sets.append({
                 "invocations": key("ClientInvocations", cat.SUM),
                 "errors": key("ClientInvocationErrors", cat.SUM),
