@@ -697,11 +697,7 @@ def pane_rows(pane: Pane, inv: Inventory, store: SeriesStore, now: int) -> list[
 
 
 def resource_count(pane: Pane, inv: Inventory) -> int:
-    return len({
-        Pane.ENDPOINTS: inv.endpoints, Pane.COMPONENTS: inv.components, Pane.JOBS: inv.jobs,
-        Pane.PIPELINES: inv.pipelines, Pane.LABELING: inv.labeling_jobs, Pane.FEATURES: inv.feature_groups,
-        Pane.RECOMMENDATIONS: inv.recommendation_jobs,
-    }[pane])
+    return len(plan.pane_resources(pane, inv))
 
 
 def sort_rows(rows: list[Row], column: str | None, reverse: bool = False) -> list[Row]:

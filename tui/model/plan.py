@@ -62,6 +62,17 @@ PANE_KINDS: dict[Pane, tuple[Kind, ...]] = {
     Pane.RECOMMENDATIONS: (Kind.RECOMMENDATION_JOB,),
 }
 
+#: The :class:`~tui.model.resources.Inventory` list each pane shows.
+PANE_FIELDS: dict[Pane, str] = {
+    Pane.ENDPOINTS: "endpoints",
+    Pane.COMPONENTS: "components",
+    Pane.JOBS: "jobs",
+    Pane.PIPELINES: "pipelines",
+    Pane.LABELING: "labeling_jobs",
+    Pane.FEATURES: "feature_groups",
+    Pane.RECOMMENDATIONS: "recommendation_jobs",
+}
+
 #: Extra names accepted by ``:`` (k9s-style short forms).
 PANE_ALIASES = {
     "ep": Pane.ENDPOINTS, "endpoint": Pane.ENDPOINTS,
@@ -87,6 +98,11 @@ def pane_named(name: str) -> Pane | None:
     hits = {p for p in Pane if p.value.startswith(name)}
     hits |= {p for a, p in PANE_ALIASES.items() if a.startswith(name)}
     return hits.pop() if len(hits) == 1 else None
+
+
+def pane_resources(pane: Pane, inv: Inventory) -> list:
+    """The resources ``pane`` lists, in discovery order."""
+    return getattr(inv, PANE_FIELDS[pane])
 
 
 def pane_of_kind(kind: Kind) -> Pane | None:
@@ -329,34 +345,17 @@ class RecommendationKeys:
 
 
 def pane_keys(pane: Pane, inv: Inventory, now: datetime, window: int) -> list[SeriesKey]:
-    """Every series the overview of ``pane`` needs, without duplicates, in a stable order."""
+    """Every series the overview of ``pane`` needs, without duplicates, in a stable order:
+    each resource's :func:`resource_keys` (a job's only while it is recent) and, for an
+    endpoint, the traffic series of the inference components it hosts."""
     keys: list[SeriesKey] = []
-    if pane is Pane.ENDPOINTS:
-        for ep in inv.endpoints:
-            for ek in endpoint_keys(ep):
-                keys += ek.all()
-            for ic in endpoint_components(ep, inv):
+    for resource in pane_resources(pane, inv):
+        if isinstance(resource, Job) and not job_is_recent(resource, now, window):
+            continue
+        keys += resource_keys(resource)
+        if isinstance(resource, Endpoint):
+            for ic in endpoint_components(resource, inv):
                 keys += ComponentKeys(ic).endpoint_traffic()
-    elif pane is Pane.COMPONENTS:
-        for ic in inv.components:
-            keys += ComponentKeys(ic).all()
-    elif pane is Pane.JOBS:
-        for job in inv.jobs:
-            if job_is_recent(job, now, window):
-                for hosts in job_keys(job).values():
-                    keys += hosts.values()
-    elif pane is Pane.PIPELINES:
-        for p in inv.pipelines:
-            keys += PipelineKeys(p).all()
-    elif pane is Pane.LABELING:
-        for lj in inv.labeling_jobs:
-            keys += LabelingKeys(lj).all()
-    elif pane is Pane.FEATURES:
-        for fg in inv.feature_groups:
-            keys += FeatureKeys(fg).all()
-    elif pane is Pane.RECOMMENDATIONS:
-        for rj in inv.recommendation_jobs:
-            keys += RecommendationKeys(rj).all()
     return list(dict.fromkeys(keys))
 
 

@@ -14,22 +14,12 @@ from datetime import datetime
 from tui.model.catalog import Kind
 from tui.model.cost import Usage, cost_per_day
 from tui.model.detail import DetailResult
-from tui.model.plan import Pane
+from tui.model.plan import PANE_FIELDS, PANE_KINDS, Pane
 from tui.model.resources import DiscoveryError, Inventory
 from tui.model.series import SeriesStore
 
-#: Inventory list attribute per resource kind (jobs share one list).
-KIND_FIELDS: dict[Kind, str] = {
-    Kind.ENDPOINT: "endpoints",
-    Kind.INFERENCE_COMPONENT: "components",
-    Kind.TRAINING_JOB: "jobs",
-    Kind.PROCESSING_JOB: "jobs",
-    Kind.TRANSFORM_JOB: "jobs",
-    Kind.PIPELINE: "pipelines",
-    Kind.LABELING_JOB: "labeling_jobs",
-    Kind.FEATURE_GROUP: "feature_groups",
-    Kind.RECOMMENDATION_JOB: "recommendation_jobs",
-}
+#: Inventory list attribute per resource kind: its pane's list (jobs share one list).
+KIND_FIELDS: dict[Kind, str] = {kind: PANE_FIELDS[pane] for pane, kinds in PANE_KINDS.items() for kind in kinds}
 
 #: Refreshes the cost-per-day estimate averages over (two full cycles of panes).
 RECENT_REFRESHES = 10
