@@ -29,11 +29,12 @@ from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.model.format import format_age, format_value, safe_text, sparkline
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
-from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, LogDedup, host_charts, host_log_request, host_owner,
-                                  host_request, host_table, job_hosts, log_text)
+from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, host_charts, host_log_request, host_owner, host_request,
+                                  host_table, job_hosts)
 from tui.model.resources import Job
 from tui.screens.drill import DrillScreen
 from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
+from tui.screens.logs import LogFollowing, LogScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
 from tui.widgets.host_grid import short_name
@@ -41,7 +42,6 @@ from tui.widgets.log_view import LogView
 from tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tui.model.logs import LogLine
     from tui.model.state import AppState
 
 MEDIAN_LABEL = "cluster median"
@@ -51,7 +51,7 @@ CHART_ROWS = 9
 LOG_MIN_ROWS = 5
 
 
-class HostScreen(DrillScreen):
+class HostScreen(LogFollowing, DrillScreen):
     """One host: flags, charts of every metric with the cluster median, and its log."""
 
     DEFAULT_CSS = """
@@ -65,7 +65,7 @@ class HostScreen(DrillScreen):
     HostScreen LogView { height: 3fr; min-height: 3; }
     """
 
-    _ready = False  # composed and mounted: widgets can be drawn
+    SEARCH_HINT = "search the log (Enter: search, n/N: next/previous)"
 
     BINDINGS = [
         *DrillScreen.BINDINGS,
@@ -91,10 +91,7 @@ class HostScreen(DrillScreen):
         self._chart_sigs: dict[str, tuple] = {}
         self._chart_queue: dict[str, tuple] = {}
         self._draining = False
-        self._dedup = LogDedup()
-        self._pending_lines: list[str] = []
-        self._log_error: str | None = None
-        self._log_count = 0
+        self._reset_log()
         self.timings: dict[str, float] = {}
 
     # -- requests ------------------------------------------------------------------------------
@@ -121,13 +118,9 @@ class HostScreen(DrillScreen):
 
     def on_mount(self) -> None:
         self._ready = True  # children exist (is_mounted turns True only after this handler)
-        self.query_one(LogView).focus()
         if self.state is None:
             self.state = getattr(self.app, "state", None)
-        if self._pending_lines:
-            self.query_one(LogView).write_lines(self._pending_lines)
-            self._pending_lines = []
-        self.watch(self.query_one(LogView), "follow", lambda _v: self._draw_log_title(), init=False)
+        self._mount_log()
         if getattr(self.app, "drill_screen_active", None) is None:
             self._redraw()  # an app that will not call show() right after this screen opens
         else:
@@ -144,21 +137,9 @@ class HostScreen(DrillScreen):
         if self._ready:
             self._redraw()
 
-    def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
-        new = self._dedup.fresh(list(lines))
-        self._log_error = error
-        self._log_count += len(new)
-        texts = [log_text(line) for line in new]
-        if not self._ready:
-            self._pending_lines += texts
-            return
-        if texts:
-            self.query_one(LogView).write_lines(texts)
-        self._draw_log_title()
-
     def _redraw(self) -> None:
         self._draw_breadcrumb()
-        self._draw_log_title()
+        self._draw_log_status()
         state = self.state
         if state is None:
             return
@@ -227,7 +208,7 @@ class HostScreen(DrillScreen):
         right = f"window {self.state.window}" if self.state is not None else ""
         self.query_one(Breadcrumb).set_path(pushed_breadcrumb(self, self.job.kind), right)
 
-    def _draw_log_title(self) -> None:
+    def _draw_log_status(self) -> None:
         if not self._ready:
             return
         log = self.query_one(LogView)
@@ -239,10 +220,10 @@ class HostScreen(DrillScreen):
         title.append(f"  {len(log.plain_lines):,} lines", "dim")
         if log.search_text:
             title.append(f"  /{safe_text(log.search_text, 40)}: {len(log.matches)} matches (n/N)", "dim")
-        if self._log_error:
+        if self.log_error:
             title.append("  ⚠ ", "bold yellow")
-            title.append(safe_text(self._log_error, 200), "yellow")
-        elif not self._log_count:
+            title.append(safe_text(self.log_error, 200), "yellow")
+        elif not self.log_count:
             title.append("  waiting for log lines…", "dim")
         self.query_one("#host-log-title", Static).update(title)
 
@@ -343,9 +324,7 @@ class HostScreen(DrillScreen):
         self.detail = None
         self._chart_sigs.clear()
         self._chart_queue.clear()
-        self._dedup = LogDedup()
-        self._log_error = None
-        self._log_count = 0
+        self._reset_log()
         log = self.query_one(LogView)
         log.clear()
         log.follow = True
@@ -354,31 +333,7 @@ class HostScreen(DrillScreen):
         if hook is not None and self.app.screen is self:
             hook(self)  # follow this host's series and log from now on
 
-    def action_follow(self) -> None:
-        self.query_one(LogView).action_toggle_follow()
-
-    def action_search(self) -> None:
-        prompt = self.query_one(PromptLine)
-        if prompt.shown:
-            prompt.type_key("slash", "/")
-            return
-        prompt.open(self.query_one(LogView).search_text, "search the log (Enter: search, n/N: next/previous)")
-
-    def prompt_accepted(self, prompt: PromptLine, value: str) -> None:
-        self.query_one(LogView).set_search(value)
-        self._close_prompt()
-
-    def prompt_cancelled(self, prompt: PromptLine, value: str) -> None:
-        self._close_prompt()
-
-    def _close_prompt(self) -> None:
-        self.query_one(PromptLine).close()
-        self.query_one(LogView).focus()
-        self._draw_log_title()
-
     def action_logs(self) -> None:
-        from tui.screens.logs import LogScreen
-
         self.app.push_screen(LogScreen(host_log_request(self.job, self.host), kind=self.job.kind,
                                        title=f"{self.crumb} of {self.job.name}"))
 

@@ -10,6 +10,9 @@ Keys: ``f`` toggles follow (scroll with new lines), ``/`` searches (Enter: searc
 The screen never calls AWS: :meth:`LogScreen.log_request` says what to follow and the app's
 log feed delivers the new lines through :meth:`LogScreen.show_logs`. A feed that starts over
 (after a screen on top of this one was closed) may send lines again; they are dropped.
+
+:class:`LogFollowing` is that live log for any screen with a :class:`~tui.widgets.log_view.LogView`
+(the host screen's log panel uses it too).
 """
 
 from __future__ import annotations
@@ -36,15 +39,85 @@ if TYPE_CHECKING:  # pragma: no cover
     from tui.model.state import AppState
 
 
-class LogScreen(DrillScreen):
+class LogFollowing:
+    """A screen's live log: new lines deduplicated and written to its :class:`LogView` (held
+    until the screen is mounted), ``f`` to follow, ``/`` to search through its
+    :class:`PromptLine`.
+
+    The screen calls :meth:`_reset_log` when it is made, sets ``_ready`` and calls
+    :meth:`_mount_log` once mounted, and draws the log's status in :meth:`_draw_log_status`.
+    With ``job_name`` set, each line starts with its host (padded to ``label_width``).
+    """
+
+    #: The search prompt's hint.
+    SEARCH_HINT = "search (Enter: search, n/N: next/previous)"
+
+    _ready = False  # composed and mounted: widgets can be drawn
+    job_name: str | None = None
+    label_width: int = 0
+
+    def _reset_log(self) -> None:
+        """Start over: no line seen yet (a new tail)."""
+        self._dedup = LogDedup()
+        self._pending_lines: list[str] = []
+        self.log_error: str | None = None
+        self.log_count = 0
+        self.log_streams: set[str] = set()
+
+    def _mount_log(self) -> None:
+        log = self.query_one(LogView)
+        log.focus()
+        if self._pending_lines:
+            log.write_lines(self._pending_lines)
+            self._pending_lines = []
+        self.watch(log, "follow", lambda _v: self._draw_log_status(), init=False)
+
+    def _draw_log_status(self) -> None:
+        raise NotImplementedError
+
+    def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
+        new = self._dedup.fresh(list(lines))
+        self.log_error = error
+        self.log_count += len(new)
+        self.log_streams.update(line.stream for line in new)
+        texts = [log_text(line, self.job_name, self.label_width) for line in new]
+        if not self._ready:
+            self._pending_lines += texts
+            return
+        if texts:
+            self.query_one(LogView).write_lines(texts)
+        self._draw_log_status()
+
+    def action_follow(self) -> None:
+        self.query_one(LogView).action_toggle_follow()
+
+    def action_search(self) -> None:
+        prompt = self.query_one(PromptLine)
+        if prompt.shown:
+            prompt.type_key("slash", "/")
+            return
+        prompt.open(self.query_one(LogView).search_text, self.SEARCH_HINT)
+
+    def prompt_accepted(self, prompt: PromptLine, value: str) -> None:
+        self.query_one(LogView).set_search(value)
+        self._close_prompt()
+
+    def prompt_cancelled(self, prompt: PromptLine, value: str) -> None:
+        self._close_prompt()
+
+    def _close_prompt(self) -> None:
+        self.query_one(PromptLine).close()
+        self.query_one(LogView).focus()
+        self._draw_log_status()
+
+
+class LogScreen(LogFollowing, DrillScreen):
     """A full-screen live log tail."""
 
     DEFAULT_CSS = """
     LogScreen #log-status { height: 1; padding: 0 1; background: $boost; }
     LogScreen LogView { height: 1fr; }
     """
-
-    _ready = False  # composed and mounted: widgets can be drawn
 
     BINDINGS = [
         *DrillScreen.BINDINGS,
@@ -65,11 +138,7 @@ class LogScreen(DrillScreen):
         self.heading = title
         self.max_lines = max_lines
         self.state: AppState | None = None
-        self.error: str | None = None
-        self.received = 0
-        self.streams: set[str] = set()
-        self._dedup = LogDedup()
-        self._pending: list[str] = []
+        self._reset_log()
 
     def log_request(self) -> LogRequest:
         return self.request
@@ -84,36 +153,17 @@ class LogScreen(DrillScreen):
 
     def on_mount(self) -> None:
         self._ready = True  # children exist (is_mounted turns True only after this handler)
-        log = self.query_one(LogView)
-        log.focus()
         if self.state is None:
             self.state = getattr(self.app, "state", None)
-        if self._pending:
-            log.write_lines(self._pending)
-            self._pending = []
-        self.watch(log, "follow", lambda _v: self._draw_status(), init=False)
+        self._mount_log()
         self._draw_breadcrumb()
-        self._draw_status()
+        self._draw_log_status()
 
     # -- updates -------------------------------------------------------------------------------
     def show(self, state: "AppState", detail: DetailResult | None) -> None:
         self.state = state
         if self._ready:
             self._draw_breadcrumb()
-
-    def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
-        new = self._dedup.fresh(list(lines))
-        self.error = error
-        self.received += len(new)
-        for line in new:
-            self.streams.add(line.stream)
-        texts = [log_text(line, self.job_name, self.label_width) for line in new]
-        if not self._ready:
-            self._pending += texts
-            return
-        if texts:
-            self.query_one(LogView).write_lines(texts)
-        self._draw_status()
 
     # -- drawing -------------------------------------------------------------------------------
     def _draw_breadcrumb(self) -> None:
@@ -129,50 +179,28 @@ class LogScreen(DrillScreen):
             out.append("  ")
         out.append("▶ following" if log.follow else "⏸ paused (f follows)", "green" if log.follow else "yellow")
         out.append(f"  {len(log.plain_lines):,} lines", "dim")
-        if self.job_name is not None and self.streams:
-            hosts = sorted({stream_label(s, self.job_name) for s in self.streams})
+        if self.job_name is not None and self.log_streams:
+            hosts = sorted({stream_label(s, self.job_name) for s in self.log_streams})
             out.append(f" from {len(hosts)} host{'s' if len(hosts) != 1 else ''}", "dim")
         if log.search_text:
             current = log.current_match
             where = f" (at line {current + 1:,})" if current is not None else ""
             out.append(f"  /{safe_text(log.search_text, 40)}: {len(log.matches):,} matches{where}, n/N", "bold")
-        if self.error:
+        if self.log_error:
             out.append("  ⚠ ", "bold yellow")
-            out.append(safe_text(self.error, 240), "yellow")
-        elif not self.received:
+            out.append(safe_text(self.log_error, 240), "yellow")
+        elif not self.log_count:
             out.append("  waiting for log lines…", "dim")
         return out
 
-    def _draw_status(self) -> None:
+    def _draw_log_status(self) -> None:
         if self._ready:
             self.query_one("#log-status", Static).update(self.status_text())
 
     # -- keys ----------------------------------------------------------------------------------
-    def action_follow(self) -> None:
-        self.query_one(LogView).action_toggle_follow()
-
-    def action_search(self) -> None:
-        prompt = self.query_one(PromptLine)
-        if prompt.shown:
-            prompt.type_key("slash", "/")
-            return
-        prompt.open(self.query_one(LogView).search_text, "search (Enter: search, n/N: next/previous)")
-
-    def prompt_accepted(self, prompt: PromptLine, value: str) -> None:
-        self.query_one(LogView).set_search(value)
-        self._close_prompt()
-
-    def prompt_cancelled(self, prompt: PromptLine, value: str) -> None:
-        self._close_prompt()
-
-    def _close_prompt(self) -> None:
-        self.query_one(PromptLine).close()
-        self.query_one(LogView).focus()
-        self._draw_status()
-
     def on_key(self, event) -> None:
         if event.key in ("n", "N"):  # the view jumps (its own binding); the status says where
-            self.call_after_refresh(self._draw_status)
+            self.call_after_refresh(self._draw_log_status)
 
 
-__all__ = ["LogScreen"]
+__all__ = ["LogFollowing", "LogScreen"]
