@@ -109,12 +109,8 @@ def name_cell(name: str) -> Cell:
     return Cell(name, name.lower())
 
 
-def fmt(value: float | None, unit: Unit = Unit.NONE, stat: str | None = None) -> str:
-    return format_value(value, unit, stat=stat)
-
-
 def value_cell(value: float | None, unit: Unit = Unit.NONE, stat: str | None = None, level: str = "") -> Cell:
-    return Cell(fmt(value, unit, stat), value, level if value is not None else "")
+    return Cell(format_value(value, unit, stat=stat), value, level if value is not None else "")
 
 
 def util_level(metric: str, value: float | None) -> str:
@@ -205,10 +201,6 @@ def trend(store: SeriesStore, keys: Iterable[SeriesKey], now: int, combine: Call
     count = store.window // period
     grids = [s.values(now, count) for s in series if s.period == period]
     return aggregate.combine(grids, combine)
-
-
-def _ratio_pct(num: float | None, den: float | None) -> float | None:
-    return health.error_rate(num, den)
 
 
 # -- columns -----------------------------------------------------------------------------------
@@ -406,7 +398,7 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         if from_components:
             tr = traffic(store, cks, now)
         inv_total, per_min, e4, e5 = tr.total, tr.per_minute, tr.errors_4xx, tr.errors_5xx
-        r4, r5 = _ratio_pct(e4, inv_total), _ratio_pct(e5, inv_total)
+        r4, r5 = health.error_rate(e4, inv_total), health.error_rate(e5, inv_total)
 
         def worst(attr: str, fresh: int | None = FRESH) -> float | None:
             value = max_or_none(latest(store, getattr(vk, attr), now, fresh) for vk in vks)
@@ -663,7 +655,7 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
         per_min = sum_or_none(r.per_minute for r in recs)
         errors = sum_or_none(span_sum(store, s["errors"], r.anchor) for s, r in zip(k.sets, recs)
                               if r.anchor is not None)
-        rate = _ratio_pct(errors, total)
+        rate = health.error_rate(errors, total)
         created = epoch_seconds(rj.creation_time)
         cells = {
             "name": name_cell(rj.name),
