@@ -440,6 +440,14 @@ class LatencyBreakdown:
             out += f" (overhead {share:.0f}%)"
         return out + ", plus the network on the client side"
 
+    def fact(self, p99: float | None, without: str = MISSING) -> Fact:
+        """A summary's Latency line: the newest p99, then this breakdown (``without`` when
+        there is none)."""
+        text = self.text() if self.total is not None else without
+        if p99 is not None:
+            text = f"p99 {_ms(p99)};  " + text
+        return Fact("Latency", text, health.latency_level(p99).value if p99 is not None else "")
+
 
 def _weighted_latest(store: SeriesStore, keys: list[tuple[SeriesKey, float]], now: int) -> float | None:
     """Mean of the newest values weighted by traffic (each key with its weight)."""
@@ -503,11 +511,7 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else (DIM if per_min is None else "")))
     lb = latency_breakdown(vks, store, now, rates)
     p99 = max_or_none([latest(store, vk.latency_p99, now) for vk in vks])
-    lat = lb.text() if lb.total is not None else ("per component: see the components below" if comps
-                                                  else MISSING)
-    if p99 is not None:
-        lat = f"p99 {_ms(p99)};  " + lat
-    facts.append(Fact("Latency", lat, health.latency_level(p99).value if p99 is not None else ""))
+    facts.append(lb.fact(p99, "per component: see the components below" if comps else MISSING))
     facts.append(alarm_summary(alarms_for(inv, ep.region, EndpointName=ep.name,
                                           InferenceComponentName=[c.name for c in comps])))
     created = epoch_seconds(ep.creation_time)
@@ -1289,10 +1293,7 @@ def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, 
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else ""))
     lb = LatencyBreakdown(latest(store, k.latency_avg, now), latest(store, k.overhead, now))
     p99 = latest(store, k.latency_p99, now)
-    lat = lb.text() if lb.total is not None else MISSING
-    if p99 is not None:
-        lat = f"p99 {_ms(p99)};  " + lat
-    facts.append(Fact("Latency", lat, health.latency_level(p99).value if p99 is not None else ""))
+    facts.append(lb.fact(p99))
     facts.append(alarm_summary(alarms_for(inv, ic.region, InferenceComponentName=ic.name)))
     return facts
 
