@@ -239,6 +239,13 @@ async def test_unreachable_aws_shows_stale_and_keeps_running():
         assert app.is_running
         notice = app.overview.query_one("#notice")
         assert "cannot" in str(notice.render())
+        # each problem once; the pane says it could not list, not that there is nothing
+        lines = str(notice.render()).splitlines()
+        assert lines and len(lines) == len(set(lines))
+        empty = str(app.overview.query_one("#empty-endpoints").render())
+        assert empty.startswith("Could not list the endpoints") and "No endpoints" not in empty
+        tab = app.overview.query_one("#panes Tab#endpoints").label_text
+        assert tab.endswith(" !") and "0" not in tab
 
 
 # -- against the demo fleet ----------------------------------------------------------------------

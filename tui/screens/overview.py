@@ -38,6 +38,13 @@ EMPTY_TEXT = {
     Pane.RECOMMENDATIONS: "No inference recommendation jobs",
 }
 
+#: What each pane lists, for "Could not list the …".
+NOUNS = {
+    Pane.ENDPOINTS: "endpoints", Pane.COMPONENTS: "inference components",
+    Pane.JOBS: "training, processing or transform jobs", Pane.PIPELINES: "pipelines",
+    Pane.LABELING: "labeling jobs", Pane.FEATURES: "feature groups",
+    Pane.RECOMMENDATIONS: "inference recommendation jobs",
+}
 
 #: Below this width the tabs use short titles, so all seven fit in 80 columns.
 NARROW = 110
@@ -152,8 +159,10 @@ class OverviewScreen(Screen):
         label = Text(SHORT_TITLES[pane] if narrow else pane.title)
         if self.state.loaded:
             n = resource_count(pane, self.state.inventory)
-            label.append(f" {n}", "dim" if n == 0 else "bold")
-            if self.state.discovery_errors(PANE_KINDS[pane]):
+            failed = bool(self.state.discovery_errors(PANE_KINDS[pane]))
+            if n or not failed:  # a kind that could not be listed has no count, not 0
+                label.append(f" {n}", "dim" if n == 0 else "bold")
+            if failed:
                 label.append(" !", "bold")
         return label
 
@@ -166,6 +175,8 @@ class OverviewScreen(Screen):
         empty = self.query_one(f"#empty-{pane.value}", Static)
         if not self.state.loaded:
             msg = Text(self.state.phase or "loading…", "dim")
+        elif not rows and self.state.discovery_errors(PANE_KINDS[pane]):
+            msg = Text(f"Could not list the {NOUNS[pane]}: see the warning above (r retries now)", "dim")
         elif not rows:
             where = ", ".join(self.state.regions)
             msg = Text(f"{EMPTY_TEXT[pane]} in {where}" if where else EMPTY_TEXT[pane], "dim")
@@ -183,6 +194,7 @@ class OverviewScreen(Screen):
         lines = [discovery_error_text(e) for e in self.state.discovery_errors(PANE_KINDS[self.pane])]
         if self.state.errors:
             lines = list(self.state.errors[:1]) + lines
+        lines = list(dict.fromkeys(lines))  # the refresh error is often the pane's own listing error
         text = "\n".join(f"⚠ {safe_text(line, 200)}" for line in lines[:3])
         notice = self.query_one("#notice", Static)
         if text != self._notice_text:
