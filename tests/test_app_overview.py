@@ -169,10 +169,20 @@ async def test_jump_filter_sort_and_detail(seeded):
 
 async def test_pause_refresh_and_window(seeded):
     app = make_app(seeded)
-    async with app.run_test(size=(120, 30)) as pilot:
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.state.refreshes >= 1 and not app.scheduler.running)
         await pilot.press("p")
         assert app.state.paused and app.scheduler.paused and app.scheduler.seconds_left() is None
+        # the "refresh paused" notification stands above the status bar, whose PAUSED stays readable
+        await pilot.pause()
+        from textual.widgets._toast import Toast
+
+        from tui.widgets.status_bar import StatusBar
+
+        bar = app.overview.query_one(StatusBar)
+        toasts = [t for t in app.screen.query(Toast) if t.region.height]
+        assert toasts and all(r.region.bottom <= bar.region.y for r in toasts)
+        assert "PAUSED" in str(bar.render())
         n = app.state.refreshes
         app.scheduler.next_due = 0  # long overdue: still nothing while paused
         await pilot.pause(1.5)
