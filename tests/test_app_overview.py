@@ -227,6 +227,20 @@ async def test_refresh_keeps_cursor_on_same_resource(seeded):
         assert eps.selected_key == target.key
 
 
+async def test_home_and_end_move_the_cursor_to_the_first_and_last_row(seeded):
+    app = make_app(seeded)
+    async with app.run_test(size=(160, 40)) as pilot:
+        eps = app.overview.table(Pane.ENDPOINTS)
+        await wait_for(pilot, lambda: len(mine(eps)) == 3)
+        assert len(eps.shown) > 1 and eps.cursor_row == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert eps.selected_key == eps.shown[-1].key
+        await pilot.press("home")
+        await pilot.pause()
+        assert eps.selected_key == eps.shown[0].key
+
+
 async def test_small_terminal_hides_columns_by_priority(seeded):
     app = make_app(seeded)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -294,6 +294,14 @@ async def test_component_rows_are_on_screen_not_only_in_the_table(env):
         assert "Copies" in lines[title + 1]
         for component in env.fleet.components:
             assert any(line.lstrip().startswith(component.name) for line in lines[title + 2:])
+        # Home / End move the cursor to the first / last row
+        components.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert components.selected_key == components.rows_shown[-1].key
+        await pilot.press("home")
+        await pilot.pause()
+        assert components.selected_key == components.rows_shown[0].key
 
 
 async def test_component_drill_down_and_back_as_left(env):

@@ -176,3 +176,16 @@ async def test_hostile_host_names_are_shown_literally():
         labels = [grid.get_cell(h, "host").plain for h in hosts]
         assert labels == ["[bold red]x[/]", "evil", "算法-1"]
         assert all(not c.spans for h in hosts for c in [grid.get_cell(h, "host")])
+
+
+async def test_home_and_end_go_to_the_first_and_last_host():
+    app = GridApp(make_table())
+    async with app.run_test(size=(150, 14)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(HostGrid)
+        await pilot.press("end")
+        await pilot.pause()
+        assert grid.selected_host == HOSTS[-1]
+        await pilot.press("home")
+        await pilot.pause()
+        assert grid.selected_host == HOSTS[0]  # the first host, not the pinned min row

@@ -79,6 +79,12 @@ class DetailTable(DataTable):
     DetailTable > .detail-table--missing { color: $sagemon-dim; }
     """
 
+    #: Home / End go to the first / last row (DataTable's own Home / End scroll sideways).
+    BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False),
+        Binding("end", "scroll_bottom", "Last row", show=False),
+    ]
+
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
         "detail-table--ok", "detail-table--info", "detail-table--warn", "detail-table--crit", "detail-table--dim",
         "detail-table--spark", "detail-table--missing",

@@ -89,6 +89,8 @@ class HostGrid(DataTable):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "cycle_sort", "Sort", show=True),
         Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("home", "first_host", "First host", show=False),
+        Binding("end", "scroll_bottom", "Last host", show=False),
     ]
 
     _ready = False  # mounted: rows can be built (a table given earlier waits in _pending)
@@ -206,6 +208,11 @@ class HostGrid(DataTable):
         cols = [None, *self._sort_columns()]
         i = cols.index(self._sort_column) if self._sort_column in cols else 0
         self.sort_by(cols[(i + 1) % len(cols)])
+
+    def action_first_host(self) -> None:
+        """Home: the first host row (the pinned min / median / max rows stay above it)."""
+        self._cursor_to_first_host()
+        self.scroll_to(y=0, animate=False)
 
     def action_reverse_sort(self) -> None:
         if self._sort_column is None:

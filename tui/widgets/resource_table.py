@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -38,6 +39,12 @@ class ResourceTable(DataTable):
     DEFAULT_CSS = """
     ResourceTable { height: 1fr; }
     """
+
+    #: Home / End go to the first / last row (DataTable's own Home / End scroll sideways).
+    BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False),
+        Binding("end", "scroll_bottom", "Last row", show=False),
+    ]
 
     COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
         "resource-table--ok", "resource-table--info", "resource-table--warn", "resource-table--crit",
