@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rich.cells import cell_len
 from rich.style import Style
 from textual.app import App, ComposeResult
 
 from tui.model.catalog import Unit
-from tui.widgets.chart import ChartSeries, MetricChart, minute_ticks
+from tui.widgets.chart import ChartSeries, MetricChart, minute_ticks, tick_labels, value_ticks
 from tui.widgets.log_view import LogView
 from tui.widgets.sparkline_text import SparklineText
 
@@ -97,9 +99,25 @@ def test_y_axis_zero_based_or_fitted_to_the_data():
     assert pinned.y_range([1.9, 2.4]) == (1.0, 3.0)  # given bounds win
 
     fitted_labels = _y_labels(fitted.build_text(80, 14).plain)
-    assert fitted_labels[0] == pytest.approx(2.42) and fitted_labels[-1] == pytest.approx(1.88)
+    assert fitted_labels == [2.4, 2.2, 2.0]  # round ticks inside the fitted range
     zero_labels = _y_labels(zero.build_text(80, 14).plain)
-    assert zero_labels[-1] == 0.0 and zero_labels[0] == pytest.approx(2.6)
+    assert zero_labels == [2.0, 1.0, 0.0]
+
+
+def test_y_axis_labels_are_round_and_short():
+    assert value_ticks(0, 2100, 8) == [0, 500, 1000, 1500, 2000]
+    assert tick_labels(value_ticks(0, 2100, 8)) == ["0", "500", "1k", "1.5k", "2k"]
+    assert tick_labels(value_ticks(0, 100, 8)) == ["0", "25", "50", "75", "100"]
+    assert tick_labels(value_ticks(1.875, 2.425, 10)) == ["1.9", "2.0", "2.1", "2.2", "2.3", "2.4"]
+    assert tick_labels(value_ticks(0.568, 0.618, 8)) == ["0.57", "0.58", "0.59", "0.60", "0.61"]
+    assert tick_labels(value_ticks(0, 5e6, 8)) == ["0", "2M", "4M"]
+    assert tick_labels(value_ticks(-1.1, 1.1, 8)) == ["-1.0", "-0.5", "0.0", "0.5", "1.0"]
+    assert value_ticks(2.0, 2.0, 8) == [2.0] and value_ticks(0, 2800, 4) == [0, 1000, 2000]
+    # thousands of invocations per minute read 1k, 1.5k: never 1.3e3 or 0.0e0
+    chart = _chart([ChartSeries("inv", [1500.0 + 300 * (i % 7) / 7 for i in range(120)])])
+    text = chart.build_text(80, 13).plain
+    assert not re.search(r"\de[+-]?\d", text)
+    assert [line.split("┤")[0].strip() for line in text.split("\n") if "┤" in line] == ["1.5k", "1k", "500", "0"]
 
 
 def test_sparkline_fallback_shares_one_scale():

@@ -18,6 +18,7 @@ Labels and titles pass through :func:`tui.model.format.safe_text` and the legend
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -71,6 +72,49 @@ def minute_ticks(span_minutes: float, width: int) -> list[int]:
         if span_minutes / step <= want:
             break
     return [-k * step for k in range(int(span_minutes // step), -1, -1)]
+
+
+def value_ticks(lo: float, hi: float, rows: int) -> list[float]:
+    """Round y-axis tick positions from ``lo`` to ``hi`` (1, 2, 2.5 or 5 times a power of
+    ten apart), about one for every two rows of plot and never more than six."""
+    if not (hi > lo) or not math.isfinite(lo) or not math.isfinite(hi):
+        return [lo] if math.isfinite(lo) else []
+    want = max(2, min(6, rows // 2 + 1))
+    mag = 10.0 ** math.floor(math.log10((hi - lo) / want))
+    for step in (m * mag * p for p in (0.1, 1.0, 10.0) for m in (1.0, 2.0, 2.5, 5.0)):
+        first = math.ceil(lo / step - 1e-9)
+        last = math.floor(hi / step + 1e-9)
+        if last - first + 1 <= want:
+            return [k * step + 0.0 for k in range(first, last + 1)]
+    return [lo, hi]
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    """Short labels for :func:`value_ticks` positions: ``0  500  1k  1.5k  2k``, ``1.9  2.0``,
+    ``2M`` (no exponent notation); every label of one axis has the same decimals per suffix."""
+    if not ticks:
+        return []
+    step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else abs(ticks[0]) or 1.0
+
+    def decimals(unit_step: float) -> int:
+        if unit_step <= 0:
+            return 0
+        d = max(0, -math.floor(math.log10(unit_step) + 1e-9))
+        return d + (1 if round(unit_step * 10 ** d, 6) % 1 else 0)  # 2.5, 0.25: one more
+
+    out = []
+    for v in ticks:
+        for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, "")):
+            if abs(v) >= scale or scale == 1.0:
+                break
+        d = decimals(step / scale)
+        text = f"{v / scale:,.{d}f}"
+        if suffix and "." in text:  # 1.0k reads as 1k
+            text = text.rstrip("0").rstrip(".")
+        if text in ("-0", "-0.0") or (v == 0 and not suffix):
+            text = f"{0:.{d}f}"
+        out.append(text + suffix)
+    return out
 
 
 class MetricChart(Widget):
@@ -243,6 +287,9 @@ def _plot(series: list[ChartSeries], width: int, height: int, period: int, scale
     ticks = minute_ticks(_span(series, period), width)
     fig.ruler("x").ticks(ticks, [str(t) for t in ticks])
     fig.ruler("y").lim(lo, hi)
+    yticks = value_ticks(lo, hi, height - 4)  # the x axis, its labels and title take 3 rows
+    if yticks:
+        fig.ruler("y").ticks(yticks, tick_labels(yticks))
     fig.label("min", axis="x")
     fig.label(ylabel, axis="y")
     return Text.from_ansi(fig.build().string().rstrip("\n"), no_wrap=True, end="")
