@@ -43,6 +43,7 @@ from tui.model.resources import Endpoint, Inventory
 from tui.screens.drill import DrillScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
+from tui.widgets.resource_table import middle_ellipsis
 from tui.widgets.status_bar import StatusBar
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
@@ -162,8 +163,10 @@ class DetailTable(DataTable):
         style = self._style(cell.level) if cell.level else ""
         if cell.sort is None and col.numeric:
             style = self._style("missing")
-        t = Text(safe_text(cell.text), style, no_wrap=True, overflow="ellipsis",
-                 justify="right" if col.numeric else "left")
+        text = safe_text(cell.text)
+        if col.key == "name":
+            text = middle_ellipsis(text, col.width)
+        t = Text(text, style, no_wrap=True, overflow="ellipsis", justify="right" if col.numeric else "left")
         if t.cell_len > col.width:
             t.truncate(col.width, overflow="ellipsis")
         return t

@@ -14,6 +14,7 @@ colours.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -25,6 +26,24 @@ from tui.model.overview import COLUMNS, Column, Row, sort_rows, visible_columns
 from tui.model.plan import Pane
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
+#: Columns of resource names: cut in the middle, where names of one family are alike.
+NAME_COLUMNS = ("name", "endpoint")
+
+
+def middle_ellipsis(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells in the middle: the start and the end stay, as names
+    of one family often differ only at the end (``data-quality-check-…1125-1005``)."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    tail = (width - 1) * 2 // 5
+    head = width - 1 - tail
+    start = set_cell_size(text, head).rstrip(" ")
+    end = text[len(text) - tail:] if tail else ""
+    while cell_len(end) > tail:  # wide characters at the end
+        end = end[1:]
+    return f"{start}…{end}"
 
 
 class KeyedText(Text):
@@ -165,6 +184,8 @@ class ResourceTable(DataTable):
         if cell is None or cell.text == "":
             return Text("", no_wrap=True)
         text = safe_text(cell.text)
+        if col.key in NAME_COLUMNS:
+            text = middle_ellipsis(text, col.width)
         style = self._style(cell.level) if cell.level else ""
         if cell.sort is None and col.numeric:
             style = self._style("missing")

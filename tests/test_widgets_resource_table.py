@@ -1,0 +1,45 @@
+"""ResourceTable driven by Pilot with synthetic rows: how names are cut on a narrow terminal."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from tui.model.overview import Cell, Row, name_cell
+from tui.model.plan import Pane
+from tui.widgets.resource_table import ResourceTable, middle_ellipsis
+
+NAMES = ["data-quality-check-20261125-1105", "data-quality-check-20261125-1005",
+         "data-quality-check-20261125-0905", "bert-pretrain"]
+
+
+def job_row(name: str) -> Row:
+    return Row(f"job:{name}", name, None, {"name": name_cell(name), "status": Cell("Completed", "Completed"),
+                                           "type": Cell("processing", "processing")})
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        yield ResourceTable(Pane.JOBS)
+
+    def on_mount(self) -> None:
+        self.query_one(ResourceTable).show_rows([job_row(n) for n in NAMES])
+
+
+def test_middle_ellipsis_keeps_both_ends():
+    assert middle_ellipsis("data-quality-check-20261125-1005", 26) == "data-quality-ch…61125-1005"
+    assert middle_ellipsis("short", 26) == "short"
+    assert middle_ellipsis("abcdef", 1) == "…"
+    cut = middle_ellipsis("训练作业训练作业训练作业训练作业", 12)
+    assert cut.startswith("训练") and cut.endswith("作业") and len(cut.encode("utf-16-le")) // 2 <= 12
+
+
+async def test_names_of_one_family_stay_apart_on_a_narrow_terminal():
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        width = next(c.width for c in table.columns_spec if c.key == "name")
+        assert width < len(NAMES[0])  # the names do not fit
+        shown = [table.get_cell(f"job:{n}", "name").plain for n in NAMES]
+        assert len(set(shown)) == len(NAMES)  # every job still tells itself apart
+        assert all(s.endswith(n[-4:]) for s, n in zip(shown[:3], NAMES)) and shown[3] == "bert-pretrain"
