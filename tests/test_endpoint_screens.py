@@ -369,6 +369,8 @@ async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
         grid = screen.query_one("#grid", HostGrid)
         table = grid.host_table
         hot_row = table.row(instance_host(ep, "AllTraffic", hot_instance))
+        assert grid.get_row("\0min")[-1].plain == f"1 of {len(table.rows)} instances flagged"
+        assert str(grid.columns["host"].label).startswith("Instance")
         assert hot_row.reason.startswith(f"hot {hot_gpu} ")
         assert all(not r.reason.startswith("hot") for r in table.rows if r is not hot_row)
         cpu = gmd(env, "/aws/sagemaker/Endpoints", "CPUUtilization",
@@ -385,6 +387,11 @@ async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
         assert summary.text.startswith(f"hot {hot_gpu} ") and summary.level in ("warn", "crit")
         gpu_table = gpus.query_one("#grid", HostGrid).host_table
         assert [r.label for r in gpu_table.rows] == ["GPU0", "GPU1", "GPU2", "GPU3"]
+        # the grid names its rows: GPUs here, instances one level up (not "hosts")
+        gpu_grid = gpus.query_one("#grid", HostGrid)
+        assert str(gpu_grid.columns["host"].label).startswith("GPU")
+        assert gpu_grid.get_row("\0min")[-1].plain == "1 of 4 GPUs flagged"
+        assert "hosts" not in screen_text(app)
         util = gmd(env, "/aws/sagemaker/Endpoints", "GPUUtilization",
                    {"EndpointName": name, "VariantName": "AllTraffic", "InstanceId": hot_instance,
                     "AcceleratorId": hot_gpu}, "Average", minutes=30, period=10)

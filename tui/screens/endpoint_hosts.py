@@ -47,6 +47,9 @@ class _EnhancedScreen(ResourceScreen):
     """What the instance and GPU screens share: the endpoint, its enhanced dimensions, the period."""
 
     scrolling = False
+    #: What the grid's rows are: its first column's title and their name in its summary.
+    row_title = "Instance"
+    noun = ("instance", "instances")
     DEFAULT_CSS = """
     EndpointInstancesScreen #grid, AcceleratorScreen #grid { height: auto; max-height: 60%; }
     EndpointInstancesScreen ChartPanel, AcceleratorScreen ChartPanel { height: 1fr; min-height: 13; grid-rows: 1fr; }
@@ -99,7 +102,7 @@ class _EnhancedScreen(ResourceScreen):
     def compose_body(self) -> ComposeResult:
         yield FactsView(id="facts")
         yield LineView(id="summary")
-        yield HostGrid(spark_width=4, health_width=36, id="grid")
+        yield HostGrid(spark_width=4, health_width=36, row_title=self.row_title, noun=self.noun, id="grid")
         yield ChartPanel(id="charts", fill=True)
 
     def on_mount(self) -> None:
@@ -167,6 +170,9 @@ class EndpointInstancesScreen(_EnhancedScreen):
 
 class AcceleratorScreen(_EnhancedScreen):
     """The GPUs of one endpoint instance: a row and a line per AcceleratorId."""
+
+    row_title = "GPU"
+    noun = ("GPU", "GPUs")
 
     def __init__(self, endpoint: Endpoint, variant: str, instance: str, *, info: EnhancedInfo | None = None,
                  state=None, detail: DetailResult | None = None, known_period: int | None = None) -> None:

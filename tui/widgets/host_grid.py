@@ -109,12 +109,17 @@ class HostGrid(DataTable):
         def control(self) -> HostGrid:
             return self.grid
 
-    def __init__(self, *, spark_width: int = 8, health_width: int = 38, name: str | None = None,
+    def __init__(self, *, spark_width: int = 8, health_width: int = 38, row_title: str = "Host",
+                 noun: tuple[str, str] = ("host", "hosts"), name: str | None = None,
                  id: str | None = None, classes: str | None = None, disabled: bool = False) -> None:
+        """``row_title`` heads the first column and ``noun`` (singular, plural) names the rows
+        in the summary ("1 of 4 GPUs flagged"): a grid of instances or GPUs says so."""
         super().__init__(cursor_type="row", show_row_labels=False, name=name, id=id,
                          classes=classes, disabled=disabled)
         self.spark_width = spark_width
         self.health_width = health_width
+        self.row_title = row_title
+        self.noun = noun
         self._table: HostTable | None = None
         self._pending: HostTable | None = None
         self._metrics: list[MetricDef] = []
@@ -271,7 +276,8 @@ class HostGrid(DataTable):
             self._sort_column, self._sort_reverse = None, False
         labels = [r.label for r in table.rows]
         host_width = max([6, *(min(len(safe_text(lb)), 28) for lb in labels)])
-        self.add_column(Text("Host"), key=HOST_COLUMN, width=host_width + 2)
+        host_width = max(host_width, len(self.row_title) + 2)
+        self.add_column(Text(self.row_title), key=HOST_COLUMN, width=host_width + 2)
         for m in self._metrics:
             self.add_column(Text(short_name(m.name)), key=m.name, width=self._metric_width())
         self.add_column(Text("Health"), key=HEALTH_COLUMN, width=self.health_width)
@@ -285,7 +291,7 @@ class HostGrid(DataTable):
         if not self.columns:
             return
         arrow = " ▼" if self._sort_reverse else " ▲"
-        titles = {HOST_COLUMN: "Host", HEALTH_COLUMN: "Health"}
+        titles = {HOST_COLUMN: self.row_title, HEALTH_COLUMN: "Health"}
         titles.update({m.name: short_name(m.name) for m in self._metrics})
         for key, title in titles.items():
             col = self.columns.get(key)  # type: ignore[call-overload]
@@ -466,7 +472,9 @@ class HostGrid(DataTable):
             out.append((m.name, format_value(value, m.unit).rjust(VALUE_WIDTH), "bold"))
         if key == SUMMARY_ROWS[0]:
             n, bad = len(table.rows), len(table.flagged)
-            text = f"{bad} of {n} hosts flagged" if bad else (f"all {n} hosts ok" if n else "no hosts")
+            one, many = self.noun
+            text = (f"{bad} of {n} {one if n == 1 else many} flagged" if bad
+                    else f"all {n} {many} ok" if n > 1 else f"the {one} is ok" if n else f"no {many}")
             out.append((HEALTH_COLUMN, text, LEVEL_STYLES[table.level] if bad else "green dim"))
         else:
             out.append((HEALTH_COLUMN, "", ""))
