@@ -104,6 +104,21 @@ def test_y_axis_zero_based_or_fitted_to_the_data():
     assert zero_labels == [2.0, 1.0, 0.0]
 
 
+def test_legend_keeps_every_series_name_when_the_title_is_long():
+    chart = _chart([ChartSeries("model", [1.0]), ChartSeries("overhead", [1.0]),
+                    ChartSeries("model + overhead", [2.0])], Unit.MILLISECONDS)
+    chart.set_series(chart.series, title="Latency: model + overhead (average)")
+    head = chart.build_text(78, 1).plain
+    assert cell_len(head) <= 78 and head.endswith("■ model  ■ overhead  ■ model + overhead")
+    assert head.startswith("Latency: model") and "… (ms)" in head  # the title gave way, its unit stays
+    two = _chart([ChartSeries("i-010978d275d6de062", [1.0]), ChartSeries("i-0a659db81f5244c22", [1.0])],
+                 Unit.PERCENT)
+    two.set_series(two.series, title="GPU utilization per instance (all GPUs summed)")
+    assert two.build_text(78, 1).plain.endswith("■ i-010978d275d6de062  ■ i-0a659db81f5244c22")
+    narrow = two.build_text(40, 1).plain
+    assert cell_len(narrow) <= 40 and narrow.count("■") == 2  # both colours still named, shortened alike
+
+
 def test_y_axis_labels_are_round_and_short():
     assert value_ticks(0, 2100, 8) == [0, 500, 1000, 1500, 2000]
     assert tick_labels(value_ticks(0, 2100, 8)) == ["0", "500", "1k", "1.5k", "2k"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widget import Widget
 
@@ -36,6 +37,19 @@ MIN_PLOT_HEIGHT = 8
 
 #: Share of the data's range added below and above it by an auto-fitted y axis.
 FIT_MARGIN = 0.05
+
+
+#: A chart title is not cut below this many cells to make room for the legend.
+MIN_TITLE = 16
+
+
+def _cut(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` cells, ending in "…" when cut."""
+    if cell_len(text) <= cells:
+        return text
+    if cells <= 1:
+        return "…"[:max(cells, 0)]
+    return set_cell_size(text, cells - 1).rstrip(" ") + "…"
 
 
 @dataclass(frozen=True)
@@ -179,16 +193,31 @@ class MetricChart(Widget):
     # -- building ----------------------------------------------------------------------
 
     def _header(self, width: int) -> Text:
-        head = Text(no_wrap=True, overflow="ellipsis", end="")
-        head.append(safe_text(self._title), style="bold")
+        """Title, unit and legend on one line. When they do not fit, the title gives way
+        first (down to :data:`MIN_TITLE` cells), then every legend label alike: a colour
+        without its name cannot be read, a shortened title still can."""
+        width = max(width, 0)
+        title = safe_text(self._title)
         unit = unit_label(self._unit)
-        if unit and unit != "count":
-            head.append(f" ({unit})", style="dim")
-        for i, s in enumerate(self._series):
+        unit_text = f" ({unit})" if unit and unit != "count" else ""
+        labels = [safe_text(s.label, 40) for s in self._series]
+        legend = sum(4 + cell_len(lb) for lb in labels)  # "  ■ " before each label
+        room = width - legend - cell_len(unit_text)
+        if cell_len(title) > room:
+            title = _cut(title, max(room, min(cell_len(title), MIN_TITLE)))
+        spare = width - cell_len(title) - cell_len(unit_text) - 4 * len(labels)
+        while labels and sum(cell_len(lb) for lb in labels) > spare and max(cell_len(lb) for lb in labels) > 4:
+            longest = max(range(len(labels)), key=lambda i: cell_len(labels[i]))
+            labels[longest] = _cut(labels[longest], cell_len(labels[longest]) - 1)
+        head = Text(no_wrap=True, overflow="ellipsis", end="")
+        head.append(title, style="bold")
+        if unit_text:
+            head.append(unit_text, style="dim")
+        for i, label in enumerate(labels):
             head.append("  ")
             head.append("■ ", style=f"color({PALETTE[i % len(PALETTE)]})")
-            head.append(safe_text(s.label, 40))
-        head.truncate(max(width, 0), overflow="ellipsis")
+            head.append(label)
+        head.truncate(width, overflow="ellipsis")
         return head
 
     def build_text(self, width: int, height: int) -> Text:
