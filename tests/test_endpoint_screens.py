@@ -206,6 +206,7 @@ async def test_split_endpoint_shows_variants_weights_and_rates_as_cloudwatch_has
         screen = app.screen
         text = screen_text(app)
         assert "sagemon › Endpoints › fraud-detector-prod" in text
+        assert text.splitlines()[0].rstrip().endswith("window 1h")  # as on every other screen
         table = screen.query_one("#variants", DetailTable)
         assert [r.name for r in table.rows_shown] == ["champion-xgb-v12", "challenger-xgb-v13"]
         for variant, weight in (("champion-xgb-v12", "80%"), ("challenger-xgb-v13", "20%")):

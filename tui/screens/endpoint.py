@@ -467,7 +467,8 @@ class ResourceScreen(DrillScreen):
     def _set_crumbs(self) -> None:
         window = f"window {self.state.window}" if self.state is not None else ""
         try:
-            self.query_one("#crumbs", Breadcrumb).set_path(self.crumbs(), f"{window}   Esc back")
+            # the right side as on the overview and the job screens (the footer shows Esc)
+            self.query_one("#crumbs", Breadcrumb).set_path(self.crumbs(), window)
         except Exception:  # noqa: BLE001 - not composed yet
             pass
 
