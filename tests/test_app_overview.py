@@ -233,6 +233,8 @@ async def test_home_and_end_move_the_cursor_to_the_first_and_last_row(seeded):
         eps = app.overview.table(Pane.ENDPOINTS)
         await wait_for(pilot, lambda: len(mine(eps)) == 3)
         assert len(eps.shown) > 1 and eps.cursor_row == 0
+        footer = [s.text for s in app.screen._compositor.render_strips()][-1]
+        assert "Open" in footer  # Enter is named in the footer
         await pilot.press("end")
         await pilot.pause()
         assert eps.selected_key == eps.shown[-1].key

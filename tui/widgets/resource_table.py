@@ -59,8 +59,10 @@ class ResourceTable(DataTable):
     ResourceTable { height: 1fr; }
     """
 
-    #: Home / End go to the first / last row (DataTable's own Home / End scroll sideways).
+    #: Enter opens the row (shown in the footer); Home / End go to the first / last row
+    #: (DataTable's own Home / End scroll sideways).
     BINDINGS = [
+        Binding("enter", "select_cursor", "Open"),
         Binding("home", "scroll_top", "First row", show=False),
         Binding("end", "scroll_bottom", "Last row", show=False),
     ]
