@@ -165,6 +165,14 @@ async def test_jump_filter_sort_and_detail(seeded):
         await pilot.pause(0.2)
         assert app.screen is app.overview and eps.selected_key == eps.shown[1].key
         assert app.refresher.detail is None
+        # `:` works from a drill-down screen too: back to the overview, on the pane typed
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, EndpointScreen)
+        await pilot.press("colon", *"jobs", "enter")
+        await pilot.pause(0.2)
+        assert app.screen is app.overview and app.overview.pane is Pane.JOBS
+        assert app.refresher.detail is None
 
 
 async def test_pause_refresh_and_window(seeded):

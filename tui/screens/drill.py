@@ -8,7 +8,8 @@ delivers the results through :meth:`DrillScreen.show` and :meth:`DrillScreen.sho
 Whenever a drill-down screen becomes the top screen (opened, or returned to with Esc), it
 tells the app, which points the refresh layer at this screen's requests; the screen left
 behind stops being polled. Screens keep their own widget state, so a screen returned to is
-as it was left. Esc always goes back one level.
+as it was left. Esc always goes back one level; ``:`` goes back to the overview with its
+pane prompt open, as it does there.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ if TYPE_CHECKING:  # pragma: no cover
 class DrillScreen(Screen):
     """Subclass and implement ``compose``, ``crumb``, ``detail_request`` and ``show``."""
 
-    BINDINGS = [Binding("escape", "back", "Back", priority=False)]
+    BINDINGS = [
+        Binding("escape", "back", "Back", priority=False),
+        Binding("colon", "jump", "Pane", key_display=":"),
+    ]
 
     #: Label of this level in the breadcrumb (e.g. the job name, "algo-7", "logs").
     crumb: str = ""
@@ -66,3 +70,12 @@ class DrillScreen(Screen):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def action_jump(self) -> None:
+        """``:`` from any depth: back to the overview with its pane prompt open (``:jobs``)."""
+        overview = getattr(self.app, "overview", None)
+        if overview is None or overview not in self.app.screen_stack:
+            return
+        while self.app.screen is not overview and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        overview.action_command()
