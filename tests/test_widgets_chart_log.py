@@ -117,6 +117,9 @@ def test_legend_keeps_every_series_name_when_the_title_is_long():
     assert two.build_text(78, 1).plain.endswith("■ i-010978d275d6de062  ■ i-0a659db81f5244c22")
     narrow = two.build_text(40, 1).plain
     assert cell_len(narrow) <= 40 and narrow.count("■") == 2  # both colours still named, shortened alike
+    loss = MetricChart("train:loss", Unit.NONE)
+    loss.set_series([ChartSeries("train:loss", LOSS)])
+    assert loss.build_text(80, 1).plain == "train:loss"  # one line named as its chart: no legend
 
 
 def test_y_axis_labels_are_round_and_short():

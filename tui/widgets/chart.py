@@ -201,6 +201,8 @@ class MetricChart(Widget):
         unit = unit_label(self._unit)
         unit_text = f" ({unit})" if unit and unit != "count" else ""
         labels = [safe_text(s.label, 40) for s in self._series]
+        if len(labels) == 1 and labels[0] == title:
+            labels = []  # one line named as the chart: "train:loss  ■ train:loss" says it twice
         legend = sum(4 + cell_len(lb) for lb in labels)  # "  ■ " before each label
         room = width - legend - cell_len(unit_text)
         if cell_len(title) > room:
