@@ -206,6 +206,9 @@ async def test_pause_refresh_and_window(seeded):
         from tui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Esc closes" in shown and "from any screen" in shown
         await pilot.press("escape")
         assert app.screen is app.overview
 

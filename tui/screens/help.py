@@ -14,8 +14,8 @@ from tui.model.plan import Pane
 
 #: (key, what it does) in the order a new user needs them.
 KEYS: tuple[tuple[str, str], ...] = (
-    (":", "jump to a pane by name (:endpoints :components :jobs :pipelines :labeling :features "
-          ":recommendations; prefixes and short forms like :ep :ic :pl work)"),
+    (":", "jump to a pane by name, from any screen (:endpoints :components :jobs :pipelines :labeling "
+          ":features :recommendations; prefixes and short forms like :ep :ic :pl work)"),
     ("/", "filter the current pane by a substring of any column; Enter keeps it, Esc clears"),
     ("Enter", "open the selected resource"),
     ("Esc", "go back (close a screen, clear the filter)"),
@@ -47,7 +47,7 @@ NOTES = (
     "Inv/min is the average per minute over the 5 minutes ending at the newest CloudWatch point "
     "(points arrive 1-3 minutes late); 4XX/5XX counts and rates use the same 5 minutes.",
     "Latencies and utilizations are the newest point. Job CPU/GPU/Mem are the mean over hosts of each "
-    "host's newest value; GPU and CPU are per device (a 8-GPU host can read 800%).",
+    "host's newest value; GPU and CPU are per device (an 8-GPU host can read 800%).",
     "– means no data; a blank cell means the column does not apply to that resource.",
     "The visible pane refreshes every --refresh seconds, the others every 5th refresh.",
 )
@@ -90,6 +90,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
             box.border_title = "sagemon-tui keys"
+            box.border_subtitle = "Esc closes · ↑ ↓ PgUp PgDn scroll"
             yield Static(help_renderable(), id="help-body")
 
     def action_close(self) -> None:
