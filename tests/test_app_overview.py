@@ -256,6 +256,23 @@ async def test_home_and_end_move_the_cursor_to_the_first_and_last_row(seeded):
         assert eps.selected_key == eps.shown[0].key
 
 
+async def test_footer_ends_with_the_palette_key_on_a_narrow_drill_down(seeded):
+    """The footer overflows at 80 columns; the palette key docked right must cover the end."""
+    from tui.screens.endpoint import EndpointScreen
+
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        eps = app.overview.table(Pane.ENDPOINTS)
+        await wait_for(pilot, lambda: len(mine(eps)) == 3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndpointScreen))
+        await pilot.pause()
+        footer = [strip.text for strip in app.screen._compositor.render_strips()][-1]
+        assert footer.rstrip().endswith("^p palette") and len(footer) == 80
+        palette = app.screen.query_one("FooterKey.-command-palette")
+        assert palette.region.right == 80  # no cell left uncovered after it
+
+
 async def test_small_terminal_hides_columns_by_priority(seeded):
     app = make_app(seeded)
     async with app.run_test(size=(80, 24)) as pilot:
