@@ -421,6 +421,16 @@ async def test_narrow_terminal_keeps_the_endpoint_screen_usable(env):
         table = app.screen.query_one("#variants", DetailTable)
         shown = [c.key for c in table._cols]
         assert {"name", "inv", "e5xx_rate"} <= set(shown) and "disk" not in shown
+        # one chart per row, each as wide as the screen, so its legend names every line
+        from tui.screens.endpoint import ChartPanel
+
+        panel = app.screen.query_one("#charts", ChartPanel)
+        assert panel.shown_columns == 1 and len(panel.charts) == 4
+        assert all(c.size.width >= 70 for c in panel.charts)
+        assert panel.styles.height.value == 4 * 13
+        errors = next(c for c in panel.charts if c.title.startswith("Error rate"))
+        head = errors.build_text(errors.size.width, 1).plain
+        assert head.startswith("Error rate (%)  ■ 5XX % champion") and head.count("■") == len(errors.series)
 
 
 # -- hostile strings --------------------------------------------------------------------------------

@@ -324,6 +324,10 @@ class SectionTitle(Static):
         super().__init__(Text(title), **kwargs)
 
 
+#: Below this many cells of width a chart panel shows one chart per row.
+ONE_CHART_BELOW = 100
+
+
 class ChartPanel(Grid):
     """Charts in a grid of ``columns``; :meth:`set_specs` changes only the charts whose lines
     changed (each rebuild draws with plotext: tens of milliseconds)."""
@@ -342,7 +346,26 @@ class ChartPanel(Grid):
         self.updates = 0  #: charts whose lines were replaced (for tests of the cost)
 
     def on_mount(self) -> None:
-        self.styles.grid_size_columns = self.columns
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    @property
+    def shown_columns(self) -> int:
+        """Charts per row: one below :data:`ONE_CHART_BELOW` cells, where two side by side
+        would leave each legend a few letters."""
+        width = self.size.width or (self.app.size.width if self.is_attached else 0)
+        return 1 if 0 < width < ONE_CHART_BELOW else self.columns
+
+    def _lay_out(self) -> None:
+        columns = self.shown_columns
+        if self.styles.grid_size_columns != columns:
+            self.styles.grid_size_columns = columns
+        if not self.fill and self.specs:
+            height = max(1, (len(self.specs) + columns - 1) // columns) * 13
+            if self.styles.height is None or self.styles.height.value != height:
+                self.styles.height = height
 
     def set_specs(self, specs: list[ChartSpec]) -> None:
         charts = self.charts
@@ -353,8 +376,7 @@ class ChartPanel(Grid):
             if charts:
                 self.mount_all(charts)
             self.specs = [ChartSpec(s.title, s.unit, s.period, (), s.lo, s.hi) for s in specs]
-            if not self.fill:
-                self.styles.height = max(1, (len(specs) + self.columns - 1) // self.columns) * 13
+            self._lay_out()
         for i, (chart, spec) in enumerate(zip(charts, specs)):
             if spec == self.specs[i]:
                 continue
