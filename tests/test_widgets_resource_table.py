@@ -43,3 +43,27 @@ async def test_names_of_one_family_stay_apart_on_a_narrow_terminal():
         shown = [table.get_cell(f"job:{n}", "name").plain for n in NAMES]
         assert len(set(shown)) == len(NAMES)  # every job still tells itself apart
         assert all(s.endswith(n[-4:]) for s, n in zip(shown[:3], NAMES)) and shown[3] == "bert-pretrain"
+
+
+class HealthApp(App):
+    REASON = "▲ algo-12: disk 92% full (+1 more host)"
+
+    def compose(self) -> ComposeResult:
+        yield ResourceTable(Pane.JOBS)
+
+    def on_mount(self) -> None:
+        row = job_row("bert-pretrain")
+        row.cells["health"] = Cell(self.REASON, 2, "warn")
+        row.spark = [1.0, 2.0, 3.0]
+        self.query_one(ResourceTable).show_rows([row, job_row("data-quality-check-20261125-1105")])
+
+
+async def test_spare_width_shows_the_whole_health_reason_before_widening_the_sparkline():
+    app = HealthApp()
+    async with app.run_test(size=(200, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        assert table.get_cell("job:bert-pretrain", "health").plain == HealthApp.REASON  # not cut
+        widths = {c.key: c.width for c in table.columns_spec}
+        assert widths["health"] >= len(HealthApp.REASON) and widths["trend"] >= 20  # the sparkline stays
+        assert sum(w + 2 for w in widths.values()) <= 198

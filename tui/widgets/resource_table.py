@@ -14,6 +14,8 @@ colours.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events
@@ -28,6 +30,8 @@ from tui.model.plan import Pane
 LEVELS = ("ok", "info", "warn", "crit", "dim")
 #: Columns of resource names: cut in the middle, where names of one family are alike.
 NAME_COLUMNS = ("name", "endpoint")
+#: How much wider than planned a text column (a health reason) may grow into spare width.
+MAX_TEXT_GROW = 40
 
 
 def middle_ellipsis(text: str, width: int) -> str:
@@ -93,6 +97,8 @@ class ResourceTable(DataTable):
         self._layout: tuple | None = None
         self._styles: dict[str, object] = {}
         self._rows_by_key: dict[str, Row] = {}
+        self._text_width_for = 0  # the table width the grown text columns were fitted to
+        self._text_widths: dict[str, int] = {}
 
     # -- public API ----------------------------------------------------------------------------
     @property
@@ -205,10 +211,32 @@ class ResourceTable(DataTable):
         return cells
 
     def _fit_columns(self) -> list[Column]:
+        """The columns that fit; spare width goes first to text columns whose cells are cut
+        (a job's health reason), then to the sparkline."""
         width = self.size.width or (self.app.size.width if self.is_attached else 120)
         longest = max((len(r.name) for r in self.all_rows), default=12)
         name_width = max(12, min(48, longest))
-        return visible_columns(COLUMNS[self.pane], max(20, width - 2), name_width=name_width)
+        avail = max(20, width - 2)
+        cols = visible_columns(COLUMNS[self.pane], avail, name_width=name_width, grow_spark=False)
+        spare = avail - sum(c.width + 2 for c in cols)
+        if self._text_width_for != width:  # widths only grow while the terminal keeps its size
+            self._text_width_for, self._text_widths = width, {}
+        for i, c in enumerate(cols):
+            if spare <= 0:
+                break
+            if c.numeric or c.spark or c.key in NAME_COLUMNS:
+                continue
+            need = max((cell_len(r.cells[c.key].text) for r in self.all_rows if c.key in r.cells), default=0)
+            want = min(max(need, self._text_widths.get(c.key, 0)), c.width + MAX_TEXT_GROW)
+            self._text_widths[c.key] = want
+            grow = min(spare, want - c.width)
+            if grow > 0:
+                cols[i] = replace(c, width=c.width + grow)
+                spare -= grow
+        if spare > 0:
+            extra = min(spare, 40)
+            cols = [replace(c, width=c.width + extra) if c.spark else c for c in cols]
+        return cols
 
     def _render_view(self) -> None:
         if not self.is_attached:
