@@ -31,5 +31,7 @@ def screen_class(resource) -> type | None:
     module, name = spec
     try:
         return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
+    except ModuleNotFoundError as exc:
+        if exc.name != module:  # a broken import inside the screen is a bug: let it show
+            raise
         return None
