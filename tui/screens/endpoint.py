@@ -37,13 +37,13 @@ from tui.model.endpoint_detail import (ALARM_COLUMNS, COMPONENT_COLUMNS, METRIC_
                                        ChartSpec, EnhancedInfo, Fact, PublishPeriod, alarm_rows, components_of,
                                        endpoint_alarms, endpoint_charts, endpoint_facts, endpoint_request,
                                        configured_period, enhanced_info, enhanced_line, mme_rows, serverless_rows, variant_rows)
-from tui.model.format import safe_text, sparkline
+from tui.model.format import safe_text
+from tui.widgets.resource_table import cell_text, row_texts
 from tui.model.overview import Column, Row, component_rows, visible_columns
 from tui.model.resources import Endpoint, Inventory
 from tui.screens.drill import DrillScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
-from tui.widgets.resource_table import middle_ellipsis
 from tui.widgets.status_bar import StatusBar
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
@@ -52,12 +52,6 @@ LEVELS = ("ok", "info", "warn", "crit", "dim")
 # ==============================================================================================
 # Building blocks
 # ==============================================================================================
-
-
-class RowText(Text):
-    """A first-column cell that remembers its row key (for re-ordering rows by key)."""
-
-    row_key: str = ""
 
 
 class DetailTable(DataTable):
@@ -154,30 +148,10 @@ class DetailTable(DataTable):
         return visible_columns(self.spec, max(20, width - 2), name_width=name_width, grow_spark=True)
 
     def _cell(self, row: Row, col: Column) -> Text:
-        if col.spark:
-            spark = sparkline(row.spark, col.width, lo=0.0) if row.spark else ""
-            return Text(spark, self._style(row.spark_level or "spark"), no_wrap=True)
-        cell = row.cells.get(col.key)
-        if cell is None or cell.text == "":
-            return Text("", no_wrap=True)
-        style = self._style(cell.level) if cell.level else ""
-        if cell.sort is None and col.numeric:
-            style = self._style("missing")
-        text = safe_text(cell.text)
-        if col.key == "name":
-            text = middle_ellipsis(text, col.width)
-        t = Text(text, style, no_wrap=True, overflow="ellipsis", justify="right" if col.numeric else "left")
-        if t.cell_len > col.width:
-            t.truncate(col.width, overflow="ellipsis")
-        return t
+        return cell_text(row, col, self._style, name_columns=("name",))
 
     def _row_cells(self, row: Row) -> list[Text]:
-        cells = [self._cell(row, c) for c in self._cols]
-        first = RowText(cells[0].plain, style=cells[0].style, no_wrap=True, overflow="ellipsis",
-                        justify=cells[0].justify, spans=list(cells[0].spans))
-        first.row_key = row.key
-        cells[0] = first
-        return cells
+        return row_texts(row, self._cols, self._style, name_columns=("name",))
 
     def _render_rows(self) -> None:
         if not self.is_attached:

@@ -56,6 +56,39 @@ class KeyedText(Text):
     row_key: str = ""
 
 
+def cell_text(row: Row, col: Column, style_for, name_columns=None) -> Text:
+    """One model cell as literal text in its column: sparkline, level colour, middle-cut names.
+
+    ``style_for(level)`` maps a level ("crit", "missing", "spark", ...) to a style.
+    """
+    if col.spark:
+        spark = sparkline(row.spark, col.width, lo=0.0) if row.spark else ""
+        return Text(spark, style_for(row.spark_level or "spark"), no_wrap=True)
+    cell = row.cells.get(col.key)
+    if cell is None or cell.text == "":
+        return Text("", no_wrap=True)
+    text = safe_text(cell.text)
+    if col.key in (NAME_COLUMNS if name_columns is None else name_columns):
+        text = middle_ellipsis(text, col.width)
+    style = style_for(cell.level) if cell.level else ""
+    if cell.sort is None and col.numeric:
+        style = style_for("missing")
+    t = Text(text, style, no_wrap=True, overflow="ellipsis", justify="right" if col.numeric else "left")
+    if t.cell_len > col.width:
+        t.truncate(col.width, overflow="ellipsis")
+    return t
+
+
+def row_texts(row: Row, columns, style_for, name_columns=None) -> list[Text]:
+    """A row's cells; the first one remembers the row's key (rows are re-ordered by key)."""
+    cells = [cell_text(row, c, style_for, name_columns) for c in columns]
+    first = KeyedText(cells[0].plain, style=cells[0].style, no_wrap=True, overflow="ellipsis",
+                      justify=cells[0].justify, spans=list(cells[0].spans))
+    first.row_key = row.key
+    cells[0] = first
+    return cells
+
+
 class ResourceTable(DataTable):
     """One overview pane."""
 
@@ -185,30 +218,10 @@ class ResourceTable(DataTable):
         return self._styles.get(level, "")
 
     def _cell_text(self, row: Row, col: Column) -> Text:
-        if col.spark:
-            spark = sparkline(row.spark, col.width, lo=0.0) if row.spark else ""
-            return Text(spark, self._style(row.spark_level or "spark"), no_wrap=True)
-        cell = row.cells.get(col.key)
-        if cell is None or cell.text == "":
-            return Text("", no_wrap=True)
-        text = safe_text(cell.text)
-        if col.key in NAME_COLUMNS:
-            text = middle_ellipsis(text, col.width)
-        style = self._style(cell.level) if cell.level else ""
-        if cell.sort is None and col.numeric:
-            style = self._style("missing")
-        t = Text(text, style, no_wrap=True, overflow="ellipsis", justify="right" if col.numeric else "left")
-        if t.cell_len > col.width:
-            t.truncate(col.width, overflow="ellipsis")
-        return t
+        return cell_text(row, col, self._style)
 
     def _row_cells(self, row: Row) -> list[Text]:
-        cells = [self._cell_text(row, c) for c in self.columns_spec]
-        first = KeyedText(cells[0].plain, style=cells[0].style, no_wrap=True, overflow="ellipsis",
-                          justify=cells[0].justify, spans=list(cells[0].spans))
-        first.row_key = row.key
-        cells[0] = first
-        return cells
+        return row_texts(row, self.columns_spec, self._style)
 
     def _fit_columns(self) -> list[Column]:
         """The columns that fit; spare width goes first to text columns whose cells are cut
