@@ -26,6 +26,12 @@ def test_valid_values(monkeypatch):
     assert o.endpoint_url == "http://127.0.0.1:5000"
 
 
+def test_demo_describe_path(tmp_path):
+    path = str(tmp_path / "fleet.json")
+    assert parse(["--demo", "--demo-describe", path]).demo_describe == path
+    assert parse(["--demo"]).demo_describe is None
+
+
 def test_endpoint_url_from_environment(monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
     assert parse([]).endpoint_url == "http://localhost:4566"
@@ -42,6 +48,9 @@ def test_endpoint_url_from_environment(monkeypatch):
     (["--demo-speed", "10"], "only applies with --demo"),
     (["--demo", "--demo-speed", "-1"], "between 0 and 3600"),
     (["--demo", "--profile", "x"], "drop --profile"),
+    (["--demo-describe", "fleet.json"], "only applies with --demo"),
+    (["--demo", "--demo-describe", "/no/such/dir/fleet.json"], "no such directory"),
+    (["--demo", "--demo-describe", " "], "needs a file path"),
     (["--bogus"], "unrecognized arguments"),
 ])
 def test_invalid_values_exit_2_with_one_line(argv, fragment, capsys):

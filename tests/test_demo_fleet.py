@@ -185,6 +185,54 @@ def test_jobs(demo, clients):
     assert sum(1 for s in transforms.values() if s == "Completed") >= 2
 
 
+def test_description_names_what_the_local_aws_holds(demo, clients, tmp_path):
+    """``--demo-describe``: the JSON names the story's parts, and each name exists in the local AWS."""
+    import json
+
+    from tui.demo.runtime import write_description
+
+    path = tmp_path / "fleet.json"
+    write_description(str(path), demo.description())
+    d = json.loads(path.read_text(encoding="utf-8"))
+    f, sm = demo.fleet, clients("sagemaker")
+    assert d["t0"] == f.t0 and d["region"] == demo.region
+    assert d["story"]["distributed_job"] == f.distributed_job and d["story"]["hot_gpu"] == list(f.hot_gpu)
+    listed = {j["TrainingJobName"] for j in sm.list_training_jobs(MaxResults=100)["TrainingJobSummaries"]}
+    assert set(d["jobs"]["training"]) <= listed and d["story"]["failed_job"] in listed
+    endpoints = {e["EndpointName"] for e in sm.list_endpoints(MaxResults=100)["Endpoints"]}
+    assert set(d["endpoints"]) <= endpoints and d["story"]["split_endpoint"] in endpoints
+    assert not list(tmp_path.glob("*.tmp"))  # written atomically
+
+
+#: Scenario start times spread over one day and across midnight, as offsets from a day's start.
+_HOURS_OF_DAY = (0.0, 0.02, 3.5, 11.99, 12.0, 23.0, 23.97, 23.999)
+
+
+@pytest.mark.parametrize("hour", _HOURS_OF_DAY)
+def test_the_story_holds_at_any_hour(hour):
+    """Whatever time the demo starts, each part of its story plays its role at ``t0``."""
+    today = time.time() // 86400 * 86400
+    f = build_fleet(today + hour * 3600, seed=7)
+    t0 = f.t0
+    assert f.job(f.distributed_job).status_at(t0) == "InProgress"
+    assert f.job(f.single_host_job).status_at(t0) == "InProgress"
+    assert f.job(f.running_processing_job).status_at(t0) == "InProgress"
+    assert f.job(f.running_transform_job).status_at(t0) == "InProgress"
+    assert f.job(f.failed_job).status_at(t0) == "Failed"
+    assert sum(1 for j in f.jobs if j.status_at(t0) == "Completed") >= 5
+    assert len({j.name for j in f.jobs}) == len(f.jobs)  # dated names never collide
+    assert f.failed_execution.failed_step.name == f.failed_step
+    last = {p.name: p.executions[-1] for p in f.pipelines}
+    assert last[f.stopped_pipeline].status_at(t0) == "Stopped"
+    assert last[f.executing_pipeline].status_at(t0) == "Executing"
+    assert all(len(p.executions) >= 2 for p in f.pipelines)
+    labeling = {j.name: j for j in f.labeling_jobs}
+    assert labeling[f.labeling_job].status_at(t0) == "InProgress"
+    assert next(r for r in f.recommendation_jobs if r.name == f.recommendation_job).status_at(t0) == "IN_PROGRESS"
+    # every recurring schedule starts its next occurrence after t0, within its period
+    assert all(t0 < r.next_start <= t0 + r.period for r in f.recurring), [(r.prefix, r.next_start - t0) for r in f.recurring]
+
+
 def test_processing_job_hosts_are_discovered_as_published(demo, clients):
     from tui.aws import discovery
 

@@ -24,7 +24,8 @@ from tui.model.resources import DiscoveryError, Variant
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker"
 ACCOUNT = "123456789012"
-T0 = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+#: A creation time for stubbed answers: some days before now, whatever the day and hour.
+T0 = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=5)
 
 
 def _arn(kind: str, name: str, region: str = "us-east-1") -> str:

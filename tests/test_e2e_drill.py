@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_e2e_tmux import read_description
 from tests.tmux_driver import Tmux, available
 
 pytestmark = [pytest.mark.e2e,
@@ -39,18 +40,24 @@ def host_rows(screen: str) -> list[str]:
     return [line for line in screen.splitlines() if re.match(r"^ algo-\d+\s", line)]
 
 
-def test_overview_job_host_logs_and_back(tui):
+def test_overview_job_host_logs_and_back(tui, tmp_path):
     # Under pytest, child processes can inherit COLUMNS=80 LINES=24 (set below os.environ by
     # a terminal library), which the app would take over the real pane size: say the real one.
-    tui.start([str(SCRIPT), "--demo"], env={"COLUMNS": str(tui.width), "LINES": str(tui.height)})
+    described = tmp_path / "fleet.json"
+    tui.start([str(SCRIPT), "--demo", "--demo-describe", str(described)],
+              env={"COLUMNS": str(tui.width), "LINES": str(tui.height)})
     tui.wait_for("sagemon", timeout=10)
+    story = read_description(described)["story"]
+    job = story["distributed_job"]  # named after the day the demo started
+    lagging, disk = (h.rsplit("/", 1)[-1] for h in (story["lagging_host"], story["disk_full_host"]))
+    assert (lagging, disk) == ("algo-7", "algo-12")  # the keys below move the cursor to algo-7
     tui.wait_for("demo@", timeout=180)  # connected to the demo AWS once its history is in
     tui.wait_for("updated", timeout=60)
 
     tui.type(":jobs")
     tui.keys("Enter")
-    tui.wait_for("bert-pretrain-", timeout=20)
-    tui.type("/bert-pre")
+    tui.wait_for(job, timeout=20)
+    tui.type(f"/{job}")
     tui.keys("Enter")
     tui.wait_for("(1 of", timeout=10)
     tui.keys("Enter")  # open the job under the cursor
@@ -58,7 +65,7 @@ def test_overview_job_host_logs_and_back(tui):
     # the job screen: 16 hosts, the lagging GPU and the full disk flagged with their reasons
     screen = tui.wait_for(r" algo-16 ", timeout=30, regex=True)
     screen = tui.wait_for("hosts flagged", timeout=90)
-    assert re.search(r"sagemon › Jobs › bert-pretrain-\S+", screen), screen
+    assert f"sagemon › Jobs › {job}" in screen, screen
     assert "training" in screen and "InProgress" in screen and "ml.p4d.24xlarge × 16" in screen
     rows = host_rows(screen)
     assert len(rows) == 16, screen
@@ -69,7 +76,7 @@ def test_overview_job_host_logs_and_back(tui):
     # Enter on algo-7 (the cursor starts on algo-1)
     tui.keys("Down", "Down", "Down", "Down", "Down", "Down")
     tui.keys("Enter")
-    screen = tui.wait_for(r"sagemon › Jobs › bert-pretrain-\S+ › algo-7 ", timeout=30, regex=True)
+    screen = tui.wait_for(f"sagemon › Jobs › {job} › algo-7 ", timeout=30)
     screen = tui.wait_for("cluster median (16 hosts)", timeout=30)  # the charts' legends
     assert "▲ lagging GPU" in screen
     screen = tui.wait_for("straggler", timeout=60)  # the host's own log, below its charts
@@ -99,6 +106,6 @@ def test_overview_job_host_logs_and_back(tui):
     tui.wait_gone("› algo-7", timeout=10)
     tui.keys("Escape")
     screen = tui.wait_gone("hosts flagged", timeout=10)
-    assert "bert-pretrain-" in screen and "sagemon › Jobs" in screen
+    assert job in screen and "sagemon › Jobs" in screen
     tui.type("q")
     assert tui.wait_exit(15)

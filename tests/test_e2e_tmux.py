@@ -2,11 +2,15 @@
 
 Waits for demo data, then drives it as a person would: ``:jobs`` Enter, ``/`` filter, Esc,
 ``?`` help, Esc, Enter on a row and Esc back, ``q`` to quit; and reads the screen each time.
+The demo's resources are named after the day it starts, so the names looked for come from the
+fleet description the app writes (``--demo-describe``), never from a date in this file.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,27 +32,41 @@ def tui():
     t.stop()
 
 
-def test_demo_end_to_end(tui):
-    tui.start([str(SCRIPT), "--demo"])
+def read_description(path: Path, timeout: float = 60.0) -> dict:
+    """The demo fleet's description, once the app has written it."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        time.sleep(0.2)
+    raise AssertionError(f"the app wrote no fleet description to {path} in {timeout:.0f}s")
+
+
+def test_demo_end_to_end(tui, tmp_path):
+    described = tmp_path / "fleet.json"
+    tui.start([str(SCRIPT), "--demo", "--demo-describe", str(described)])
     # the first frame comes at once, before the demo AWS is up
     tui.wait_for("sagemon", timeout=10)
+    story = read_description(described)["story"]
     # then real data
     screen = tui.wait_for("updated", timeout=120)
-    assert "fraud-detector-prod" in screen and "Inv/min" in screen
+    assert story["split_endpoint"] in screen and "Inv/min" in screen
     assert "Traceback" not in screen
 
+    big, small = story["distributed_job"], story["single_host_job"]
     tui.type(":jobs")
     tui.keys("Enter")
     tui.wait_for("sagemon › Jobs", timeout=20)
-    screen = tui.wait_for("bert-pretrain-2026-11-25", timeout=20)
-    assert "sagemon › Jobs" in screen and "Health" in screen
+    screen = tui.wait_for(big, timeout=20)
+    assert "sagemon › Jobs" in screen and "Health" in screen and small in screen
 
-    tui.type("/bert-pre")
-    screen = tui.wait_for("/bert-pre (1 of", timeout=10)
-    assert "fraud-xgb-retrain" not in screen
+    needle = big[:12]
+    tui.type(f"/{needle}")
+    screen = tui.wait_for(f"/{needle} (1 of", timeout=10)
+    assert small not in screen
     tui.keys("Enter")  # keep the filter, back to the table
     tui.keys("Escape")  # clears it
-    screen = tui.wait_for("fraud-xgb-retrain", timeout=10)
+    screen = tui.wait_for(small, timeout=10)
 
     tui.type("?")
     screen = tui.wait_for("sagemon-tui keys", timeout=10)

@@ -32,6 +32,9 @@ from tui.theme_files import stylesheet
 from tui.widgets.host_grid import HostGrid
 from tui.widgets.log_view import LogView
 
+#: The epoch suffix of a SageMaker log stream name (``<job>/algo-N-<epoch>``), taken from the clock.
+STREAM_EPOCH = int(time.time())
+
 SIZE = (120, 40)
 REGION = "us-east-1"
 MARKUP = "[bold red]boom[/]"
@@ -124,7 +127,7 @@ async def drive(name: str) -> dict[str, object]:
         host = app.screen
         assert isinstance(host, HostScreen)
         t0 = datetime.now(timezone.utc)
-        host.show_logs([LogLine(t0 + timedelta(seconds=i), f"{job.hosts[1]}-1764000000", text)
+        host.show_logs([LogLine(t0 + timedelta(seconds=i), f"{job.hosts[1]}-{STREAM_EPOCH}", text)
                         for i, text in enumerate(HOSTILE_LINES)], f"AccessDenied {MARKUP} {ANSI}")
         await pilot.pause()
         out["host"], out["host_layout"] = frame(app), layout(app)
@@ -133,7 +136,7 @@ async def drive(name: str) -> dict[str, object]:
         await pilot.pause()
         logs = app.screen
         assert isinstance(logs, LogScreen)
-        logs.show_logs([LogLine(t0 + timedelta(seconds=i), f"{name}/algo-{1 + i % 4}-1764000000", text)
+        logs.show_logs([LogLine(t0 + timedelta(seconds=i), f"{name}/algo-{1 + i % 4}-{STREAM_EPOCH}", text)
                         for i, text in enumerate(HOSTILE_LINES)], None)
         await pilot.pause()
         out["logs"], out["logs_layout"] = frame(app), layout(app)

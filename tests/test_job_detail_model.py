@@ -3,6 +3,8 @@ streams they follow, and what they draw (grid, cluster median, algorithm metrics
 
 from __future__ import annotations
 
+import time
+
 import math
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +24,8 @@ from tui.model.resources import Job, default_hosts
 from tui.model.series import Series, SeriesStore
 
 NOW = 1_800_000_000 - 1_800_000_000 % 60
+#: The epoch suffix of a SageMaker log stream name (``<job>/algo-N-<epoch>``), taken from the clock.
+STREAM_EPOCH = int(time.time())
 REGION = "us-east-1"
 
 
@@ -49,6 +53,7 @@ def test_metrics_follow_the_catalog_per_kind_and_instance_type():
     # no GPU columns on CPU instances; transform jobs publish no DiskUtilization
     assert names(job_metrics(training(itype="ml.m5.4xlarge"))) == ["CPUUtilization", "MemoryUtilization",
                                                                    "DiskUtilization"]
+
     assert names(job_metrics(transform())) == ["CPUUtilization", "MemoryUtilization"]
     gpu_transform = transform()
     gpu_transform.instance_type = "ml.g5.xlarge"
@@ -122,8 +127,8 @@ def test_log_requests_per_kind_and_host():
     h = host_log_request(job, "bert/algo-1")
     assert h.prefix == "bert/algo-1-"
     # the host's prefix matches its own stream, not algo-10's or algo-11's
-    assert "bert/algo-1-1764000000".startswith(h.prefix)
-    assert not "bert/algo-10-1764000000".startswith(h.prefix)
+    assert f"bert/algo-1-{STREAM_EPOCH}".startswith(h.prefix)
+    assert not f"bert/algo-10-{STREAM_EPOCH}".startswith(h.prefix)
     proc = Job(Kind.PROCESSING_JOB, "etl", "InProgress", REGION, hosts=["etl/algo-1"])
     assert job_log_request(proc).group == "/aws/sagemaker/ProcessingJobs"
     t = transform(["score/i-0aaaaaaaaaaaaaaaa"])
@@ -132,15 +137,15 @@ def test_log_requests_per_kind_and_host():
 
 
 def test_stream_labels_and_log_text():
-    assert stream_label("bert/algo-7-1764000000", "bert") == "algo-7"
+    assert stream_label(f"bert/algo-7-{STREAM_EPOCH}", "bert") == "algo-7"
     assert stream_label("score/i-0aaaaaaaaaaaaaaaa", "score") == "i-0aaaaaaaaaaaaaaaa"
     assert stream_label("score/i-0aaaaaaaaaaaaaaaa/data-log", "score") == "i-0aaaaaaaaaaaaaaaa/data-log"
     assert stream_label("other/algo-2", "bert") == "other/algo-2"
-    line = LogLine(datetime.now(timezone.utc), "bert/algo-7-1764000000", "[bold red]x[/]")
+    line = LogLine(datetime.now(timezone.utc), f"bert/algo-7-{STREAM_EPOCH}", "[bold red]x[/]")
     assert log_text(line) == "[bold red]x[/]"
     assert log_text(line, "bert", 7) == "algo-7  │ [bold red]x[/]"
     # one trailing newline is the event's end; carriage returns redraw; every line gets its host
-    multi = LogLine(line.timestamp, "bert/algo-1-1764000000", "Traceback:\n  File x\r  File y\n")
+    multi = LogLine(line.timestamp, f"bert/algo-1-{STREAM_EPOCH}", "Traceback:\n  File x\r  File y\n")
     assert log_text(multi) == "Traceback:\n  File y"
     assert log_text(multi, "bert") == "algo-1 │ Traceback:\nalgo-1 │   File y"
 

@@ -40,6 +40,8 @@ from tui.widgets.host_grid import HostGrid
 from tui.widgets.log_view import LogView
 
 NOW = int(time.time()) - int(time.time()) % 60
+#: The epoch suffix of a SageMaker log stream name (``<job>/algo-N-<epoch>``), taken from the clock.
+STREAM_EPOCH = int(time.time())
 REGION = "us-east-1"
 SIZE = (160, 48)
 
@@ -246,7 +248,7 @@ async def test_log_screen_prefixes_hosts_searches_and_follows():
         assert logs.log_request() == job_log_request(job)
         assert "waiting for log lines…" in screen_text(app)
         t0 = datetime.fromtimestamp(NOW, timezone.utc)
-        lines = [LogLine(t0 + timedelta(seconds=i), f"bert/algo-{1 + i % 16}-1764000000",
+        lines = [LogLine(t0 + timedelta(seconds=i), f"bert/algo-{1 + i % 16}-{STREAM_EPOCH}",
                          f"step {i} " + ("NCCL WARN slow" if i % 16 == 6 else "ok")) for i in range(64)]
         logs.show_logs(lines[:40], None)
         logs.show_logs(lines, None)  # the feed started over: only the 24 new lines are added
@@ -311,6 +313,7 @@ async def test_transform_job_hosts_arrive_from_the_read():
         await app.push_screen(s2)
         s2.show(state, DetailResult(s2.detail_request().owner,
                                     errors={(READ_TRANSFORM_HOSTS, REGION, "late"): "access denied: ListMetrics"}))
+
         await pilot.pause()
         assert "⚠ cannot list this job's hosts: access denied: ListMetrics" in screen_text(app)
 

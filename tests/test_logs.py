@@ -39,6 +39,9 @@ def logs_writer(moto_url):
     return boto3.client("logs", region_name="us-east-1", endpoint_url=moto_url,
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
+#: The epoch suffix of a SageMaker log stream name (``<job>/algo-N-<epoch>``), taken from the clock.
+STREAM_EPOCH = int(time.time())
+
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
@@ -71,19 +74,19 @@ def test_log_targets():
 
 def test_streams_for_prefix_newest_first(clients, logs_writer, group):
     base = _now_ms() - 60_000
-    for stream, ts in (("job/algo-1-1700000000", base), ("job/algo-2-1700000000", base + 5000),
-                       ("job-other/algo-1-1700000000", base + 9000), ("job/algo-3-1700000000", base + 1000)):
+    for stream, ts in ((f"job/algo-1-{STREAM_EPOCH}", base), (f"job/algo-2-{STREAM_EPOCH}", base + 5000),
+                       (f"job-other/algo-1-{STREAM_EPOCH}", base + 9000), (f"job/algo-3-{STREAM_EPOCH}", base + 1000)):
         logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
         _put(logs_writer, group, stream, [(ts, "x")])
     usage = Usage()
     assert streams_for(clients.logs(), group, "job/", usage=usage) == [
-        "job/algo-2-1700000000", "job/algo-3-1700000000", "job/algo-1-1700000000"]
-    assert streams_for(clients.logs(), group, "job/", limit=1) == ["job/algo-2-1700000000"]
+        f"job/algo-2-{STREAM_EPOCH}", f"job/algo-3-{STREAM_EPOCH}", f"job/algo-1-{STREAM_EPOCH}"]
+    assert streams_for(clients.logs(), group, "job/", limit=1) == [f"job/algo-2-{STREAM_EPOCH}"]
     assert usage.by_operation == {"DescribeLogStreams": 1}
 
 
 def test_single_stream_tail_returns_exactly_the_events_and_follows(clients, logs_writer, group):
-    stream = "job/algo-1-1700000000"
+    stream = f"job/algo-1-{STREAM_EPOCH}"
     logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
     base = _now_ms() - 10_000
     first = [(base, "epoch 1 loss=0.9\n"), (base + 1, HOSTILE)]

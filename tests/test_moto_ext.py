@@ -387,7 +387,7 @@ def _pipeline_execution(sm, uid):
 
 def test_pipeline_execution_steps_and_status(sm, uid):
     arn = _pipeline_execution(sm, uid)
-    t0 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    t0 = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(days=3)
     assert sm.list_pipeline_execution_steps(PipelineExecutionArn=arn)["PipelineExecutionSteps"] == []
     moto_ext.set_execution_steps(arn, [
         {"StepName": "Preprocess", "StepDisplayName": "Prep", "StepStatus": "Succeeded", "StartTime": t0,
@@ -511,7 +511,7 @@ def test_training_job_status_transitions_and_metric_definitions(sm, uid):
     assert d["AlgorithmSpecification"]["MetricDefinitions"] == defs
     assert d["TrainingJobStatus"] == "Completed"  # moto's default until the demo moves it
 
-    start = datetime(2026, 2, 1, 9, 0, tzinfo=timezone.utc)
+    start = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=3)
     moto_ext.set_job_status("training", f"tr-{uid}", "InProgress", secondary_status="Starting")
     moto_ext.set_job_status("training", f"tr-{uid}", "InProgress", secondary_status="Training",
                             status_message="Training image download completed. Training in progress.",
@@ -529,7 +529,7 @@ def test_training_job_status_transitions_and_metric_definitions(sm, uid):
     assert "TrainingEndTime" not in summaries[0]
     assert sm.list_training_jobs(NameContains=uid, StatusEquals="Completed")["TrainingJobSummaries"] == []
 
-    end = datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
+    end = start + timedelta(hours=1)
     moto_ext.set_job_status("training", f"tr-{uid}", "Failed", failure_reason="AlgorithmError: CUDA OOM",
                             end_time=end)
     d = sm.describe_training_job(TrainingJobName=f"tr-{uid}")

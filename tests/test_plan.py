@@ -13,7 +13,8 @@ from tui.model.plan import (PANE_KINDS, Pane, endpoint_keys, is_extended_stat, j
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob, Pipeline,
                                  RecommendationJob, Variant, default_hosts)
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+#: The clock these pure planning functions are given: now, whatever the day and hour.
+NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
 R = "us-east-1"
 
 

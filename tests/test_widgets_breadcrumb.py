@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import App, ComposeResult
 
+from tui.demo.fleet import build_fleet
 from tui.widgets.breadcrumb import Breadcrumb, breadcrumb_text
 
-EXECUTION = ["Pipelines", "churn-retrain-pipeline", "churn-retrain-pipeline-20261125-1016"]
+#: Real-looking names, from the demo fleet's description: an execution named after its start
+#: time (``<pipeline>-<date>-<time>``) and a job named after its day.
+FLEET = build_fleet(time.time())
+PIPELINE = FLEET.failed_pipeline
+EXECUTION = ["Pipelines", PIPELINE, FLEET.pipeline(PIPELINE).executions[-1].display_name]
+JOB = FLEET.distributed_job
 
 
 class CrumbApp(App):
@@ -20,8 +28,9 @@ async def test_a_deep_path_keeps_every_level_and_the_end_of_each_name():
         await pilot.pause()
         line = app.query_one(Breadcrumb).render().plain
         assert len(line) <= 78
-        assert line.startswith("sagemon › Pipelines › churn-retrain-pipeline › churn-retrain-pip")
-        assert line.endswith("61125-1016") and "…" in line  # the execution's date is still there
+        assert EXECUTION[2].startswith(PIPELINE) and len(EXECUTION[2]) > len(PIPELINE) + 10
+        assert line.startswith(f"sagemon › Pipelines › {PIPELINE} › {PIPELINE[:10]}")
+        assert line.endswith(EXECUTION[2][-10:]) and "…" in line  # the execution's date is still there
         await pilot.resize_terminal(160, 3)
         await pilot.pause()
         wide = app.query_one(Breadcrumb).render().plain
@@ -29,6 +38,6 @@ async def test_a_deep_path_keeps_every_level_and_the_end_of_each_name():
 
 
 def test_short_paths_are_left_alone():
-    text = breadcrumb_text(["Jobs", "bert-pretrain-2026-11-25", "algo-7", "logs"], "window 3h", 78).plain
-    assert text.startswith("sagemon › Jobs › bert-pretrain-2026-11-25 › algo-7 › logs")
+    text = breadcrumb_text(["Jobs", JOB, "algo-7", "logs"], "window 3h", 78).plain
+    assert text.startswith(f"sagemon › Jobs › {JOB} › algo-7 › logs")
     assert text.rstrip().endswith("window 3h")

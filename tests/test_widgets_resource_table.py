@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import App, ComposeResult
 
+from tui.demo.fleet import build_fleet
 from tui.model.overview import Cell, Row, name_cell
 from tui.model.plan import Pane
 from tui.widgets.resource_table import ResourceTable, middle_ellipsis
 
-NAMES = ["data-quality-check-20261125-1105", "data-quality-check-20261125-1005",
-         "data-quality-check-20261125-0905", "bert-pretrain"]
+#: A family of jobs named after their start time (``<prefix>-<date>-<time>``), as the demo fleet
+#: describes them, newest first, and one short name.
+HOURLY = sorted((j.name for j in build_fleet(time.time()).jobs if j.name.startswith("data-quality-check-")),
+                reverse=True)
+NAMES = [*HOURLY[:3], "bert-pretrain"]
 
 
 def job_row(name: str) -> Row:
@@ -26,7 +32,9 @@ class TableApp(App):
 
 
 def test_middle_ellipsis_keeps_both_ends():
-    assert middle_ellipsis("data-quality-check-20261125-1005", 26) == "data-quality-ch…61125-1005"
+    name = HOURLY[0]
+    assert len(name) > 26
+    assert middle_ellipsis(name, 26) == name[:15] + "…" + name[-10:]
     assert middle_ellipsis("short", 26) == "short"
     assert middle_ellipsis("abcdef", 1) == "…"
     cut = middle_ellipsis("训练作业训练作业训练作业训练作业", 12)
@@ -55,7 +63,7 @@ class HealthApp(App):
         row = job_row("bert-pretrain")
         row.cells["health"] = Cell(self.REASON, 2, "warn")
         row.spark = [1.0, 2.0, 3.0]
-        self.query_one(ResourceTable).show_rows([row, job_row("data-quality-check-20261125-1105")])
+        self.query_one(ResourceTable).show_rows([row, job_row(HOURLY[0])])
 
 
 async def test_spare_width_shows_the_whole_health_reason_before_widening_the_sparkline():

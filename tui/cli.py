@@ -33,6 +33,7 @@ class Options:
     window: str = "3h"
     demo: bool = False
     demo_speed: float = 1.0
+    demo_describe: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", metavar="WINDOW", help="time window shown: 1h, 3h (default), 12h or 24h")
     p.add_argument("--demo", action="store_true", help="run against an embedded local AWS with a live demo fleet")
     p.add_argument("--demo-speed", metavar="N", help="with --demo: run the simulated clock N times faster")
+    p.add_argument("--demo-describe", metavar="FILE",
+                   help="with --demo: write the demo fleet's description (its resources' names, which are "
+                        "dated, and its start time) as JSON to FILE once the fleet exists")
     p.add_argument("--version", action="version", version=f"sagemon-tui {__version__}")
     return p
 
@@ -105,6 +109,15 @@ def validate(args: argparse.Namespace) -> Options:
         if not (0 < speed <= 3600):
             raise UsageError(f"--demo-speed must be between 0 and 3600, got {args.demo_speed}")
         opts.demo_speed = speed
+    if args.demo_describe is not None:
+        if not args.demo:
+            raise UsageError("--demo-describe only applies with --demo")
+        if not args.demo_describe.strip():
+            raise UsageError("--demo-describe needs a file path")
+        folder = os.path.dirname(os.path.abspath(args.demo_describe))
+        if not os.path.isdir(folder):
+            raise UsageError(f"--demo-describe: no such directory: {folder!r}")
+        opts.demo_describe = args.demo_describe
     if args.demo and (args.profile or args.endpoint_url):
         raise UsageError("--demo runs its own local AWS: drop --profile/--endpoint-url")
     return opts

@@ -332,7 +332,7 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
         progress("starting local AWS…")
         from tui.demo import DemoAws
 
-        kwargs = {"speed": opts.demo_speed}
+        kwargs = {"speed": opts.demo_speed, "describe_to": opts.demo_describe}
         if demo_seed is not None:
             kwargs["seed"] = demo_seed
         demo = DemoAws(**kwargs)

@@ -30,7 +30,9 @@ only published as metrics), and log streams get at most two progress lines per r
 from __future__ import annotations
 
 import gc
+import json
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -71,6 +73,14 @@ class DemoConnection:
     region: str
     credentials: dict[str, str] = field(default_factory=dict)  # for boto3.Session(**credentials)
     account: str = fleet_mod.ACCOUNT_ID
+
+
+def write_description(path: str, description: dict[str, Any]) -> None:
+    """Write ``description`` as JSON to ``path`` atomically (a reader never sees half a file)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(description, fh, indent=2, sort_keys=True)
+    os.replace(tmp, path)
 
 
 class SimClock:
@@ -179,7 +189,7 @@ class DemoAws:
 
     def __init__(self, speed: float = 1.0, seed: int = 7, history_hours: float = 3.0,
                  region: str = "us-east-1", high_res_history_hours: float | None = None,
-                 logs: bool = True) -> None:
+                 logs: bool = True, describe_to: str | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = float(speed)
@@ -189,6 +199,8 @@ class DemoAws:
                                           else float(high_res_history_hours), self.history_hours)
         self.region = region
         self.with_logs = logs
+        #: Where to write :meth:`description` as JSON once the fleet exists (``--demo-describe``).
+        self.describe_to = describe_to
         self.ready = threading.Event()
         #: Set once the newest minutes are in: the fleet can be shown while older history lands.
         self.queryable = threading.Event()
@@ -280,6 +292,8 @@ class DemoAws:
             now = time.time()
             self.clock = SimClock(now, self.speed)
             self.fleet = build_fleet(now, self.seed, self.region)
+            if self.describe_to:
+                write_description(self.describe_to, self.description())
             self._simulator = Simulator(self.fleet, self.clock.sim)
             self._publisher = Publisher(self.client("cloudwatch"), self.record)
 
@@ -335,6 +349,26 @@ class DemoAws:
             self.error = exc
             self.phase = f"failed: {type(exc).__name__}: {exc}"
             raise
+
+    def description(self) -> dict[str, Any]:
+        """The fleet's story as plain data: who plays each part (names are dated: the running
+        training job is named after the day the demo starts), every resource's name by kind, and
+        the scenario's start ``t0`` (epoch seconds). Tests and scripts read names from here."""
+        f = self.fleet
+        if f is None:
+            raise RuntimeError("the fleet does not exist yet: call populate() first")
+        story = {k: list(v) if isinstance(v, tuple) else v for k, v in f.summary().items()}
+        return {
+            "t0": f.t0, "region": f.region, "seed": f.seed, "story": story,
+            "endpoints": [e.name for e in f.endpoints],
+            "inference_components": [c.name for c in f.components],
+            "jobs": {kind: [j.name for j in f.jobs_of(kind)] for kind in sorted({j.kind for j in f.jobs})},
+            "pipelines": [p.name for p in f.pipelines],
+            "labeling_jobs": [j.name for j in f.labeling_jobs],
+            "feature_groups": [g.name for g in f.feature_groups],
+            "recommendation_jobs": [j.name for j in f.recommendation_jobs],
+            "alarms": [a.name for a in f.alarms],
+        }
 
     def _backfill(self, now: float, recent: bool) -> None:
         """Put the history: the last :data:`RECENT_MINUTES` (``recent``) or everything older."""
