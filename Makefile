@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test bench install wheel-check tools clean
+.PHONY: demo test test-anytime bench install wheel-check tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,19 @@ demo: $(STAMP)
 test: $(STAMP) tools
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory wheel-check
+
+# The whole suite again under moved wall clocks (every Python process of the run, the app in
+# tmux included): another day and hour ahead, months back, and a start just before midnight
+# UTC so the run crosses the date line. tests/clock/sitecustomize.py moves the clock.
+ANYTIME_CLOCKS ?= +41d7h13m -173d3h midnight-100s
+test-anytime: $(STAMP) tools
+	@for clock in $(ANYTIME_CLOCKS); do \
+	  SAGEMON_TEST_CLOCK=$$clock PYTHONPATH=$(CURDIR)/tests/clock $(BIN)/python -c "import datetime; \
+	    print('== make test-anytime: SAGEMON_TEST_CLOCK=$$clock, the suite starts at', \
+	    datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC'))" || exit 1; \
+	  SAGEMON_TEST_CLOCK=$$clock PYTHONPATH=$(CURDIR)/tests/clock \
+	    $(BIN)/python -m pytest -q -p no:time_machine $(PYTEST_ARGS) || exit 1; \
+	done
 
 # The non-editable install: build a wheel, install it in a throw-away venv, run it.
 wheel-check: $(STAMP)

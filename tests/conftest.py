@@ -7,7 +7,9 @@ sees the same account: tests use unique names (``unique``) instead of relying on
 from __future__ import annotations
 
 import logging
+import os
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 
@@ -15,6 +17,13 @@ CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing
 REGION = "us-east-1"
 #: The shared demo fleet's region: it holds nothing but the demo (moto's state is process-wide).
 DEMO_REGION = "ap-southeast-2"
+
+
+def pytest_report_header(config):
+    """The wall clock the run sees (``make test-anytime`` moves it: tests/clock/sitecustomize.py)."""
+    moved = os.environ.get("SAGEMON_TEST_CLOCK")
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return f"clock: {now}" + (f" (moved: SAGEMON_TEST_CLOCK={moved})" if moved else " (real)")
 
 
 @pytest.fixture(scope="session")
