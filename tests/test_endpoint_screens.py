@@ -474,7 +474,7 @@ async def test_names_and_reasons_from_aws_are_never_markup_or_escape_codes():
         await pilot.pause()
         text = screen_text(app)
         assert "sagemon › Endpoints › ep[red]x[/red]" in text
-        assert "boom red next [b]line" in text and "[blink]why[/blink] more" in text
+        assert "boom ␛[31mred␛[0m next [b]line" in text and "[blink]why[/blink] more" in text
         assert "[bold]v[/bold]" in text and "[link=http://x]a[/link]" in text
         assert "\x1b" not in text
     app = Bare(ExecutionScreen(p, ex, state=state, steps=[step]))

@@ -105,19 +105,42 @@ def test_format_rate_and_percent():
     assert percent(None, 3) is None
 
 
-def test_safe_text_drops_escape_sequences_and_shows_controls():
-    assert safe_text("\x1b[31mred\x1b[0m") == "red"
-    assert safe_text("\x1b[1;38;2;255;0;0mbold\x1b[m") == "bold"
-    assert safe_text("\x1b]0;title\x07after") == "after"
-    assert safe_text("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\") == "link"
-    assert safe_text("\x1b(Bcharset") == "charset"
+def test_safe_text_shows_escape_sequences_and_controls_visibly():
+    assert safe_text("\x1b[31mred\x1b[0m") == "␛[31mred␛[0m"
+    assert safe_text("\x1b[1;38;2;255;0;0mbold\x1b[m") == "␛[1;38;2;255;0;0mbold␛[m"
+    assert safe_text("\x1b]0;title\x07after") == "␛]0;title␇after"
+    assert safe_text("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\") == "␛]8;;http://x␛\\link␛]8;;␛\\"
+    assert safe_text("\x1b(Bcharset") == "␛(Bcharset"
+    assert safe_text("\x1b]0;unterminated") == "␛]0;unterminated"
     assert safe_text("end\x1b") == "end␛"
     assert safe_text("a\tb") == "a   b"
-    assert safe_text("one\ntwo\rthree\x00\x07\x7f") == "one␊two␍three␀␇␡"
-    assert safe_text("c1\x9b31m") == "c1\ufffd31m"
-    assert safe_text("bidi\u202eevil") == "bidievil"
+    assert safe_text("one\ntwo\rthree\x00\x07\x08\x7f") == "one␊two␍three␀␇␈␡"
+    assert safe_text("c1\x9b31m") == "c1<U+009B>31m"
+    assert safe_text("\x80\x9f") == "<U+0080><U+009F>"
+    assert safe_text("bidi\u202eevil") == "bidi<U+202E>evil"  # inert, and visible
     # markup is just text
     assert safe_text("[bold red]boom[/]") == "[bold red]boom[/]"
+
+
+@pytest.mark.parametrize("raw, symbols, payload", [
+    ("\x1b]0;text\x07", ["␛", "␇"], "]0;text"),              # OSC window title, BEL-terminated
+    ("\x1b]0;text\x1b\\", ["␛"], "]0;text"),                 # OSC ended by ST (ESC \\)
+    ("\x1b[1;31mred\x1b[0m", ["␛"], "[1;31mred"),            # CSI colour
+    ("\x9b31mred", ["<U+009B>"], "31mred"),                  # C1 (8-bit) CSI
+    ("lone at the end\x1b", ["␛"], "lone at the end"),
+    ("bell\x07rings", ["␇"], "rings"),
+    ("back\x08space", ["␈"], "space"),
+    ("del\x7fete", ["␡"], "ete"),
+])
+def test_safe_text_never_drops_a_control_or_its_payload(raw, symbols, payload):
+    out = safe_text(raw)
+    assert out.isprintable() and "\x1b" not in out and "\x9b" not in out
+    for symbol in symbols:
+        assert symbol in out
+    assert payload in out
+    # every printable character of the input is still there, in order
+    kept = iter(out)
+    assert all(ch in kept for ch in raw if ch.isprintable())
 
 
 def test_safe_text_keeps_wide_characters_and_truncates_by_cells():

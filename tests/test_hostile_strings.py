@@ -5,8 +5,10 @@ metric name, hosts), the host screen, the log screen (log lines) and the overvie
 table: ANSI colour, cursor, clear-screen and window-title escapes, Rich markup (including an
 unbalanced ``[/]`` that a markup parser would reject), very long text and wide characters.
 Every frame must keep its size (each row exactly the terminal's width, no escape character
-reaching the screen), text that looks like markup must appear as typed, and the widgets
-must sit where they sit for harmless names.
+reaching the screen), text that looks like markup must appear as typed, escape sequences and
+other control characters must appear as visible symbols with all of their text (an OSC
+window title reads ``␛]0;title␇``: neither obeyed nor dropped), and the widgets must sit where
+they sit for harmless names.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ REGION = "us-east-1"
 MARKUP = "[bold red]boom[/]"
 WIDE = "训练作业🚀ｗｉｄｅ"
 ANSI = "\x1b[31mred\x1b[0m\x1b]0;pwned\x07\x1b[2J"
+#: How ``ANSI`` is drawn: every ESC and BEL as its control picture, nothing else changed.
+ANSI_SHOWN = "␛[31mred␛[0m␛]0;pwned␇␛[2J"
 OPEN_TAG = "[bold red]boom"  # job names cannot hold "/" (host values are "JOB/algo-N")
 HOSTILE_NAME = f"job-{OPEN_TAG}-{ANSI}-{WIDE}-" + "x" * 400
 BENIGN_NAME = "job-plain"
@@ -161,23 +165,23 @@ async def test_hostile_strings_are_literal_and_the_layout_holds():
 
     job = "\n".join(bad["job"])
     # markup-looking text is shown as typed (a markup parser would have eaten the tags)
-    assert f"job-{OPEN_TAG}-red-{WIDE}-xxx" in job
-    assert "AlgorithmError: red [bold red]boom[/] [/] ExitCode 1" in job
+    assert f"job-{OPEN_TAG}-{ANSI_SHOWN}-训练作业🚀" in job
+    assert f"AlgorithmError: {ANSI_SHOWN} [bold red]boom[/] [/] ExitCode 1" in job
     assert "Failed · Failed [bold red]boom[/]" in job
     assert "train:[bold red]boom[/]" in job and "train:训练作业🚀" in job
-    assert "pwned" not in job  # the window-title escape is dropped whole, not printed
+    assert "␛]0;pwned␇" in job  # the window-title escape is shown, inert, with its text
     assert bad["grid_labels"] == ["algo-1", "algo-2", "algo-3", "algo-4"]
 
     host = "\n".join(bad["host"])
-    assert f"› job-{OPEN_TAG}-red-{WIDE}" in host  # the breadcrumb, cut to fit
-    assert "algo-2" in host and "⚠ AccessDenied [bold red]boom[/] red" in host
+    assert f"› job-{OPEN_TAG}-{ANSI_SHOWN}-训练作业🚀" in host  # the breadcrumb, cut to fit
+    assert "algo-2" in host and "⚠ AccessDenied [bold red]boom[/]" in host
     log = bad["host_log"]
     assert log[0] == "[bold red]boom[/] loss=[link=http://evil.example]click[/link]"
     assert log[1] == " progress 100%"  # a carriage return redraws, as in a terminal
     assert log[2] == "[/] unbalanced close tag"
     assert log[3].startswith(WIDE) and len(log[4]) == 2000 and log[4].endswith("…")
     assert log[5] == "tab here␀nul␡del"
-    assert log[6] == "👩‍💻 e\u0301 evil-bidi"  # the bidi override is removed
+    assert log[6] == "👩‍💻 e\u0301 <U+202E>evil-bidi"  # the bidi override is inert and visible
     assert "[bold red]boom[/] loss=[link=http://evil.example]click[/link]" in host
 
     logs = "\n".join(bad["logs"])
@@ -189,4 +193,45 @@ async def test_hostile_strings_are_literal_and_the_layout_holds():
 
     overview = "\n".join(bad["overview"])
     # a name too long for its column is cut in the middle: its literal start stays on screen
-    assert f"job-{OPEN_TAG}-re…xxxx" in overview
+    assert f"job-{OPEN_TAG}-␛[…xxxx" in overview
+
+
+#: Log lines carrying one kind of control each: (the line, the symbols drawn for its controls,
+#: the payload that must stay on screen). Each line starts with a tag that finds its row.
+CONTROL_LINES = [
+    ("osc-bel: \x1b]0;window title\x07 after", ["␛", "␇"], "]0;window title"),
+    ("osc-st: \x1b]0;st title\x1b\\ after", ["␛]", "␛\\"], "]0;st title"),
+    ("csi: \x1b[1;31mbold red\x1b[0m after", ["␛[1;31m", "␛[0m"], "bold red"),
+    ("c1-csi: \x9b31mc1 red\x9b0m after", ["<U+009B>31m", "<U+009B>0m"], "c1 red"),
+    ("lone-esc: at the end\x1b", ["␛"], "at the end"),
+    ("bel: ring\x07the bell", ["␇"], "the bell"),
+    ("bs: over\x08\x08\x08\x08typed", ["␈␈␈␈"], "typed"),
+    ("del: rub\x7fout", ["␡"], "out"),
+]
+
+
+async def test_control_characters_are_drawn_visibly_with_their_payload():
+    job, state = make(BENIGN_NAME)
+    app = Harness(state, JobScreen(job))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        logs = app.screen
+        assert isinstance(logs, LogScreen)
+        t0 = datetime.now(timezone.utc)
+        logs.show_logs([LogLine(t0 + timedelta(seconds=i), f"{BENIGN_NAME}/algo-1-{STREAM_EPOCH}", line)
+                        for i, (line, _symbols, _payload) in enumerate(CONTROL_LINES)], None)
+        await pilot.pause()
+        rows = frame(app)  # no ESC, BEL or CR reaches the screen, and every row keeps its width
+    for line, symbols, payload in CONTROL_LINES:
+        tag = line.split(":")[0] + ":"
+        drawn = [row for row in rows if f"algo-1 │ {tag}" in row]
+        assert len(drawn) == 1, (tag, rows)
+        row = drawn[0]
+        for symbol in symbols:
+            assert symbol in row, (tag, symbol, row)
+        assert payload in row, (tag, payload, row)
+        # every printable character of the line is drawn, in order: nothing was swallowed
+        left = iter(row)
+        assert all(ch in left for ch in line if ch.isprintable()), (tag, row)

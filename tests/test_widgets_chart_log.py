@@ -186,9 +186,9 @@ async def test_log_view_shows_hostile_lines_literally():
         view.write_lines(HOSTILE)
         await pilot.pause()
         assert view.plain_lines == [
-            "red",
+            "␛[31mred␛[0m",
             "[bold red]boom[/]",
-            "",
+            "␛]0;title␇",
             "x" * 299 + "…",
             "训练作业 🚀 完成",
             "100%|██████████|",

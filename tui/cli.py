@@ -1,7 +1,11 @@
 """The ``sagemon-tui`` command line: parse and validate options, then start the app.
 
-Bad flags exit with status 2 and one line on stderr, never a traceback. Heavy imports
-(Textual, boto3) happen only after the options are valid, so ``--help`` is instant.
+Bad flags exit with status 2 and one line on stderr, never a traceback, before the full-screen
+UI opens. That includes an AWS profile (``--profile``, or ``AWS_PROFILE`` /
+``AWS_DEFAULT_PROFILE`` in the environment) that botocore's shared config and credentials
+files do not define, and an endpoint URL (``--endpoint-url`` or ``AWS_ENDPOINT_URL``) whose
+scheme, host or port is unusable. Heavy imports (Textual, boto3) happen only after the options
+are valid, and botocore only when a profile must be checked, so ``--help`` is instant.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from tui import __version__
 
@@ -18,6 +23,12 @@ MIN_REFRESH = 10
 DEFAULT_REFRESH = 60
 WINDOWS = {"1h": 3600, "3h": 3 * 3600, "12h": 12 * 3600, "24h": 24 * 3600}
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+#: A DNS name or IPv4 address as botocore accepts it: labels of letters, digits and hyphens.
+_HOST_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+#: The environment variables botocore reads a profile name from, in its order of precedence.
+_PROFILE_ENV = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+#: How many known profile names an unknown-profile error lists.
+_PROFILES_LISTED = 5
 
 
 class UsageError(Exception):
@@ -82,11 +93,10 @@ def validate(args: argparse.Namespace) -> Options:
         if bad:
             raise UsageError(f"--region: not a region name: {bad[0]!r} (expected e.g. us-east-1)")
         opts.regions = tuple(dict.fromkeys(regions))
-    url = args.endpoint_url if args.endpoint_url is not None else os.environ.get("AWS_ENDPOINT_URL")
+    from_env = args.endpoint_url is None
+    url = os.environ.get("AWS_ENDPOINT_URL") if from_env else args.endpoint_url
     if url is not None and url != "":
-        if not re.match(r"^https?://[^\s/]+", url):
-            raise UsageError(f"--endpoint-url must be an http(s) URL, got {url!r}")
-        opts.endpoint_url = url
+        opts.endpoint_url = check_endpoint_url(url, "AWS_ENDPOINT_URL" if from_env else "--endpoint-url")
     if args.refresh is not None:
         try:
             refresh = int(args.refresh)
@@ -120,7 +130,73 @@ def validate(args: argparse.Namespace) -> Options:
         opts.demo_describe = args.demo_describe
     if args.demo and (args.profile or args.endpoint_url):
         raise UsageError("--demo runs its own local AWS: drop --profile/--endpoint-url")
+    if args.profile is not None:
+        check_profile(args.profile, "--profile")
+    else:
+        # botocore refuses to build any session (the demo's too) under an unknown env profile
+        env = next((name for name in _PROFILE_ENV if name in os.environ), None)
+        if env is not None:
+            check_profile(os.environ[env], env)
     return opts
+
+
+def check_endpoint_url(url: str, source: str) -> str:
+    """``url`` if it is an http(s) URL with a host and a valid port, else a :class:`UsageError`
+    that names the bad part. ``source`` is where the URL came from (the flag or variable)."""
+    bad = next((ch for ch in url if ch.isspace() or not ch.isprintable()), None)
+    if bad is not None:
+        what = "whitespace" if bad.isspace() else "a control character"
+        raise UsageError(f"{source}: the URL contains {what} ({bad!r}): {url!r}")
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed IPv6 bracket, ...
+        raise UsageError(f"{source}: not a valid URL ({exc}): {url!r}") from None
+    if parts.scheme not in ("http", "https"):
+        got = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise UsageError(f"{source} must be an http(s) URL such as http://localhost:4566, got {url!r} ({got})")
+    hostport = parts.netloc.rpartition("@")[2]
+    if hostport.startswith("["):  # an IPv6 address: urlsplit has checked the brackets
+        host, _, rest = hostport[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else None
+    else:
+        host, colon, port = hostport.partition(":")
+        port = port if colon else None
+        if host and not _HOST_RE.fullmatch(host):
+            raise UsageError(f"{source}: not a valid host name: {host!r} in {url!r}")
+    if not host:
+        raise UsageError(f"{source}: no host in {url!r} (expected e.g. http://localhost:4566)")
+    if port is not None and not (re.fullmatch(r"[0-9]{1,5}", port) and 1 <= int(port) <= 65535):
+        raise UsageError(f"{source}: the port must be a number from 1 to 65535, got {port!r} in {url!r}")
+    return url
+
+
+def _shown_path(path: str) -> str:
+    full = os.path.expanduser(path)
+    home = os.path.expanduser("~")
+    return "~" + full[len(home):] if home not in ("", "~", os.sep) and full.startswith(home + os.sep) else full
+
+
+def check_profile(name: str, source: str) -> None:
+    """A :class:`UsageError` unless botocore's shared config or credentials file defines the
+    profile ``name`` (the files are botocore's own choice: ``~/.aws/config`` and
+    ``~/.aws/credentials``, or ``AWS_CONFIG_FILE`` / ``AWS_SHARED_CREDENTIALS_FILE``)."""
+    if not name.strip():
+        raise UsageError(f"{source} needs a profile name, got {name!r}")
+    import botocore.session
+    from botocore.exceptions import BotoCoreError
+
+    session = botocore.session.Session()
+    try:
+        known = session.available_profiles
+    except (BotoCoreError, OSError, ValueError) as exc:  # a config file that cannot be read or parsed
+        raise UsageError(f"{source}: cannot read the AWS config files: {' '.join(str(exc).split())}") from None
+    if name in known:
+        return
+    files = " or ".join(_shown_path(session.get_config_variable(var))
+                        for var in ("config_file", "credentials_file"))
+    names = [n if n.isprintable() else repr(n) for n in sorted(known)]
+    listed = ", ".join(names[:_PROFILES_LISTED]) + (", ..." if len(names) > _PROFILES_LISTED else "")
+    raise UsageError(f"{source}: no profile named {name!r} in {files} (known: {listed or 'none'})")
 
 
 def main(argv: list[str] | None = None) -> int:

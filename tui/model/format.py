@@ -8,7 +8,8 @@ through these functions, so the whole product speaks one dialect:
 * percentages may exceed 100 (CloudWatch reports 0-100 % *per GPU or core*: ``"312.0%"``);
 * counts carry thousands separators, and are abbreviated (``"1.2M"``) only when asked;
 * text that came from AWS (names, log lines, failure reasons) passes through
-  :func:`safe_text`, which removes terminal escape sequences and control characters.
+  :func:`safe_text`, which shows terminal escape sequences and control characters as
+  visible symbols (``ESC`` as ``"␛"``), so nothing is interpreted and nothing is lost.
 
 :func:`sparkline` lives here as well: it is pure and the model tests exercise it.
 Nothing here imports Textual.
@@ -228,17 +229,10 @@ def percent(part: float | None, whole: float | None) -> float | None:
 
 # -- untrusted text ----------------------------------------------------------------------
 
-# ESC-introduced sequences removed whole: CSI (colours, cursor moves), OSC/DCS/SOS/PM/APC
-# strings ended by BEL or ST (window titles, hyperlinks), and the short nF/Fp/Fe/Fs escapes.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"                    # CSI ... final byte
-    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)"   # OSC / DCS / SOS / PM / APC ... BEL or ST
-    r"|\x1b[ -/]*[0-~]"                           # other escapes (charset selects, RIS, ...)
-)
-# What is left after the sequences: C0 controls (tab handled before), DEL, C1 controls and
-# the bidirectional overrides that can reorder what a person reads.
+# Every C0 control (tabs are expanded before), DEL and every C1 control is replaced by a
+# visible symbol, and so are the bidirectional overrides that could reorder what a person reads.
+# ESC is one of the C0 controls: an escape sequence loses only its power, never its text.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _visible_control(match: re.Match[str]) -> str:
@@ -248,9 +242,7 @@ def _visible_control(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Unicode "control pictures": ␛ ␀ ␇ ␊ ...
     if code == 0x7F:
         return "␡"
-    if ch in _BIDI:
-        return ""
-    return "\ufffd"  # C1 controls (0x9b is an 8-bit CSI): the replacement character
+    return f"<U+{code:04X}>"  # C1 controls and bidi overrides: 0x9b (an 8-bit CSI) is "<U+009B>"
 
 
 def truncate_cells(text: str, max_len: int) -> str:
@@ -280,14 +272,17 @@ def truncate_cells(text: str, max_len: int) -> str:
 def safe_text(s: str, max_len: int | None = None) -> str:
     """Make untrusted text safe to show as one line in the terminal.
 
-    * ESC sequences are **dropped whole** (CSI colour and cursor codes, OSC titles and
-      hyperlinks, charset selects), so ``"\\x1b[31mred\\x1b[0m"`` reads ``"red"``; an
-      unterminated OSC loses only its ``ESC ]`` introducer, and an ESC that introduces
-      nothing (at the end, or before a control or non-ASCII character) is shown as ``"␛"``.
-    * Tabs become spaces (tab stops every 4 cells); every other C0 control, including
-      newlines, is shown as its Unicode control picture (``"\\n"`` -> ``"␊"``), DEL as
-      ``"␡"``, C1 controls as ``"\\ufffd"``; bidirectional overrides are removed.
-    * Wide characters and emoji are kept; with ``max_len`` the result is cut to that many
+    Nothing in it is interpreted, and no control character is dropped with what follows it:
+
+    * every C0 control is shown as its Unicode control picture, ESC included, so an escape
+      sequence stays on screen whole and inert: ``"\\x1b]0;title\\x07"`` reads
+      ``"␛]0;title␇"`` and ``"\\x1b[31mred\\x1b[0m"`` reads ``"␛[31mred␛[0m"``; newlines
+      read ``"␊"``, carriage returns ``"␍"``, backspaces ``"␈"``;
+    * DEL is shown as ``"␡"`` and C1 controls as their code point (the 8-bit CSI
+      ``"\\x9b"`` reads ``"<U+009B>"``); tabs become spaces (tab stops every 4 cells);
+    * bidirectional overrides, which could reorder what a person reads, are shown as their
+      code point too (``"<U+202E>"``): inert, and not silently dropped;
+    * wide characters and emoji are kept; with ``max_len`` the result is cut to that many
       terminal cells (see :func:`truncate_cells`).
 
     The result contains no markup processing: show it with ``rich.text.Text(result)``,
@@ -298,8 +293,6 @@ def safe_text(s: str, max_len: int | None = None) -> str:
     if not s.isprintable():
         if "\t" in s:
             s = s.expandtabs(4)
-        if "\x1b" in s:
-            s = _ESCAPES.sub("", s)
         s = _CONTROLS.sub(_visible_control, s)
     if max_len is not None:
         s = truncate_cells(s, max_len)

@@ -4,9 +4,10 @@ Log lines are untrusted: they carry ANSI colour codes (tqdm, coloured loggers), 
 escapes, text that looks like Rich markup (``[bold red]x[/]``), very long JSON lines and wide
 characters. None of that may change this widget's styling or layout:
 
-* every line passes through :func:`tui.model.format.safe_text` (escape sequences dropped
-  whole, other control characters shown as visible symbols) and is written as a
-  ``rich.text.Text`` built from plain text, with ``markup=False`` and ``highlight=False``;
+* every line passes through :func:`tui.model.format.safe_text` (ESC and every other control
+  character shown as a visible symbol, so an escape sequence appears inert with all of its
+  text: ``"␛]0;title␇"``) and is written as a ``rich.text.Text`` built from plain text, with
+  ``markup=False`` and ``highlight=False``;
 * a carriage return inside a line keeps only the text after the last one, as a terminal
   would show a progress bar that redraws itself;
 * lines never wrap: one line of text is always one row; lines wider than the view scroll
