@@ -14,10 +14,11 @@ from tui.model import catalog as cat
 from tui.model.catalog import Kind
 from tui.model.detail import READ_ALGORITHM_METRICS, READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.health import FlagKind
-from tui.model.job_detail import (ALGORITHM_NAMESPACE, LogDedup, algorithm_charts, algorithm_key, algorithm_names,
-                                  bridge_gaps, cluster_median, elapsed_seconds, host_charts, host_log_request,
-                                  host_request, host_stream_prefix, host_table, hosts_error, job_facts, job_hosts,
-                                  job_log_request, job_metrics, job_request, log_text, stream_label)
+from tui.model.job_detail import (ALGORITHM_NAMESPACE, LOG_END_GRACE, LOG_LOOKBACK, LogDedup, algorithm_charts,
+                                  algorithm_key, algorithm_names, bridge_gaps, cluster_median, elapsed_seconds,
+                                  error_lines, host_charts, host_log_request, host_request, host_stream_prefix,
+                                  host_table, hosts_error, job_clock, job_facts, job_hosts, job_log_request,
+                                  job_metrics, job_request, log_text, stream_label)
 from tui.model.logs import LogLine
 from tui.model.plan import job_host_key, job_keys
 from tui.model.resources import Job, default_hosts
@@ -270,6 +271,75 @@ def test_facts_and_elapsed_time():
     f = job_facts(done, now=NOW)
     assert f.secondary is None  # the same as the status: said once
     assert f.elapsed == "53m 00s"
-    assert f.failure == "AlgorithmError: ExitCode 1 CUDA out of memory"
+    assert f.failure == "AlgorithmError: ExitCode 1 ␛[31mCUDA out of memory␛[0m"
     assert elapsed_seconds(Job(Kind.TRAINING_JOB, "x", "InProgress")) is None
     assert math.isclose(elapsed_seconds(job, NOW), 3 * 3600 + 125)
+
+
+# -- ended jobs: anchored at their end ------------------------------------------------------------
+
+def ended(job: Job, status: str, ago: int, now: int = NOW) -> Job:
+    from dataclasses import replace
+
+    return replace(job, status=status, end_time=datetime.fromtimestamp(now - ago, timezone.utc))
+
+
+def test_job_clock_is_now_while_running_and_the_end_once_ended():
+    job = training()
+    assert job_clock(job, NOW + 7.5) == NOW + 7
+    done = ended(job, "Completed", 95 * 60)
+    assert job_clock(done, NOW) == NOW - 95 * 60 + 60
+    assert job_clock(ended(job, "Failed", 30), NOW) == NOW  # ended seconds ago: never past now
+
+
+def test_a_finished_job_grid_shows_its_last_minutes():
+    """A job that ended 95 minutes ago, inside a 3h window: the grid reads up to its end."""
+    job = ended(training(), "Completed", 95 * 60)
+    end = NOW - 95 * 60
+    store = SeriesStore(3 * 3600)
+    ts = [end - 60 * i for i in range(60, 0, -1)]
+    for k, host in enumerate(job.hosts, start=1):
+        store.ensure(job_host_key(job, "GPUUtilization", host), 60).merge(ts, [600.0 + k] * len(ts))
+    at_now = host_table(job, job.hosts, store, NOW)
+    assert all(r.value("GPUUtilization") is None for r in at_now.rows)  # what the screen showed: "–"
+    anchored = host_table(job, job.hosts, store, job_clock(job, NOW))
+    assert [r.value("GPUUtilization") for r in anchored.rows] == [601.0, 602.0, 603.0, 604.0]
+    assert anchored.summary["GPUUtilization"].reporting == 4
+    facts = job_facts(job, NOW)
+    assert facts.ended is not None and "1h 35m ago" in facts.ended
+    assert job_facts(training(), NOW).ended is None
+
+
+def test_an_ended_job_log_is_read_up_to_its_end():
+    running = training()
+    req = job_log_request(running)
+    assert req.follows and req.end is None and req.start_time(NOW) == NOW - LOG_LOOKBACK
+    failed = ended(running, "Failed", 72 * 60)
+    req = job_log_request(failed)
+    end = NOW - 72 * 60 + LOG_END_GRACE
+    assert not req.follows and req.end == end
+    assert req.start_time(NOW) == end - LOG_LOOKBACK  # the last hour before the end, not before now
+    begin = running.start_time.timestamp()
+    assert replace_request(req, from_begin=True).start_time(NOW) == begin == req.begin
+    host = host_log_request(failed, "bert/algo-2", 900)
+    assert host.end == end and host.start_time(NOW) == end - 900 and host.prefix == "bert/algo-2-"
+
+
+def replace_request(req, **kw):
+    from dataclasses import replace
+
+    return replace(req, **kw)
+
+
+def test_error_lines_are_the_last_error_looking_lines():
+    lines = [_line(NOW - 50, "epoch 3 step 100 loss=1.2", f"bert/algo-1-{STREAM_EPOCH}"),
+             _line(NOW - 40, "Traceback (most recent call last):\n  File \"train.py\", line 9\n"
+                             "torch.OutOfMemoryError: CUDA out of memory.", f"bert/algo-2-{STREAM_EPOCH}"),
+             _line(NOW - 30, "step 101 ok", f"bert/algo-1-{STREAM_EPOCH}"),
+             _line(NOW - 20, "[bold]ERROR[/] worker exited with exit code 1", f"bert/algo-1-{STREAM_EPOCH}")]
+    found = error_lines(lines, "bert")
+    assert found == ["algo-2 │ Traceback (most recent call last):",
+                     "algo-2 │ torch.OutOfMemoryError: CUDA out of memory.",
+                     "algo-1 │ [bold]ERROR[/] worker exited with exit code 1"]
+    assert error_lines(lines, "bert", limit=1) == ["algo-1 │ [bold]ERROR[/] worker exited with exit code 1"]
+    assert error_lines(lines[:1], "bert") == []

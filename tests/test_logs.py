@@ -5,6 +5,7 @@ buffer, and structured errors instead of exceptions."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -175,3 +176,42 @@ def test_tail_needs_streams_or_prefix(clients):
         LogTail(clients.logs(), TRAINING_GROUP)
     tail = LogTail.for_resource(clients.logs(), Kind.TRAINING_JOB, "job")
     assert (tail.group, tail.prefix, tail.single) == (TRAINING_GROUP, "job/", False)
+
+
+def test_an_ended_job_log_opens_at_its_end_and_is_not_polled_again(clients, logs_writer, group):
+    """A job that ran two hours and failed 72 minutes ago: the feed reads the hour before its end (the failure
+    lines included), then sends no more calls; reading from the start gets the first line."""
+    from tui.model.detail import LogRequest
+    from tui.refresh_detail import LogFeed
+
+    now = _now_ms()
+    begin, end = now - 200 * 60_000, now - 72 * 60_000
+    stream = f"job/algo-1-{STREAM_EPOCH}"
+    logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
+    events = [(t, f"step {i} loss=0.5") for i, t in enumerate(range(begin, end - 60_000, 60_000))]
+    events += [(end - 2_000, "torch.OutOfMemoryError: CUDA out of memory."), (end - 1_000, "exit code: 1")]
+    _put(logs_writer, group, stream, events)
+
+    calls: list[str] = []
+    client = clients.logs()
+    client.meta.events.register("before-call.cloudwatch-logs.*", lambda model, **_: calls.append(model.name))
+    feed = LogFeed(clients)
+    req = LogRequest(region="us-east-1", group=group, prefix="job/", end=end / 1000 + 120, begin=begin / 1000)
+    feed.set_request(req)
+    _, lines, error = feed.poll()
+    assert error is None and lines, calls
+    assert lines[-1].message == "exit code: 1" and lines[-2].message.startswith("torch.OutOfMemoryError")
+    assert lines[0].timestamp.timestamp() >= (end / 1000 + 120) - 3600 - 1  # the last hour before the end
+    assert len(lines) < len(events)
+    made = len(calls)
+    for _ in range(3):
+        assert feed.poll()[1] == []
+    assert len(calls) == made  # read to its end: nothing more is asked
+
+    feed.set_request(replace(req, from_begin=True))
+    _, lines, _ = feed.poll()
+    assert lines[0].message == "step 0 loss=0.5" and len(lines) == len(events)
+
+    single = LogTail(client, group, [stream], start_time=(end - 10 * 60_000) / 1000, end_time=end / 1000 + 120)
+    got = single.poll()
+    assert got[-1].message == "exit code: 1" and single.finished

@@ -322,7 +322,7 @@ class SagemonApp(App):
             changed = request != self.refresher.detail
             self.refresher.detail = request
         if self.log_feed is not None:
-            self.log_feed.set_request(screen.log_request() if screen is not None else None)
+            self.log_feed.set_request(screen.log_request() if screen is not None else None, restart=True)
         if screen is not None:
             self._show_drill(None)
             if changed and request is not None and self.scheduler is not None:

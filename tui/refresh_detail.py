@@ -70,10 +70,13 @@ class LogFeed:
         self._tail = None
         self._lock = threading.Lock()
 
-    def set_request(self, request: LogRequest | None) -> bool:
-        """Follow ``request`` (None stops). Returns True when the followed log changed."""
+    def set_request(self, request: LogRequest | None, restart: bool = False) -> bool:
+        """Follow ``request`` (None stops). Returns True when the followed log changed.
+
+        ``restart`` starts a fresh tail even for the same request: a screen that has just come
+        on top shows its own lines, even if the screen below followed the same log."""
         with self._lock:
-            if request == self.request:
+            if request == self.request and not restart:
                 return False
             self.request, self._tail = request, None
             return True
@@ -90,13 +93,12 @@ class LogFeed:
                 from tui.aws.logs import LogTail
 
                 client = self.clients.logs(req.region or None)
-                if req.streams:
-                    self._tail = LogTail(client, req.group, list(req.streams), start_time=time.time() - req.lookback,
-                                         lookback=req.lookback)
-                else:
-                    self._tail = LogTail(client, req.group, prefix=req.prefix or "",
-                                         start_time=time.time() - req.lookback, lookback=req.lookback)
+                where = {"streams": list(req.streams)} if req.streams else {"prefix": req.prefix or ""}
+                self._tail = LogTail(client, req.group, **where, start_time=req.start_time(time.time()),
+                                     end_time=req.end, lookback=req.lookback)
             tail = self._tail
+        if tail.finished:  # an ended resource's log, read to its end: nothing more will come
+            return req, [], None
         new = tail.poll()
         err = tail.error.text if getattr(tail, "error", None) is not None else None
         return req, new, err

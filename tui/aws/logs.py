@@ -135,7 +135,8 @@ class LogTail:
     """
 
     def __init__(self, client, group: str, streams: Sequence[str] | None = None, *, prefix: str | None = None,
-                 start_time: datetime | float | None = None, lookback: float = DEFAULT_LOOKBACK,
+                 start_time: datetime | float | None = None, end_time: datetime | float | None = None,
+                 lookback: float = DEFAULT_LOOKBACK,
                  max_lines: int = DEFAULT_MAX_LINES, overlap_ms: int = DEFAULT_OVERLAP_MS,
                  max_pages: int = DEFAULT_MAX_PAGES, usage: Usage | None = None, clock=time.time) -> None:
         if not streams and prefix is None:
@@ -152,6 +153,9 @@ class LogTail:
         self.dropped = 0  # lines pushed out of the buffer
         self._clock = clock
         self._start_ms = _ms(start_time) if start_time is not None else None
+        self._end_ms = _ms(end_time) if end_time is not None else None
+        #: With ``end_time``: every line up to it has been read (later polls have nothing to do).
+        self.finished = False
         self._lookback_ms = int(lookback * 1000)
         self._lines: list[LogLine] = []
         self._lock = threading.Lock()  # the buffer
@@ -162,6 +166,7 @@ class LogTail:
         self._cursor_ms: int | None = None
         self._seen: dict[str, int] = {}  # event id -> timestamp, within the overlap window
         self._pending: dict[str, Any] | None = None  # FilterLogEvents params to resume with
+        self._single_done = True  # GetLogEvents reached the end of the stream (as far as it goes now)
 
     @classmethod
     def for_resource(cls, client, kind: Kind, name: str, **kwargs) -> "LogTail":
@@ -193,6 +198,8 @@ class LogTail:
                 return []
             self.error = None
             self._add(new)
+            if self._end_ms is not None and self._pending is None and self._single_done:
+                self.finished = True
             return new
 
     # -- buffer
@@ -223,14 +230,18 @@ class LogTail:
                 params.update(startTime=self._start_ms, startFromHead=True)
             else:  # first poll: the newest events
                 params.update(startFromHead=False, limit=min(self.max_lines, GET_LOG_EVENTS_LIMIT))
+            if self._end_ms is not None:
+                params["endTime"] = self._end_ms
             count_call(self.usage, "GetLogEvents")
             resp = self.client.get_log_events(**params)
             events = [e for e in resp.get("events") or [] if isinstance(e, dict)]
             out.extend(LogLine(_when(e.get("timestamp")), stream, str(e.get("message", ""))) for e in events)
             token = resp.get("nextForwardToken")
             if token is None or token == self._token:  # the end of the stream, for now
+                self._single_done = True
                 break
             self._token = token  # a new token may follow an empty page: keep reading
+            self._single_done = False
         return out
 
     # -- several streams: FilterLogEvents
@@ -246,6 +257,8 @@ class LogTail:
         else:
             start = self._cursor_ms - self.overlap_ms
         params: dict[str, Any] = {"logGroupName": self.group, "startTime": max(0, start)}
+        if self._end_ms is not None:
+            params["endTime"] = self._end_ms
         if self.prefix:
             params["logStreamNamePrefix"] = self.prefix
         elif self.streams and len(self.streams) <= MAX_STREAM_NAMES:

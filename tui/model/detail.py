@@ -58,10 +58,30 @@ class DetailResult:
 
 @dataclass(frozen=True)
 class LogRequest:
-    """Follow a CloudWatch Logs group: one stream, several, or every stream under a prefix."""
+    """Follow a CloudWatch Logs group: one stream, several, or every stream under a prefix.
+
+    The tail starts ``lookback`` seconds before now, or before ``end`` when the resource has
+    ended (epoch seconds: its log ends there, so the lines that explain how it ended are the
+    first shown, and nothing is followed once they are read). ``from_begin`` reads from
+    ``begin`` (the resource's start) instead: the whole log from its first line.
+    """
 
     region: str
     group: str
     prefix: str | None = None
     streams: tuple[str, ...] = ()
     lookback: int = 3600
+    end: float | None = None
+    begin: float | None = None
+    from_begin: bool = False
+
+    @property
+    def follows(self) -> bool:
+        """New lines may still come (the resource has not ended)."""
+        return self.end is None
+
+    def start_time(self, now: float) -> float:
+        """Epoch seconds the tail reads from."""
+        if self.from_begin and self.begin is not None:
+            return self.begin
+        return (now if self.end is None else min(now, self.end)) - self.lookback

@@ -17,6 +17,7 @@ imports Textual or boto3.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,12 +27,12 @@ from tui.model import catalog as cat
 from tui.model.catalog import Kind, MetricDef
 from tui.model.detail import (READ_ALGORITHM_METRICS, READ_TRANSFORM_HOSTS, DetailRequest, DetailResult,
                               LogRequest, Read)
-from tui.model.format import format_duration, safe_text
+from tui.model.format import format_age, format_duration, safe_text
 from tui.model.health import median
 from tui.model.hosts import HostTable, build_host_table, host_label
 from tui.model.logs import LogLine
 from tui.model.plan import has_gpu, job_host_key
-from tui.model.resources import Job
+from tui.model.resources import Job, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
 
 #: Where SageMaker publishes a training job's algorithm metrics (its metric definitions).
@@ -183,9 +184,23 @@ def host_request(job: Job, host: str, hosts: list[str]) -> DetailRequest:
 
 # -- logs ----------------------------------------------------------------------------------------
 
+#: Seconds after a job's end its last log lines may still carry (flushed as the host stops).
+LOG_END_GRACE = 120
+
+
+def _log_span(job: Job) -> dict:
+    """When a job's log begins and, once the job has ended, where it ends (epoch seconds)."""
+    begin = epoch_seconds(job.start_time or job.creation_time)
+    end = epoch_seconds(job.end_time)
+    if job.running or end is None:
+        return {"begin": begin}
+    return {"begin": begin, "end": end + LOG_END_GRACE}
+
+
 def job_log_request(job: Job) -> LogRequest:
-    """Every stream of the job (one per host)."""
-    return LogRequest(region=job.region, group=LOG_GROUPS[job.kind], prefix=f"{job.name}/", lookback=LOG_LOOKBACK)
+    """Every stream of the job (one per host); an ended job's log is read up to its end."""
+    return LogRequest(region=job.region, group=LOG_GROUPS[job.kind], prefix=f"{job.name}/", lookback=LOG_LOOKBACK,
+                      **_log_span(job))
 
 
 def host_stream_prefix(job: Job, host: str) -> str:
@@ -200,7 +215,7 @@ def host_stream_prefix(job: Job, host: str) -> str:
 
 def host_log_request(job: Job, host: str, lookback: int = LOG_LOOKBACK) -> LogRequest:
     return LogRequest(region=job.region, group=LOG_GROUPS[job.kind], prefix=host_stream_prefix(job, host),
-                      lookback=lookback)
+                      lookback=lookback, **_log_span(job))
 
 
 def stream_label(stream: str, job_name: str) -> str:
@@ -231,6 +246,28 @@ def log_text(line: LogLine, job_name: str | None = None, width: int = 0) -> str:
         return "\n".join(parts)
     label = stream_label(line.stream, job_name).ljust(width)
     return "\n".join(f"{label} │ {p}" for p in parts)
+
+
+#: What an error looks like in a training or processing log (frameworks, CUDA, the OS, SageMaker).
+_ERROR_WORDS = re.compile(
+    r"Traceback|Error\b|Exception\b|\bERROR\b|\bFATAL\b|\bCRITICAL\b|out of memory|\bOOM\b|Killed|"
+    r"Segmentation fault|core dumped|exit code[: ]+[1-9]|ExitCode [1-9]|NCCL WARN|failed|FAILED", re.IGNORECASE)
+#: Error lines a failed job's screen shows next to its FailureReason.
+ERROR_LINES = 4
+
+
+def error_lines(lines: list[LogLine], job_name: str, limit: int = ERROR_LINES) -> list[str]:
+    """The last ``limit`` error-looking lines of a job's log (oldest first), each as
+    ``algo-1 │ text``; an event of several lines counts each line."""
+    found: list[str] = []
+    for line in reversed(lines):
+        host = stream_label(line.stream, job_name)
+        for part in reversed(log_text(line).split("\n")):
+            if part.strip() and _ERROR_WORDS.search(part):
+                found.append(f"{host} │ {part.strip()}")
+                if len(found) >= limit:
+                    return found[::-1]
+    return found[::-1]
 
 
 class LogDedup:
@@ -268,6 +305,19 @@ class LogDedup:
 
 
 # -- the grid ------------------------------------------------------------------------------------
+
+def job_clock(job: Job, now: float) -> int:
+    """The moment a job's grid, charts and host screens read up to (epoch seconds).
+
+    ``now`` while the job runs (or has no end time); once it has ended, the minute after its
+    end, so a finished or failed job shows its last minutes instead of an empty stretch of
+    time since (the series store keeps the window, which usually still holds them).
+    """
+    end = epoch_seconds(job.end_time)
+    if job.running or end is None:
+        return int(now)
+    return int(min(now, end + 60))
+
 
 def host_table(job: Job, hosts: list[str], store: SeriesStore, now: int, points: int = GRID_POINTS,
                metrics: list[MetricDef] | None = None) -> HostTable:
@@ -418,6 +468,8 @@ class JobFacts:
     elapsed: str
     started: str | None
     failure: str | None
+    #: Once the job has ended: how long ago, and the time (the grid and charts end there).
+    ended: str | None = None
 
 
 def _when(dt: datetime | None) -> str | None:
@@ -436,15 +488,22 @@ def job_facts(job: Job, now: float | None = None) -> JobFacts:
     return JobFacts(name=safe_text(job.name, 64), type=job.type_label, status=safe_text(job.status or "?", 40),
                     secondary=safe_text(secondary, 60) if secondary else None, instances=safe_text(instances, 60),
                     elapsed=format_duration(elapsed_seconds(job, now)), started=_when(job.start_time),
-                    failure=failure)
+                    failure=failure, ended=_ended(job, time.time() if now is None else now))
+
+
+def _ended(job: Job, now: float) -> str | None:
+    end = epoch_seconds(job.end_time)
+    if job.running or end is None:
+        return None
+    return f"{format_age(end, now)} ago, {job.end_time.strftime('%H:%M %Z').strip()}"
 
 
 __all__ = [
-    "ALGORITHM_DIMENSION", "ALGORITHM_NAMESPACE", "ALGORITHM_STAT", "AlgorithmChart", "BRIDGE_PERIODS",
-    "GRID_POINTS", "HostChart", "JobFacts", "LOG_GROUPS", "LOG_LOOKBACK", "LogDedup", "METRIC_ORDER",
+    "ALGORITHM_DIMENSION", "ALGORITHM_NAMESPACE", "ALGORITHM_STAT", "AlgorithmChart", "BRIDGE_PERIODS", "ERROR_LINES",
+    "GRID_POINTS", "HostChart", "JobFacts", "LOG_END_GRACE", "LOG_GROUPS", "LOG_LOOKBACK", "LogDedup", "METRIC_ORDER",
     "PANEL_LOOKBACK", "algorithm_charts", "algorithm_key", "algorithm_metrics_read", "algorithm_names",
-    "bridge_gaps", "cluster_median", "elapsed_seconds", "host_charts", "host_key", "host_keys", "host_label",
-    "host_log_request", "host_owner", "host_request", "host_stream_prefix", "host_table", "hosts_error",
+    "bridge_gaps", "cluster_median", "elapsed_seconds", "error_lines", "host_charts", "host_key", "host_keys", "host_label",
+    "host_log_request", "host_owner", "host_request", "host_stream_prefix", "host_table", "hosts_error", "job_clock",
     "job_facts", "job_hosts", "job_log_request", "job_metrics", "job_owner", "job_request", "key_grid",
     "log_text", "stream_label", "transform_hosts_read",
 ]

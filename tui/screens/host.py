@@ -30,7 +30,7 @@ from tui.model.format import format_age, format_value, safe_text, sparkline
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
 from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, host_charts, host_log_request, host_owner, host_request,
-                                  host_table, job_hosts)
+                                  host_table, job_clock, job_hosts)
 from tui.model.resources import Job
 from tui.screens.drill import DrillScreen
 from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
@@ -144,7 +144,7 @@ class HostScreen(LogFollowing, DrillScreen):
         if state is None:
             return
         t0 = time.perf_counter()
-        now = int(time.time())
+        now = job_clock(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
         self.table = host_table(self.job, hosts, state.store, now)
         self.charts = host_charts(self.job, self.host, hosts, state.store, now)
@@ -173,7 +173,7 @@ class HostScreen(LogFollowing, DrillScreen):
             head.append(f"  {safe_text(self.job.instance_type, 40)}")
         if row is not None and row.last_seen is not None:
             head.append("   last point ", "dim")
-            head.append(f"{format_age(row.last_seen, now)} ago")
+            head.append(f"{format_age(row.last_seen, time.time())} ago")
         flags = Text(no_wrap=True, overflow="ellipsis")
         if row is not None and row.flags:
             for i, f in enumerate(row.flags):

@@ -35,8 +35,10 @@ from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.model.format import format_age, format_value, safe_text
 from tui.model.health import Level
 from tui.model.hosts import HostTable, host_label
-from tui.model.job_detail import (AlgorithmChart, algorithm_charts, algorithm_names, host_table, hosts_error,
-                                  job_facts, job_hosts, job_log_request, job_metrics, job_owner, job_request)
+from tui.model.job_detail import (AlgorithmChart, LogDedup, algorithm_charts, algorithm_names, error_lines,
+                                  host_table, hosts_error, job_clock, job_facts, job_hosts, job_log_request,
+                                  job_metrics, job_owner, job_request)
+from tui.model.logs import LogLine
 from tui.model.plan import pane_of_kind
 from tui.model.resources import Job
 from tui.screens.drill import DrillScreen
@@ -58,6 +60,8 @@ HEALTH_MIN_WIDTH = 38
 HEALTH_MAX_WIDTH = 72
 #: Flagged hosts named in the header; the rest are counted.
 HEADER_FLAGS = 4
+#: Newest lines of a failed job's log searched for its error lines.
+ERROR_SCAN_LINES = 2000
 
 STATUS_STYLES = {
     "InProgress": "bold blue", "Completed": "bold green", "Failed": "bold red", "Stopped": "bold yellow",
@@ -186,6 +190,10 @@ class JobScreen(DrillScreen):
         self._announced: DetailRequest | None = None
         self._hosts: list[str] = []
         self.timings: dict[str, float] = {}  # last show(): model and widget milliseconds
+        # A failed job's log, read to its end: its last error lines go next to the FailureReason.
+        self._log_lines: list[LogLine] = []
+        self._log_dedup = LogDedup()
+        self.error_lines: list[str] = []
 
     # -- what the refresh layer polls ----------------------------------------------------------
     def hosts(self) -> list[str]:
@@ -199,7 +207,20 @@ class JobScreen(DrillScreen):
         return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail))
 
     def log_request(self) -> LogRequest | None:
-        return None  # the job's log opens on its own screen (l)
+        # A failed job's log is read once, to its end, for the error lines beside its reason;
+        # otherwise the job's log opens on its own screen (l).
+        if self.job.status == "Failed" and self.job.end_time is not None:
+            return job_log_request(self.job)
+        return None
+
+    def show_logs(self, lines: list[LogLine], error: str | None) -> None:
+        new = self._log_dedup.fresh(list(lines))
+        if not new:
+            return
+        self._log_lines = (self._log_lines + new)[-ERROR_SCAN_LINES:]
+        self.error_lines = error_lines(self._log_lines, self.job.name)
+        if self._ready:
+            self._redraw()
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -248,7 +269,7 @@ class JobScreen(DrillScreen):
             self._draw_header(None)
             return
         t0 = time.perf_counter()
-        now = int(time.time())
+        now = job_clock(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
         self.table = table = host_table(self.job, hosts, state.store, now)
         names = algorithm_names(self.job, self.detail)
@@ -281,8 +302,14 @@ class JobScreen(DrillScreen):
         if f.secondary:
             head.append(f" · {f.secondary}")
         head.append(f"   {f.instances}")
-        head.append("   elapsed ", "dim")
-        head.append(f.elapsed)
+        if f.ended:  # how it ended matters more than when it started
+            head.append("   ended ", "dim")
+            head.append(f.ended)
+            head.append("   ran ", "dim")
+            head.append(f.elapsed)
+        else:
+            head.append("   elapsed ", "dim")
+            head.append(f.elapsed)
         if f.started:
             head.append("   started ", "dim")
             head.append(f.started)
@@ -292,6 +319,13 @@ class JobScreen(DrillScreen):
             fail.append("✖ failed: ", "bold red")
             fail.append(f.failure, "red")
             lines.append(fail)
+        if self.error_lines:
+            errs = Text(no_wrap=True, overflow="ellipsis")
+            errs.append("  last error lines of its log (l: the whole log)", "dim")
+            for line in self.error_lines:
+                errs.append("\n  ")
+                errs.append(safe_text(line, 300), "red")
+            lines.append(errs)
         flags = self._flags_line(table) if table is not None else None
         if flags is not None:
             lines.append(flags)
@@ -311,6 +345,8 @@ class JobScreen(DrillScreen):
             if not reporting:
                 return None  # the note above the grid says why
             out.append(f"● all {n} hosts ok" if n > 1 else "● the host is ok", "green")
+            if not self.job.running and self.job.end_time is not None:
+                out.append("  (its last minutes: the grid and charts end where the job ended)", "dim")
             return out
         out.append(f"▲ {len(flagged)} of {n} hosts flagged: ", LEVEL_STYLES[table.level])
         for i, row in enumerate(flagged[:HEADER_FLAGS]):

@@ -5,7 +5,11 @@ never style anything: :class:`~tui.widgets.log_view.LogView` makes them safe). I
 log each line starts with its host (``algo-7 │ …``) so interleaved hosts stay readable.
 
 Keys: ``f`` toggles follow (scroll with new lines), ``/`` searches (Enter: search, ``n`` /
-``N``: next / previous match, Esc: cancel), arrows and PgUp/PgDn scroll, Esc goes back.
+``N``: next / previous match, Esc: cancel), ``g`` reads the log from its first line (again:
+back to its newest lines), arrows and PgUp/PgDn scroll, Esc goes back.
+
+An ended resource's log (a finished or failed job) opens at its last lines, the ones that say
+how it ended, and is not followed: nothing more will come.
 
 The screen never calls AWS: :meth:`LogScreen.log_request` says what to follow and the app's
 log feed delivers the new lines through :meth:`LogScreen.show_logs`. A feed that starts over
@@ -17,6 +21,7 @@ log feed delivers the new lines through :meth:`LogScreen.show_logs`. A feed that
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -62,6 +67,7 @@ class LogFollowing:
         self._pending_lines: list[str] = []
         self.log_error: str | None = None
         self.log_count = 0
+        self.log_read = False  # a poll has answered (with lines or none)
         self.log_streams: set[str] = set()
 
     def _mount_log(self) -> None:
@@ -77,6 +83,7 @@ class LogFollowing:
 
     def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
         new = self._dedup.fresh(list(lines))
+        self.log_read = True
         self.log_error = error
         self.log_count += len(new)
         self.log_streams.update(line.stream for line in new)
@@ -123,6 +130,7 @@ class LogScreen(LogFollowing, DrillScreen):
         *DrillScreen.BINDINGS,
         Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("f", "follow", "Follow", show=False),
+        Binding("g", "from_begin", "From start"),
     ]
 
     crumb = "logs"
@@ -177,7 +185,16 @@ class LogScreen(LogFollowing, DrillScreen):
         if self.heading:
             out.append(safe_text(self.heading, 80), "bold")
             out.append("  ")
-        out.append("▶ following" if log.follow else "⏸ paused (f follows)", "green" if log.follow else "yellow")
+        req = self.request
+        if req.from_begin:
+            out.append("⇤ from its first line (g: newest)", "bold")
+            out.append("  ")
+        if req.follows:
+            out.append("▶ following" if log.follow else "⏸ paused (f follows)", "green" if log.follow else "yellow")
+        else:
+            out.append("■ ended: no more lines will come", "bold")
+            if not req.from_begin:
+                out.append(f"  (its last {req.lookback // 60} min; g: from the start)", "dim")
         out.append(f"  {len(log.plain_lines):,} lines", "dim")
         if self.job_name is not None and self.log_streams:
             hosts = sorted({stream_label(s, self.job_name) for s in self.log_streams})
@@ -190,12 +207,28 @@ class LogScreen(LogFollowing, DrillScreen):
             out.append("  ⚠ ", "bold yellow")
             out.append(safe_text(self.log_error, 240), "yellow")
         elif not self.log_count:
-            out.append("  waiting for log lines…", "dim")
+            out.append("  waiting for log lines…" if req.follows or not self.log_read else
+                       "  no log lines in this span", "dim")
         return out
 
     def _draw_log_status(self) -> None:
         if self._ready:
             self.query_one("#log-status", Static).update(self.status_text())
+
+    def action_from_begin(self) -> None:
+        """Read the log from its first line (or, again, from its newest lines)."""
+        if self.request.begin is None:
+            self.notify("the start of this log is not known", severity="warning", timeout=4)
+            return
+        self.request = replace(self.request, from_begin=not self.request.from_begin)
+        self._reset_log()
+        log = self.query_one(LogView)
+        log.clear()
+        log.follow = not self.request.from_begin  # from the start: stay at the first line
+        self._draw_log_status()
+        hook = getattr(self.app, "drill_screen_active", None)
+        if hook is not None and self.app.screen is self:
+            hook(self)  # the feed starts a new tail from the new start
 
     # -- keys ----------------------------------------------------------------------------------
     def on_key(self, event) -> None:
