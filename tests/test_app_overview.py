@@ -428,7 +428,10 @@ async def test_demo_jobs_cluster_averages_and_health(demo):
             assert s.points[ts] == pytest.approx(demo.expected_value(key.namespace, key.metric, key.dimensions,
                                                                      "Average", ts))
             values.append(s.points[ts])
-        assert row.cells["gpu"].sort == pytest.approx(sum(values) / len(values))
+        # per GPU: CloudWatch's sums divided by the GPUs the local EC2 says the instance type has
+        gpus = app.state.inventory.facts(job.instance_type).gpus
+        assert gpus == 8 and row.cells["gpu"].sort == pytest.approx(sum(values) / len(values) / gpus)
+        assert row.cells["gpu"].text.endswith("×8")
         assert row.cells["health"].level in ("warn", "crit")
         lagging = f.lagging_host.rsplit("/", 1)[-1]
         disk = f.disk_full_host.rsplit("/", 1)[-1]

@@ -161,9 +161,13 @@ async def test_a_failed_job_shows_its_last_minutes_its_error_lines_and_its_log_e
         row = screen.table.row(host)
         # the grid reads up to the job's end: its last minute, as CloudWatch holds it
         assert row.last_seen == account["failed_end"]
-        for metric in ("CPUUtilization", "GPUUtilization", "GPUMemoryUtilization"):
+        # per device: CloudWatch's sum over the g4dn.xlarge's 4 vCPUs and 1 GPU, as EC2 describes it
+        facts = app.state.inventory.facts(job.instance_type)
+        assert (facts.source, facts.vcpus, facts.gpus) == ("aws", 4, 1)
+        for metric, devices in (("CPUUtilization", 4), ("GPUUtilization", 1), ("GPUMemoryUtilization", 1)):
             key = job_host_key(job, metric, host)
-            assert row.value(metric) == pytest.approx(boto3_value(account["cw"], key, account["failed_end"]))
+            cloudwatch = boto3_value(account["cw"], key, account["failed_end"])
+            assert row.value(metric) == pytest.approx(cloudwatch / devices)
         grid = screen.query_one(HostGrid)
         assert grid.get_cell(host, "GPUUtilization").plain.split()[0] != "–"
         # the header: when it ended, and the log's error lines next to the reason

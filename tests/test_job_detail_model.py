@@ -17,11 +17,11 @@ from tui.model.health import FlagKind
 from tui.model.job_detail import (ALGORITHM_NAMESPACE, LOG_END_GRACE, LOG_LOOKBACK, LogDedup, algorithm_charts,
                                   algorithm_key, algorithm_names, bridge_gaps, cluster_median, elapsed_seconds,
                                   error_lines, host_charts, host_log_request, host_request, host_stream_prefix,
-                                  host_table, hosts_error, job_clock, job_facts, job_hosts, job_log_request,
+                                  host_table, hosts_error, job_facts, job_hosts, job_log_request,
                                   job_metrics, job_request, log_text, stream_label)
 from tui.model.logs import LogLine
 from tui.model.plan import job_host_key, job_keys
-from tui.model.resources import Job, default_hosts
+from tui.model.resources import Job, default_hosts, job_anchor
 from tui.model.series import Series, SeriesStore
 
 NOW = 1_800_000_000 - 1_800_000_000 % 60
@@ -284,12 +284,11 @@ def ended(job: Job, status: str, ago: int, now: int = NOW) -> Job:
     return replace(job, status=status, end_time=datetime.fromtimestamp(now - ago, timezone.utc))
 
 
-def test_job_clock_is_now_while_running_and_the_end_once_ended():
+def test_job_anchor_is_now_while_running_and_the_end_once_ended():
     job = training()
-    assert job_clock(job, NOW + 7.5) == NOW + 7
+    assert job_anchor(job, NOW + 7.5) == NOW + 7
     done = ended(job, "Completed", 95 * 60)
-    assert job_clock(done, NOW) == NOW - 95 * 60 + 60
-    assert job_clock(ended(job, "Failed", 30), NOW) == NOW  # ended seconds ago: never past now
+    assert job_anchor(done, NOW) == NOW - 95 * 60
 
 
 def test_a_finished_job_grid_shows_its_last_minutes():
@@ -302,7 +301,7 @@ def test_a_finished_job_grid_shows_its_last_minutes():
         store.ensure(job_host_key(job, "GPUUtilization", host), 60).merge(ts, [600.0 + k] * len(ts))
     at_now = host_table(job, job.hosts, store, NOW)
     assert all(r.value("GPUUtilization") is None for r in at_now.rows)  # what the screen showed: "–"
-    anchored = host_table(job, job.hosts, store, job_clock(job, NOW))
+    anchored = host_table(job, job.hosts, store, job_anchor(job, NOW))
     assert [r.value("GPUUtilization") for r in anchored.rows] == [601.0, 602.0, 603.0, 604.0]
     assert anchored.summary["GPUUtilization"].reporting == 4
     facts = job_facts(job, NOW)

@@ -24,6 +24,7 @@ from tui.app import THEME_DEFAULTS
 from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.format import format_value
+from tui.model.instances import fallback_facts
 from tui.model.job_detail import (PANEL_LOOKBACK, algorithm_key, host_log_request, host_request, job_log_request,
                                   job_metrics, job_request)
 from tui.model.logs import LogLine
@@ -44,6 +45,9 @@ NOW = int(time.time()) - int(time.time()) % 60
 STREAM_EPOCH = int(time.time())
 REGION = "us-east-1"
 SIZE = (160, 48)
+#: The jobs here run on p4d.24xlarge: the screens show CloudWatch's sums per GPU and per vCPU.
+P4D = fallback_facts("ml.p4d.24xlarge")
+GPUS, VCPUS = P4D.gpus, P4D.vcpus
 
 
 def screen_text(app: App) -> str:
@@ -122,16 +126,16 @@ async def test_job_screen_rows_flags_header_and_request():
         assert isinstance(screen, JobScreen)
         grid = screen.query_one(HostGrid)
         assert grid.visible_hosts == job.hosts and grid.row_count == 16 + 3
-        assert cell(grid, "bert/algo-7", "health").startswith("lagging GPU: 181% vs cluster median")
+        assert cell(grid, "bert/algo-7", "health").startswith(f"lagging GPU: {round(181 / GPUS)}% vs cluster median")
         assert cell(grid, "bert/algo-12", "health") == "disk 95% full"
         assert cell(grid, "bert/algo-3", "health") in ("no data for 9m", "no data for 10m")
         assert cell(grid, "bert/algo-1", "GPUUtilization").split()[0] == format_value(
-            value(1, "GPUUtilization", 59), job_metrics(job)[1].unit)
+            value(1, "GPUUtilization", 59) / GPUS, job_metrics(job)[1].unit)
         text = screen_text(app)
         assert "sagemon › Jobs › bert" in text
         assert "InProgress · Training" in text and "ml.p4d.24xlarge × 16" in text and "elapsed 2h 0" in text
         assert "▲ 3 of 16 hosts flagged: algo-3 no data for " in text
-        assert "m · algo-12 disk 95% full · algo-7 lagging GPU: 181% vs cluster median" in text
+        assert f"m · algo-12 disk 95% full · algo-7 lagging GPU: {round(181 / GPUS)}% vs cluster median" in text
         assert "train:loss 1.02" in text
         assert len(screen.query(MetricChart)) == 1  # the algorithm metric's chart (48 rows: shown)
         assert not screen.query_one(MetricChart).zero_based  # a loss curve fills its chart
@@ -203,12 +207,13 @@ async def test_host_screen_charts_median_log_and_back():
         own, med = gpu.series[0].values, gpu.series[1].values
         assert len(own) == len(med) == 180
         last = max(i for i, v in enumerate(own) if v is not None)
-        assert own[last] == value(7, "GPUUtilization", 59)
-        peers = sorted(v for k in range(1, 17) if (v := value(k, "GPUUtilization", 59)) is not None)
+        assert own[last] == value(7, "GPUUtilization", 59) / GPUS  # per GPU
+        peers = sorted(v / GPUS for k in range(1, 17) if (v := value(k, "GPUUtilization", 59)) is not None)
         assert len(peers) == 15 and med[last] == peers[7]  # algo-3 is silent: the median of 15
         text = screen_text(app)
         assert "sagemon › Jobs › bert › algo-7" in text
-        assert "▲ lagging GPU: 181% vs cluster median" in text and "host 7 of 16" in text
+        assert f"▲ lagging GPU: {round(181 / GPUS)}% vs cluster median" in text and "host 7 of 16" in text
+        assert "GPU ×8 " in text and f"Σ {format_value(value(7, 'GPUUtilization', 59), job_metrics(job)[1].unit)}" in text
         assert host.detail_request() == host_request(job, "bert/algo-7", job.hosts)
         assert host.log_request() == host_log_request(job, "bert/algo-7", PANEL_LOOKBACK)
         # log lines arrive, a feed that starts over repeats them: shown once
@@ -300,7 +305,8 @@ async def test_transform_job_hosts_arrive_from_the_read():
         await pilot.pause()
         grid = screen.query_one(HostGrid)
         assert grid.visible_hosts == hosts
-        assert cell(grid, hosts[1], "CPUUtilization").split()[0] == "820.0%"
+        c5 = fallback_facts("ml.c5.4xlarge")
+        assert cell(grid, hosts[1], "CPUUtilization").split()[0] == format_value(820.0 / c5.vcpus, job_metrics(job)[0].unit)
         assert {k.dim("Host") for k in screen.detail_request().keys} == set(hosts)
         assert app.announced and app.announced[-1][1] == screen.detail_request()  # the app is told
         # a later read that fails keeps the hosts already found
@@ -340,7 +346,7 @@ async def test_first_paint_and_refresh_times(count):
             await pilot.pause()
             refresh.append((time.perf_counter() - t0) * 1000)
         assert cell(grid, "bert/algo-1", "CPUUtilization").split()[0] == format_value(
-            value(1, "CPUUtilization", 179, 3), job_metrics(job)[0].unit)
+            value(1, "CPUUtilization", 179, 3) / VCPUS, job_metrics(job)[0].unit)
         # sort by a metric column and filter at this size
         t0 = time.perf_counter()
         grid.sort_by("GPUUtilization", reverse=True)
@@ -412,13 +418,18 @@ async def test_demo_drill_through_the_app(shared_demo, shared_demo_clients):
         assert app.refresher.detail == screen.detail_request()  # polled: exactly this screen's keys
         grid = screen.query_one(HostGrid)
         assert len(grid.visible_hosts) == 16 == len(fleet.job(job.name).hosts)
-        # every cell against CloudWatch, read with plain boto3 for the same minute
+        # every cell against CloudWatch, read with plain boto3 for the same minute; CPU and GPU per
+        # device: CloudWatch's sums divided by the vCPUs and GPUs the local EC2 describes
+        facts = app.state.inventory.facts(job.instance_type)
+        assert (facts.source, facts.vcpus, facts.gpus) == ("aws", 96, 8)
+        devices = {"CPUUtilization": 96, "GPUUtilization": 8, "GPUMemoryUtilization": 8}
         checked = 0
         for host in job.hosts:
             for m in job_metrics(job):
                 key = job_host_key(job, m.name, host)
                 ts, stored = app.state.store.get(key).latest()
-                assert cell(grid, host, m.name).split()[0] == format_value(stored, m.unit)
+                shown = stored / devices.get(m.name, 1)
+                assert cell(grid, host, m.name).split()[0] == format_value(shown, m.unit)
                 assert cloudwatch_value(demo, key, ts) == pytest.approx(stored)
                 checked += 1
         assert checked == 16 * 5
@@ -471,7 +482,7 @@ async def test_host_screen_on_a_short_terminal_draws_one_line_per_metric():
         lines = [line for line in text.splitlines() if "median" in line and "algo-7" in line]
         assert [line.split()[0] for line in lines] == ["CPU", "GPU", "GPU", "Mem", "Disk"]
         gpu = next(line for line in lines if line.startswith(" GPU ") and "mem" not in line)
-        assert "182.0%" in gpu and "median" in gpu
+        assert format_value(182.0 / GPUS, job_metrics(job)[1].unit) in gpu and "median" in gpu
         # one scale for the host and the median: the lagging host's line stays low
         host_spark, median_spark = [part for part in gpu.split() if set(part) <= set("▁▂▃▄▅▆▇█·")][:2]
         assert max(host_spark) < max(median_spark)

@@ -213,14 +213,21 @@ def test_job_cluster_average_is_mean_of_each_hosts_latest(store):
     put(store, job_host_key(job, "DiskUtilization", job.hosts[2]), {1: 42.0})
     rows = ov.pane_rows(Pane.JOBS, Inventory(jobs=[job]), store, NOW)
     c = rows[0].cells
-    assert c["gpu"].sort == pytest.approx(sum(gpu) / 4)
-    assert c["cpu"].sort == pytest.approx((10 + 20 + 30 + 40) / 4)
+    # per device: the p4d.24xlarge's sums over its 8 GPUs and 96 vCPUs
+    assert c["gpu"].sort == pytest.approx(sum(gpu) / 4 / 8) and c["gpu"].text == "56.2%×8"
+    assert c["cpu"].sort == pytest.approx((10 + 20 + 30 + 40) / 4 / 96)
     assert c["disk"].text == "42.0%"
     assert c["mem"].text == "–"
     assert c["duration"].sort == 90 * 60 and c["type"].text == "training"
     assert c["hosts"].text == "4×p4d.24xlarge"
     # mean over hosts at each minute
-    assert rows[0].spark[-2] == pytest.approx(sum(gpu) / 4)
+    assert rows[0].spark[-2] == pytest.approx(sum(gpu) / 4 / 8)
+    # an instance type no table knows: CloudWatch's sum, marked as one
+    odd = _job("odd", "InProgress", 2, itype="ml.g99.48xlarge")
+    for host in odd.hosts:
+        put(store, job_host_key(odd, "GPUUtilization", host), {1: 700.0})
+    cell = ov.pane_rows(Pane.JOBS, Inventory(jobs=[odd]), store, NOW)[0].cells["gpu"]
+    assert cell.sort == 700.0 and cell.text == "700.0%Σ"
 
 
 def test_job_health_flags(store):
@@ -232,11 +239,11 @@ def test_job_health_flags(store):
     put(store, job_host_key(disk, "DiskUtilization", disk.hosts[1]), {1: 97.0})
     lag = _job("lag", "InProgress", 4)
     for i, h in enumerate(lag.hosts):
-        v = 20.0 if i == 2 else 95.0
+        v = 160.0 if i == 2 else 760.0  # sums over 8 GPUs: 20 % against 95 % per GPU
         put(store, job_host_key(lag, "GPUUtilization", h), {m: v for m in range(1, 8)})
     ok = _job("fine", "InProgress", 2)
     for h in ok.hosts:
-        put(store, job_host_key(ok, "GPUUtilization", h), {m: 90.0 for m in range(1, 8)})
+        put(store, job_host_key(ok, "GPUUtilization", h), {m: 720.0 for m in range(1, 8)})
     rows = ov.pane_rows(Pane.JOBS, Inventory(jobs=[failed, disk, lag, ok]), store, NOW)
     h = {r.name: r.cells["health"] for r in rows}
     assert h["crash"].level == "crit" and "failed" in h["crash"].text and "OOM" in h["crash"].text

@@ -114,6 +114,8 @@ class Refresher:
             self.counter.install(session.events)
         self._discover = discover
         self._describe_cache = None
+        self._instance_types = None  # tui.aws.instance_types.InstanceTypeCatalog, made on first use
+        self._instance_types_warned: str | None = None
         self._lock = threading.Lock()
         # Requests from the UI thread, applied at the start of the next refresh.
         self.detail_keys: tuple[SeriesKey, ...] = ()
@@ -172,6 +174,7 @@ class Refresher:
                 first = next(e for e in new.errors if not getattr(e, "partial", False))
                 report.errors.append(discovery_error_text(first))
             self.inventory = merge_inventory(self.inventory, new, kinds)
+            self._add_instance_facts(report)
             report.inventory = self.inventory
         if cancelled():
             return self._finish(report)
@@ -200,6 +203,22 @@ class Refresher:
             report.detail = run_reads(self.clients, detail) if detail.reads else DetailResult(detail.owner)
         report.store = snapshot(self.store)
         return self._finish(report)
+
+    def _add_instance_facts(self, report: RefreshReport) -> None:
+        """vCPUs and GPUs of every instance type in use (asked once per type and run)."""
+        types = self.inventory.instance_types()  # all: the catalog answers known ones from its cache,
+        if not types:                            # and asks AWS again after a denial in time
+            return
+        if self._instance_types is None:
+            from tui.aws.instance_types import InstanceTypeCatalog
+
+            self._instance_types = InstanceTypeCatalog(self.clients)
+        catalog = self._instance_types
+        region = self.regions[0] if self.regions else None
+        self.inventory.instance_facts.update(catalog.facts(types, region))
+        if catalog.error and catalog.error != self._instance_types_warned:
+            self._instance_types_warned = catalog.error  # once per new problem: the table stands in
+            report.warnings.append(f"{catalog.error} (using the instance table shipped with sagemon-tui)")
 
     def _finish(self, report: RefreshReport) -> RefreshReport:
         report.usage.add(self.counter.take())

@@ -10,10 +10,11 @@ every refresh of a 256-host job (see ``bench/grid_256.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 from tui.model.catalog import MetricDef
 from tui.model.health import HealthFlag, Level, host_flags, median, worst
+from tui.model.per_device import Scale
 from tui.model.series import Series
 
 #: Period assumed when no host has any series yet.
@@ -78,6 +79,8 @@ class HostTable:
     now: int
     period: int
     points: int
+    #: Per metric, how its values were scaled (per device) and what they mean; empty: as published.
+    scales: dict[str, Scale] = field(default_factory=dict)
     _index: dict[str, HostRow] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -108,13 +111,18 @@ def _summary(values: list[float]) -> MetricSummary:
 
 def build_host_table(job_hosts: list[str], metrics: list[MetricDef],
                      series_for: Callable[[str, MetricDef], Series | None], now: int,
-                     points: int = 30, *, assess: bool = True) -> HostTable:
+                     points: int = 30, *, assess: bool = True,
+                     scales: Mapping[str, Scale] | None = None) -> HostTable:
     """Read every host's series into a :class:`HostTable`.
 
     ``series_for(host, metric)`` returns the host's series of that metric (or ``None``);
     values are read on each series' own period grid, ``points`` periods ending at ``now``.
-    NaN points count as missing. With ``assess`` the health rules fill each row's ``flags``.
+    NaN points count as missing. ``scales`` divides a metric's values (CloudWatch's sums over
+    vCPUs or GPUs become means per device, see :mod:`tui.model.per_device`), so the health
+    rules judge what is shown. With ``assess`` the health rules fill each row's ``flags``.
     """
+    scales = dict(scales or {})
+    divisors = {name: sc.divisor for name, sc in scales.items() if sc.divisor != 1}
     names = [m.name for m in metrics]
     labels = [host_label(h) for h in job_hosts]
     if len(set(labels)) != len(labels):
@@ -148,6 +156,9 @@ def build_host_table(job_hosts: list[str], metrics: list[MetricDef],
                 end = now - now % period
                 grid = grids[period] = [end - (points - 1 - i) * period for i in range(points)]
             vals = list(map(s.points.get, grid))
+            div = divisors.get(name)
+            if div is not None:
+                vals = [v / div if v is not None else None for v in vals]
             value = None
             for i in range(points - 1, -1, -1):
                 v = vals[i]
@@ -171,7 +182,7 @@ def build_host_table(job_hosts: list[str], metrics: list[MetricDef],
 
     table = HostTable(metrics=list(metrics), rows=rows,
                       summary={n: _summary(columns[n]) for n in names}, now=now,
-                      period=period_seen or DEFAULT_PERIOD, points=points)
+                      period=period_seen or DEFAULT_PERIOD, points=points, scales=scales)
     if assess:
         for host, flags in host_flags(table).items():
             row = table.row(host)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -30,7 +30,9 @@ from tui.model.detail import (READ_ALGORITHM_METRICS, READ_TRANSFORM_HOSTS, Deta
 from tui.model.format import format_age, format_duration, safe_text
 from tui.model.health import median
 from tui.model.hosts import HostTable, build_host_table, host_label
+from tui.model.instances import InstanceFacts
 from tui.model.logs import LogLine
+from tui.model.per_device import Scale, scale_for, scales
 from tui.model.plan import has_gpu, job_host_key
 from tui.model.resources import Job, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
@@ -306,22 +308,13 @@ class LogDedup:
 
 # -- the grid ------------------------------------------------------------------------------------
 
-def job_clock(job: Job, now: float) -> int:
-    """The moment a job's grid, charts and host screens read up to (epoch seconds).
-
-    ``now`` while the job runs (or has no end time); once it has ended, the minute after its
-    end, so a finished or failed job shows its last minutes instead of an empty stretch of
-    time since (the series store keeps the window, which usually still holds them).
-    """
-    end = epoch_seconds(job.end_time)
-    if job.running or end is None:
-        return int(now)
-    return int(min(now, end + 60))
-
-
 def host_table(job: Job, hosts: list[str], store: SeriesStore, now: int, points: int = GRID_POINTS,
-               metrics: list[MetricDef] | None = None) -> HostTable:
-    """The host grid of a job from the series store (flags included)."""
+               metrics: list[MetricDef] | None = None, facts: InstanceFacts | None = None) -> HostTable:
+    """The host grid of a job from the series store (flags included).
+
+    With ``facts`` (the job's instance type), CPU, GPU and GPU memory are means per device
+    (0-100 %) instead of CloudWatch's sums, and the table's ``scales`` say so per column.
+    """
     metrics = job_metrics(job) if metrics is None else metrics
     get = store.get
     keys = key_grid(job, hosts, metrics)
@@ -329,7 +322,7 @@ def host_table(job: Job, hosts: list[str], store: SeriesStore, now: int, points:
     def series_for(host: str, m: MetricDef) -> Series | None:
         return get(keys[m.name, host])
 
-    return build_host_table(hosts, metrics, series_for, now, points)
+    return build_host_table(hosts, metrics, series_for, now, points, scales=scales([m.name for m in metrics], facts))
 
 
 # -- charts --------------------------------------------------------------------------------------
@@ -362,7 +355,11 @@ def cluster_median(series: list[Series | None], end: int, count: int, period: in
 
 @dataclass(frozen=True)
 class HostChart:
-    """One metric of one host over the window, with the cluster median on the same grid."""
+    """One metric of one host over the window, with the cluster median on the same grid.
+
+    Values are per device where ``scale`` says so (``scale.per_device``); ``raw_latest`` is
+    the newest value as CloudWatch publishes it (a sum over the host's vCPUs or GPUs).
+    """
 
     metric: MetricDef
     host: list[float | None]
@@ -371,6 +368,8 @@ class HostChart:
     latest: float | None
     median_latest: float | None
     peers: int  # hosts with any point of this metric in the window
+    scale: Scale = field(default_factory=lambda: Scale(""))
+    raw_latest: float | None = None
 
 
 def _last(values: list[float | None]) -> float | None:
@@ -380,21 +379,25 @@ def _last(values: list[float | None]) -> float | None:
     return None
 
 
-def host_charts(job: Job, host: str, hosts: list[str], store: SeriesStore, now: int) -> list[HostChart]:
-    """Every metric of ``host`` over the store's window, each with the cluster median."""
+def host_charts(job: Job, host: str, hosts: list[str], store: SeriesStore, now: int,
+                facts: InstanceFacts | None = None) -> list[HostChart]:
+    """Every metric of ``host`` over the store's window, each with the cluster median (per
+    device with ``facts``, as :func:`host_table`)."""
     out = []
     peers = hosts if host in hosts else [host, *hosts]
     metrics = job_metrics(job)
     keys = key_grid(job, peers, metrics)
     for m in metrics:
+        sc = scale_for(m.name, facts)
         own = store.get(keys[m.name, host])
         everyone = [store.get(keys[m.name, h]) for h in peers]
         period = own.period if own is not None else _period(everyone)
         count = max(1, store.window // period)
-        values = own.values(now, count) if own is not None else [None] * count
-        med = cluster_median(everyone, now, count, period)
+        raw = own.values(now, count) if own is not None else [None] * count
+        values = [sc.apply(v) for v in raw]
+        med = [sc.apply(v) for v in cluster_median(everyone, now, count, period)]
         reporting = sum(1 for s in everyone if s is not None and s.points)
-        out.append(HostChart(m, values, med, period, _last(values), _last(med), reporting))
+        out.append(HostChart(m, values, med, period, _last(values), _last(med), reporting, sc, _last(raw)))
     return out
 
 
@@ -503,7 +506,7 @@ __all__ = [
     "GRID_POINTS", "HostChart", "JobFacts", "LOG_END_GRACE", "LOG_GROUPS", "LOG_LOOKBACK", "LogDedup", "METRIC_ORDER",
     "PANEL_LOOKBACK", "algorithm_charts", "algorithm_key", "algorithm_metrics_read", "algorithm_names",
     "bridge_gaps", "cluster_median", "elapsed_seconds", "error_lines", "host_charts", "host_key", "host_keys", "host_label",
-    "host_log_request", "host_owner", "host_request", "host_stream_prefix", "host_table", "hosts_error", "job_clock",
+    "host_log_request", "host_owner", "host_request", "host_stream_prefix", "host_table", "hosts_error",
     "job_facts", "job_hosts", "job_log_request", "job_metrics", "job_owner", "job_request", "key_grid",
     "log_text", "stream_label", "transform_hosts_read",
 ]

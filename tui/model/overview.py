@@ -34,7 +34,9 @@ from tui.model.catalog import Unit
 from tui.model.format import MISSING, format_age, format_duration, format_value, percent
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.plan import Pane
-from tui.model.resources import Inventory, Job, epoch_seconds
+from tui.model.instances import InstanceFacts
+from tui.model.per_device import scales
+from tui.model.resources import Inventory, Job, epoch_seconds, job_anchor
 from tui.model.series import SeriesKey, SeriesStore
 
 #: Seconds of the recent span rates are averaged over.
@@ -252,8 +254,10 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("age", "Age", 7, 4, help="time since the job was created"),
         C("duration", "Duration", 8, 2, help="run time (so far, while running)"),
         C("hosts", "Hosts", 16, 3, False, help="instances x type"),
-        C("cpu", "CPU", 7, 2, help="cluster average of each host's newest CPUUtilization"),
-        C("gpu", "GPU", 7, 1, help="cluster average of each host's newest GPUUtilization"),
+        C("cpu", "CPU", 9, 2, help="cluster average of each host's newest CPUUtilization per vCPU (0-100 %: "
+                                   "CloudWatch's sum ÷ the instance type's vCPUs; 'Σ': the sum, type unknown)"),
+        C("gpu", "GPU", 9, 1, help="cluster average of each host's newest GPUUtilization per GPU (0-100 %: "
+                                   "CloudWatch's sum ÷ the instance type's GPUs; 'Σ': the sum, type unknown)"),
         C("mem", "Mem", 6, 3, help="cluster average of each host's newest MemoryUtilization"),
         C("disk", "Disk", 6, 5, help="fullest host's newest DiskUtilization"),
         C("health", "Health", 26, 0, False, help="failed, a full disk, a lagging or silent host"),
@@ -475,21 +479,28 @@ def component_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     return rows
 
 
-def job_anchor(job: Job, now: int) -> int:
-    """The time a job's hosts are read at: now while it runs, its end once it has ended
-    (so a finished job shows its last values, not an empty present)."""
-    end = epoch_seconds(job.end_time)
-    return now if job.running or end is None else min(now, int(end))
-
-
-def host_table(job: Job, store: SeriesStore, now: int, points: int = HOST_POINTS) -> HostTable:
-    """The per-host table of a job (latest values, recent values, health flags)."""
+def host_table(job: Job, store: SeriesStore, now: int, points: int = HOST_POINTS,
+               facts: InstanceFacts | None = None) -> HostTable:
+    """The per-host table of a job (latest values, recent values, health flags); CPU and GPU
+    per device with ``facts`` (see :mod:`tui.model.per_device`)."""
     metrics = [cat.find(m, cat.G_INSTANCE) for m in plan.job_metrics(job)]
 
     def series_for(host: str, m):
         return store.get(plan.job_host_key(job, m.name, host))
 
-    return build_host_table(list(job.hosts), metrics, series_for, job_anchor(job, now), points)
+    return build_host_table(list(job.hosts), metrics, series_for, job_anchor(job, now), points,
+                            scales=scales([m.name for m in metrics], facts))
+
+
+def _per_device_cell(value: float | None, table: HostTable | None, metric: str) -> Cell:
+    """A per-device mean (0-100 %) with its device count (``"92.0%×8"``; a busy GPU is not a
+    problem, so no colour); ``Σ`` marks CloudWatch's sum where the instance type, and so the
+    device count, is unknown."""
+    sc = table.scales.get(metric) if table is not None else None
+    cell = value_cell(value, Unit.PERCENT)
+    if value is not None and sc is not None and sc.suffix:
+        cell = Cell(cell.text + sc.suffix.strip(), cell.sort, cell.level)
+    return cell
 
 
 def cluster_average(table: HostTable, metric: str) -> float | None:
@@ -515,7 +526,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     nowdt = datetime.fromtimestamp(now, timezone.utc)
     for job in inv.jobs:
         recent_job = plan.job_is_recent(job, nowdt, store.window) and bool(job.hosts)
-        table = host_table(job, store, now) if recent_job else None
+        table = host_table(job, store, now, facts=inv.facts(job.instance_type)) if recent_job else None
         created, started, ended = (epoch_seconds(t) for t in (job.creation_time, job.start_time, job.end_time))
         begin = started or created
         if begin is None:
@@ -542,8 +553,8 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "age": age_cell(created, now),
             "duration": duration_cell(duration),
             "hosts": Cell(hosts, job.instance_count),
-            "cpu": value_cell(cpu, Unit.PERCENT),
-            "gpu": value_cell(gpu, Unit.PERCENT) if "GPUUtilization" in metrics else BLANK,
+            "cpu": _per_device_cell(cpu, table, "CPUUtilization"),
+            "gpu": _per_device_cell(gpu, table, "GPUUtilization") if "GPUUtilization" in metrics else BLANK,
             "mem": value_cell(mem, Unit.PERCENT, level=util_level("MemoryUtilization", mem)),
             "disk": value_cell(disk, Unit.PERCENT, level=util_level("DiskUtilization", disk))
             if "DiskUtilization" in metrics else BLANK,
@@ -554,6 +565,9 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             keys = plan.job_keys(job)
             metric = "GPUUtilization" if gpu is not None else "CPUUtilization"
             spark = trend(store, keys.get(metric, {}).values(), now, combine=aggregate.mean)
+            sc = table.scales.get(metric) if table is not None else None
+            if sc is not None and sc.divisor != 1:  # on the scale of the CPU / GPU columns
+                spark = [sc.apply(v) for v in spark]
         rows.append(Row(job.key, job.name, job, cells, spark))
     return rows
 

@@ -20,6 +20,7 @@ from typing import Callable
 
 from tui.model import catalog as cat
 from tui.model.catalog import Dims, Kind
+from tui.model.instances import fallback_facts
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob,
                                  Pipeline, RecommendationJob)
 from tui.model.series import SeriesKey
@@ -153,9 +154,13 @@ def key_builder(kind: Kind, region: str, dims: dict[str, str], *, group: str | N
 
 
 def has_gpu(instance_type: str | None) -> bool:
-    """Whether an instance type publishes GPU metrics (unknown types are assumed to)."""
+    """Whether an instance type publishes GPU metrics: from the instance table where it knows
+    the type, else by family (g*, p*; a type without a name is assumed to)."""
     if not instance_type:
         return True
+    known = fallback_facts(instance_type)
+    if known is not None:
+        return known.gpus > 0
     family = instance_type.removeprefix("ml.").split(".")[0]
     return family[:1] in ("p", "g")
 

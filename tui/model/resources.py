@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from tui.model.catalog import Kind
+from tui.model.instances import InstanceFacts, fallback_facts
 
 
 def epoch_seconds(dt: datetime | None) -> float | None:
@@ -116,6 +117,14 @@ class Job:
     @property
     def running(self) -> bool:
         return self.status in ("InProgress", "Stopping")
+
+
+def job_anchor(job: Job, now: float) -> int:
+    """The time a job's hosts, charts and grid are read at (epoch seconds): now while it runs,
+    its end once it has ended, so a finished or failed job shows its last values, not an
+    empty stretch of time since."""
+    end = epoch_seconds(job.end_time)
+    return int(now) if job.running or end is None else int(min(now, end))
 
 
 def default_hosts(kind: Kind, name: str, count: int) -> list[str]:
@@ -278,13 +287,30 @@ class Inventory:
     alarms: list[Alarm] = field(default_factory=list)
     errors: list[DiscoveryError] = field(default_factory=list)
     fetched_at: datetime | None = None
+    #: vCPUs, GPUs and memory of the instance types in use (EC2's DescribeInstanceTypes).
+    instance_facts: dict[str, InstanceFacts] = field(default_factory=dict)
 
     def merge(self, other: "Inventory") -> None:
         for name in ("endpoints", "components", "jobs", "pipelines", "labeling_jobs", "feature_groups",
                      "recommendation_jobs", "alarms", "errors"):
             getattr(self, name).extend(getattr(other, name))
+        self.instance_facts.update(other.instance_facts)
         if other.fetched_at and (self.fetched_at is None or other.fetched_at > self.fetched_at):
             self.fetched_at = other.fetched_at
+
+    def facts(self, instance_type: str | None) -> InstanceFacts | None:
+        """What AWS said of ``instance_type``, else the table shipped in the package (None:
+        unknown, or no type: serverless)."""
+        if not instance_type:
+            return None
+        return self.instance_facts.get(instance_type) or fallback_facts(instance_type)
+
+    def instance_types(self) -> list[str]:
+        """Every instance type a job or endpoint variant of this inventory runs on."""
+        found = {j.instance_type for j in self.jobs if j.instance_type}
+        for e in self.endpoints:
+            found.update(v.instance_type for v in e.variants if v.instance_type)
+        return sorted(found)
 
     def jobs_of(self, kind: Kind) -> list[Job]:
         return [j for j in self.jobs if j.kind is kind]

@@ -85,7 +85,8 @@ def merge_inventory(old: Inventory, new: Inventory, kinds: set[Kind]) -> Invento
     def keep_old(kind: Kind, region: str) -> bool:
         return kind not in kinds or (kind, "") in failed or (kind, region) in failed
 
-    out = Inventory(errors=list(new.errors), fetched_at=new.fetched_at or old.fetched_at)
+    out = Inventory(errors=list(new.errors), fetched_at=new.fetched_at or old.fetched_at,
+                    instance_facts={**old.instance_facts, **new.instance_facts})
     for kind, attr in KIND_FIELDS.items():
         if attr == "jobs":
             continue

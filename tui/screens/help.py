@@ -40,6 +40,7 @@ DRILL_KEYS: tuple[tuple[str, str], ...] = (
     ("c", "job: show / hide the algorithm metric charts"),
     ("/ then n / N", "logs: search, next / previous match"),
     ("f", "logs: follow new lines on / off"),
+    ("g", "logs: read from the first line / back to the newest (an ended job opens at its end)"),
     ("Esc", "back one level; the screen you return to is as you left it"),
 )
 

@@ -30,8 +30,8 @@ from tui.model.format import format_age, format_value, safe_text, sparkline
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
 from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, host_charts, host_log_request, host_owner, host_request,
-                                  host_table, job_clock, job_hosts)
-from tui.model.resources import Job
+                                  host_table, job_hosts)
+from tui.model.resources import Job, job_anchor
 from tui.screens.drill import DrillScreen
 from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
 from tui.screens.logs import LogFollowing, LogScreen
@@ -49,6 +49,11 @@ MEDIAN_LABEL = "cluster median"
 CHART_ROWS = 9
 #: Rows the log panel keeps at least.
 LOG_MIN_ROWS = 5
+
+
+def chart_title(chart: HostChart) -> str:
+    """A metric's short name and how it is scaled: ``GPU ×8`` (mean of 8 GPUs), ``CPU Σ`` (a sum)."""
+    return short_name(chart.metric.name) + chart.scale.suffix
 
 
 class HostScreen(LogFollowing, DrillScreen):
@@ -144,10 +149,11 @@ class HostScreen(LogFollowing, DrillScreen):
         if state is None:
             return
         t0 = time.perf_counter()
-        now = job_clock(self.job, time.time())  # a finished job: its last minutes
+        now = job_anchor(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
-        self.table = host_table(self.job, hosts, state.store, now)
-        self.charts = host_charts(self.job, self.host, hosts, state.store, now)
+        facts = state.inventory.facts(self.job.instance_type)
+        self.table = host_table(self.job, hosts, state.store, now, facts=facts)
+        self.charts = host_charts(self.job, self.host, hosts, state.store, now, facts)
         t1 = time.perf_counter()
         self._draw_header(now)
         self._draw_charts()
@@ -189,10 +195,12 @@ class HostScreen(LogFollowing, DrillScreen):
         for i, c in enumerate(self.charts):
             if i:
                 values.append("   ")
-            values.append(short_name(c.metric.name), "bold")
+            values.append(chart_title(c), "bold")
             values.append(" ")
             values.append(format_value(c.latest, c.metric.unit), self._value_style(c))
             values.append(f" (median {format_value(c.median_latest, c.metric.unit)})", "dim")
+            if c.scale.per_device and c.raw_latest is not None:  # what CloudWatch publishes
+                values.append(f" Σ {format_value(c.raw_latest, c.metric.unit)}", "dim")
         flags.no_wrap = False  # the reasons matter most: they may take a second line
         self.query_one("#host-header", Static).update(Group(head, flags, values))
 
@@ -216,7 +224,10 @@ class HostScreen(LogFollowing, DrillScreen):
         title.append("log ", "bold")
         title.append(safe_text(self.crumb, 40), "bold")
         title.append(f"  {self.log_request().group}  ", "dim")
-        title.append("following" if log.follow else "paused (f follows)", "green" if log.follow else "yellow")
+        if not self.log_request().follows:
+            title.append("the job has ended: its last lines", "bold")
+        else:
+            title.append("following" if log.follow else "paused (f follows)", "green" if log.follow else "yellow")
         title.append(f"  {len(log.plain_lines):,} lines", "dim")
         if log.search_text:
             title.append(f"  /{safe_text(log.search_text, 40)}: {len(log.matches)} matches (n/N)", "dim")
@@ -251,13 +262,13 @@ class HostScreen(LogFollowing, DrillScreen):
         names = [c.metric.name for c in self.charts]
         if [w.id for w in existing] != [f"chart-{n}" for n in names]:
             box.remove_children()
-            existing = [MetricChart(short_name(c.metric.name), c.metric.unit, period=c.period,
+            existing = [MetricChart(chart_title(c), c.metric.unit, period=c.period,
                                     id=f"chart-{c.metric.name}") for c in self.charts]
             box.mount_all(existing)
             self._chart_sigs.clear()
         label = safe_text(self.crumb, 30)
         for c in self.charts:
-            title = (f"{short_name(c.metric.name)}  {format_value(c.latest, c.metric.unit)}"
+            title = (f"{chart_title(c)}  {format_value(c.latest, c.metric.unit)}"
                      f" · median {format_value(c.median_latest, c.metric.unit)}")
             sig = (title, c.period, tuple(c.host), tuple(c.median), c.peers)
             if self._chart_sigs.get(c.metric.name) == sig:
@@ -280,7 +291,7 @@ class HostScreen(LogFollowing, DrillScreen):
             if c.metric.is_percent:
                 hi = max(hi, 100.0)
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(short_name(c.metric.name).ljust(8), "bold")
+            line.append(chart_title(c).ljust(11), "bold")
             line.append(f" {label} ")
             line.append(sparkline(c.host, spark, 0.0, hi or None), self._value_style(c) or "cyan")
             line.append(f" {format_value(c.latest, c.metric.unit):>8}")

@@ -36,11 +36,12 @@ from tui.model.format import format_age, format_value, safe_text
 from tui.model.health import Level
 from tui.model.hosts import HostTable, host_label
 from tui.model.job_detail import (AlgorithmChart, LogDedup, algorithm_charts, algorithm_names, error_lines,
-                                  host_table, hosts_error, job_clock, job_facts, job_hosts, job_log_request,
+                                  host_table, hosts_error, job_facts, job_hosts, job_log_request,
                                   job_metrics, job_owner, job_request)
 from tui.model.logs import LogLine
+from tui.model.per_device import legend
 from tui.model.plan import pane_of_kind
-from tui.model.resources import Job
+from tui.model.resources import Job, job_anchor
 from tui.screens.drill import DrillScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
@@ -269,9 +270,9 @@ class JobScreen(DrillScreen):
             self._draw_header(None)
             return
         t0 = time.perf_counter()
-        now = job_clock(self.job, time.time())  # a finished job: its last minutes
+        now = job_anchor(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
-        self.table = table = host_table(self.job, hosts, state.store, now)
+        self.table = table = host_table(self.job, hosts, state.store, now, facts=self._facts())
         names = algorithm_names(self.job, self.detail)
         charts = algorithm_charts(self.job, names, state.store, now)
         t1 = time.perf_counter()
@@ -329,9 +330,15 @@ class JobScreen(DrillScreen):
         flags = self._flags_line(table) if table is not None else None
         if flags is not None:
             lines.append(flags)
+        units = legend(table.scales, self._facts()) if table is not None else ""
+        if units:
+            lines.append(Text(units, "dim", no_wrap=True, overflow="ellipsis"))
         if charts:
             lines.append(algorithm_line(charts))
         self.query_one("#job-header", Static).update(Group(*lines))
+
+    def _facts(self):
+        return self.state.inventory.facts(self.job.instance_type) if self.state is not None else None
 
     def _flags_line(self, table: HostTable) -> Text | None:
         out = Text()  # may wrap: on a narrow terminal the grid's health column is off screen

@@ -1,7 +1,8 @@
 """The host grid: every host of a distributed job in one table, for spotting the odd one out.
 
 One row per host, one column per instance metric (latest value plus a sparkline of the
-recent values, on a scale shared by the whole column), a health column with the reason of
+recent values, on a scale shared by the whole column; CPU and GPU titled ``CPU ×96`` /
+``GPU ×8`` when they are means per device, ``GPU Σ`` when CloudWatch's sum is shown), a health column with the reason of
 the host's worst flag, and three pinned rows with the cluster's min / median / max.
 
 Built for 256 hosts refreshed every few seconds: a refresh (:meth:`HostGrid.update_table`)
@@ -172,7 +173,10 @@ class HostGrid(DataTable):
             if selected is None:
                 self._cursor_to_first_host()
             return
+        relabel = self._table.scales != table.scales  # the instance type became known
         self._table = table
+        if relabel:
+            self._set_header_labels()
         self._sync_rows(force_order=self._sort_column is not None, selected=selected)
 
     def set_filter(self, text: str) -> None:
@@ -292,7 +296,9 @@ class HostGrid(DataTable):
             return
         arrow = " ▼" if self._sort_reverse else " ▲"
         titles = {HOST_COLUMN: self.row_title, HEALTH_COLUMN: "Health"}
-        titles.update({m.name: short_name(m.name) for m in self._metrics})
+        scales = self._table.scales if self._table is not None else {}
+        titles.update({m.name: short_name(m.name) + (scales[m.name].suffix if m.name in scales else "")
+                       for m in self._metrics})
         for key, title in titles.items():
             col = self.columns.get(key)  # type: ignore[call-overload]
             if col is not None:
