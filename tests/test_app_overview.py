@@ -115,7 +115,9 @@ async def test_endpoints_pane_numbers_match_cloudwatch(seeded):
             assert row.cells["inv"].sort == pytest.approx(want)
             # the drawn cell shows the same number, formatted for people
             assert table.get_cell(row.key, "inv").plain == format_value(want, Unit.NONE)
-            assert row.cells["cpu"].text == "51.0%"  # newest CPU point
+            # newest CPU point, per vCPU of the ml.c5.xlarge as the local EC2 describes it
+            vcpus = app.state.inventory.facts("ml.c5.xlarge").vcpus
+            assert vcpus == 4 and row.cells["cpu"].text == format_value(51.0 / vcpus, Unit.PERCENT) + "×4"
         assert app.state.usage.metrics_requested > 0
         assert not app.state.stale
 

@@ -95,7 +95,10 @@ def test_variant_rows_rates_shares_errors_and_scaling():
     assert c["instances"].text == "3→4" and c["instances"].level == "warn"
     assert c["weight"].text == "80%" and rows["challenger"].cells["weight"].text == "20%"
     assert c["p99"].text == "250 ms" and c["p99"].level == "ok"
-    assert c["cpu"].text == "312.5%" and c["gpu"].text == ""
+    assert c["cpu"].text == "312.5%Σ" and c["gpu"].text == ""  # no inventory: CloudWatch's sum, marked
+    # with the inventory: per vCPU of the ml.c5.2xlarge (8 vCPUs, from the table shipped in the package)
+    per_vcpu = {r.name: r for r in variant_rows(ep, store, NOW, Inventory(endpoints=[ep]))}["champion"].cells
+    assert per_vcpu["cpu"].text == "39.1%×8" and per_vcpu["cpu"].sort == pytest.approx(312.5 / 8)
     assert rows["challenger"].cells["traffic"].text == "20.0%" and rows["challenger"].cells["inv"].text == "100"
     assert rows["challenger"].cells["e5xx_rate"].text == "0.0%"
     assert rows["champion"].spark[-6:-1] == [200.0, 300.0, 400.0, 500.0, 600.0]

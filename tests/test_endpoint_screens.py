@@ -305,6 +305,33 @@ async def test_component_rows_are_on_screen_not_only_in_the_table(env):
         assert components.selected_key == components.rows_shown[0].key
 
 
+async def test_component_endpoint_variants_and_charts_read_its_components(env):
+    """An endpoint hosting inference components publishes its traffic per component: the
+    variants table and the traffic, error and latency charts read the components' series."""
+    from tui.screens.endpoint import DetailTable, EndpointScreen
+
+    name = env.fleet.component_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        variants = app.screen.query_one("#variants", DetailTable)
+        row = variants.rows_shown[0]
+        expected = sum(per_minute_recent(gmd(env, "AWS/SageMaker", "Invocations",
+                                             {"InferenceComponentName": c.name}, "Sum"))
+                       for c in env.fleet.components)
+        assert row.cells["inv"].sort == pytest.approx(expected, rel=0.01) and row.cells["traffic"].text == "100.0%"
+        assert row.cells["p99"].text != "–"
+        specs = app.screen.query_one("#charts").specs
+        titles = [c.title for c in specs]
+        assert titles[0] == "Invocations per minute by inference component", titles
+        assert {line.label for line in specs[0].lines} == {c.name for c in env.fleet.components}
+        for spec in specs[:3]:  # traffic, errors, latency: data, not "no data"
+            assert any(v is not None for line in spec.lines for v in line.values), spec.title
+        util = specs[3]
+        assert {line.label for line in util.lines} >= {"CPU ×48", "GPU ×4", "memory"}  # ml.g5.12xlarge
+        assert all(v is None or v <= 100.0 for line in util.lines for v in line.values)
+
+
 async def test_component_drill_down_and_back_as_left(env):
     from tui.model.endpoint_detail import ComponentDetailKeys
     from tui.screens.component import ComponentScreen

@@ -57,7 +57,7 @@ def test_endpoint_numbers(store):
     assert c["p50"].text == "12.0 ms"
     assert c["p99"].text == "150 ms"  # the newest point
     assert c["overhead"].text == "850 µs"
-    assert c["cpu"].text == "312.5%"
+    assert c["cpu"].text == "78.1%×4"  # CloudWatch's 312.5 % over the ml.c5.xlarge's 4 vCPUs
     assert c["gpu"].text == "–" and c["gpu"].sort is None  # no data: a dash, never 0
     assert c["mem"].level == "crit"
     assert c["cache"].text == "" and c["setup"].text == ""  # not applicable: blank

@@ -38,7 +38,8 @@ from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, s
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, age_cell,
                                 latest, name_cell, newest, pct_of_ratio, rate_level, recent_rate, span_sum,
-                                status_cell, util_level, value_cell)
+                                status_cell, traffic, util_level, value_cell)
+from tui.model.per_device import scale_for
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, key_builder, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
 from tui.model.series import Series, SeriesKey, SeriesStore
@@ -393,7 +394,8 @@ def endpoint_keys(ep: Endpoint, components: Iterable[InferenceComponent] = ()) -
     for v in endpoint_variants(ep):
         keys += VariantDetailKeys(ep, v).all()
     for ic in components:
-        keys += ComponentKeys(ic).all()
+        ck = ComponentKeys(ic)
+        keys += ck.all() + ck.endpoint_traffic()  # the variant table and charts of its endpoint
     return list(dict.fromkeys(keys))
 
 
@@ -540,8 +542,10 @@ VARIANT_COLUMNS: tuple[Column, ...] = (
     C("p99", "p99", 8, 1, help="ModelLatency p99, newest minute"),
     C("overhead", "Ovhd", 8, 2, help="OverheadLatency average, newest minute"),
     C("concurrency", "Conc", 5, 5, help="ConcurrentRequestsPerModel maximum, newest minute"),
-    C("cpu", "CPU", 7, 2, help="CPUUtilization average over instances (per core: up to 100 % each)"),
-    C("gpu", "GPU", 7, 2, help="GPUUtilization average over instances (per GPU: up to 100 % each)"),
+    C("cpu", "CPU", 9, 2, help="CPUUtilization average over instances, per vCPU (0-100 %: CloudWatch's sum ÷ "
+                                 "the instance type's vCPUs, 'Σ': the sum where the type is unknown)"),
+    C("gpu", "GPU", 9, 2, help="GPUUtilization average over instances, per GPU (0-100 %: CloudWatch's sum ÷ "
+                                 "the instance type's GPUs, 'Σ': the sum where the type is unknown)"),
     C("mem", "Mem", 6, 3, help="MemoryUtilization average over instances"),
     C("disk", "Disk", 6, 5, help="DiskUtilization average over instances"),
     C("trend", "Invocations", 20, 4, False, True, help="invocations per minute over the window"),
@@ -576,19 +580,40 @@ def variant_type(v: Variant | None) -> str:
     return (v.instance_type or "").removeprefix("ml.")
 
 
-def variant_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
-    """One row per variant (the model of the variants table, :data:`VARIANT_COLUMNS`)."""
+def _hosted(vk: "VariantDetailKeys", components: Iterable[InferenceComponent]) -> list[ComponentKeys]:
+    """Keys of the inference components a variant hosts (their traffic is published per
+    component, not per variant)."""
+    return [ComponentKeys(c) for c in components if c.variant_name in (None, "", vk.name)]
+
+
+def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | None = None) -> list[Row]:
+    """One row per variant (the model of the variants table, :data:`VARIANT_COLUMNS`).
+
+    With the inventory: a variant that hosts inference components publishes no invocation
+    metrics of its own, so its traffic, errors and latencies are its components' (summed; the
+    worst latency); CPU and GPU are per vCPU / per GPU where the instance type is known.
+    """
+    components = components_of(ep, inv) if inv is not None else []
     vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
     rates = {vk.name: recent_rate(store, vk.invocations, now) for vk in vks}
-    all_total = sum_or_none(r.total for r in rates.values())
+    hosted = {vk.name: _hosted(vk, components) for vk in vks} if ep.component_based else {}
+    via = {name: traffic(store, cks, now) for name, cks in hosted.items()
+           if cks and rates[name].total is None}
+    all_total = sum_or_none([r.total for name, r in rates.items() if name not in via]
+                            + [t.total for t in via.values()])
     weights = _weights(ep)
     us = Unit.MICROSECONDS
     rows = []
     for vk in vks:
         rate = rates[vk.name]
         e4, e5 = recent_count(store, vk.errors_4xx, rate), recent_count(store, vk.errors_5xx, rate)
-        r4, r5 = health.error_rate(e4, rate.total), health.error_rate(e5, rate.total)
         merr = recent_count(store, vk.model_errors, rate)
+        comp = via.get(vk.name)
+        if comp is not None:  # from the components it hosts
+            minutes = comp.total / comp.per_minute if comp.total and comp.per_minute else rate.minutes
+            rate = Rate(comp.total, minutes)
+            e4, e5 = comp.errors_4xx, comp.errors_5xx
+        r4, r5 = health.error_rate(e4, rate.total), health.error_rate(e5, rate.total)
         v = vk.variant
         inst_text, inst_level = _count_change(v.current_instance_count, v.desired_instance_count) if v \
             else (MISSING, "")
@@ -601,17 +626,27 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
         else:
             w_text, w_level = _pct0(cur_w), ""
         share = percent(rate.total, all_total) if rate.total is not None else None
-        p99 = latest(store, vk.latency_p99, now)
+
+        def lat(attr: str) -> float | None:
+            value = latest(store, getattr(vk, attr), now)
+            if value is None and comp is not None:
+                value = max_or_none(latest(store, getattr(ck, attr), now) for ck in hosted[vk.name])
+            return value
+
+        p99 = lat("latency_p99")
         util = {}
         for col, key, applies in (("cpu", vk.cpu, not vk.serverless), ("gpu", vk.gpu_util, vk.gpu),
                                   ("mem", vk.memory, True), ("disk", vk.disk, not vk.serverless)):
             if not applies:
                 util[col] = BLANK
                 continue
-            val = latest(store, key, now)
             metric = {"cpu": "CPUUtilization", "gpu": "GPUUtilization", "mem": "MemoryUtilization",
                       "disk": "DiskUtilization"}[col]
+            sc = scale_for(metric, inv.facts(v.instance_type) if inv is not None and v is not None else None)
+            val = sc.apply(latest(store, key, now))
             util[col] = value_cell(val, Unit.PERCENT, level=util_level(metric, val))
+            if val is not None and sc.suffix:
+                util[col] = Cell(util[col].text + sc.suffix.strip(), val, util[col].level)
         cells = {
             "name": name_cell(vk.name),
             "type": Cell(variant_type(v), variant_type(v), DIM),
@@ -623,14 +658,15 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
             "e4xx_rate": value_cell(r4, Unit.PERCENT, level=WARN if r4 and r4 >= health.ERROR_RATE_CRIT_PCT else ""),
             "e5xx_rate": value_cell(r5, Unit.PERCENT, level=rate_level(r5)),
             "model_errors": value_cell(merr, Unit.COUNT, "Sum", CRIT if merr else ""),
-            "p50": value_cell(latest(store, vk.latency_p50, now), us, "p50"),
+            "p50": value_cell(lat("latency_p50"), us, "p50"),
             "p99": value_cell(p99, us, "p99", level=health.latency_level(p99).value if p99 is not None else ""),
-            "overhead": value_cell(latest(store, vk.overhead, now), us, "Average"),
+            "overhead": value_cell(lat("overhead"), us, "Average"),
             "concurrency": value_cell(latest(store, vk.concurrency, now)),
             **util,
         }
-        period = series_period(store, [vk.invocations])
-        spark = per_minute(grid(store, vk.invocations, now, period), period)
+        sources = [ck.invocations for ck in hosted[vk.name]] if comp is not None else [vk.invocations]
+        period = series_period(store, sources)
+        spark = per_minute(combine([grid(store, k, now, period) for k in sources], sum), period)
         level = health.error_level(r5).value if r5 else ""
         rows.append(Row(f"variant:{vk.name}", vk.name, v, cells, spark, level if level != "ok" else ""))
     return rows
@@ -646,9 +682,17 @@ def _short(name: str, n: int = 14) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
 
 
-def endpoint_charts(ep: Endpoint, store: SeriesStore, now: int) -> list[ChartSpec]:
-    """Traffic per variant, error rates, the latency decomposition and utilization, over the window."""
+def endpoint_charts(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | None = None) -> list[ChartSpec]:
+    """Traffic per variant, error rates, the latency decomposition and utilization, over the window.
+
+    With the inventory: an endpoint hosting inference components draws its traffic, errors and
+    latency from its components (per component; it publishes none per variant), and CPU / GPU
+    utilization are per vCPU / per GPU (0-100 %, like memory) where the instance type is known.
+    """
     vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
+    comps = components_of(ep, inv) if inv is not None and ep.component_based else []
+    if comps and not any(store.get(vk.invocations) is not None and store.get(vk.invocations).points for vk in vks):
+        return _component_charts(comps, store, now) + [_utilization_chart(ep, vks, store, now, inv)]
     period = series_period(store, [vk.invocations for vk in vks])
     multi = len(vks) > 1
 
@@ -658,15 +702,15 @@ def endpoint_charts(ep: Endpoint, store: SeriesStore, now: int) -> list[ChartSpe
     def tag(base: str, vk: VariantDetailKeys) -> str:
         return f"{base} {_short(vk.name)}" if multi else base
 
-    inv = {vk.name: g(vk.invocations) for vk in vks}
-    traffic = [ChartLine(_short(vk.name, 24) if multi else "invocations", per_minute(inv[vk.name], period))
-               for vk in vks]
-    total_inv = combine(inv.values(), sum)
+    calls = {vk.name: g(vk.invocations) for vk in vks}
+    per_variant = [ChartLine(_short(vk.name, 24) if multi else "invocations", per_minute(calls[vk.name], period))
+                   for vk in vks]
+    total_inv = combine(calls.values(), sum)
     e5 = combine([g(vk.errors_5xx) for vk in vks], sum)
     e4 = combine([g(vk.errors_4xx) for vk in vks], sum)
     errors = [ChartLine("5XX %", ratio_pct(e5, total_inv)), ChartLine("4XX %", ratio_pct(e4, total_inv))]
     if multi:
-        errors = [ChartLine(tag("5XX %", vk), ratio_pct(g(vk.errors_5xx), inv[vk.name])) for vk in vks[:4]] \
+        errors = [ChartLine(tag("5XX %", vk), ratio_pct(g(vk.errors_5xx), calls[vk.name])) for vk in vks[:4]] \
             + [ChartLine("4XX % all", ratio_pct(e4, total_inv))]
     latency: list[ChartLine] = []
     for vk in vks[:3]:
@@ -676,22 +720,60 @@ def endpoint_charts(ep: Endpoint, store: SeriesStore, now: int) -> list[ChartSpe
         if not multi:
             latency.append(ChartLine("model + overhead", [None if m is None and o is None else (m or 0) + (o or 0)
                                                           for m, o in zip(model, overhead)]))
-    util: list[ChartLine] = []
-    for vk in vks[:3]:
-        if not vk.serverless:
-            util.append(ChartLine(tag("CPU", vk), g(vk.cpu)))
-        if vk.gpu:
-            util.append(ChartLine(tag("GPU", vk), g(vk.gpu_util)))
-        util.append(ChartLine(tag("memory", vk), g(vk.memory)))
     title_lat = "Latency: model + overhead (average)"
     charts = [
-        ChartSpec("Invocations per minute" + (" by variant" if multi else ""), Unit.NONE, period, tuple(traffic), lo=0),
+        ChartSpec("Invocations per minute" + (" by variant" if multi else ""), Unit.NONE, period, tuple(per_variant),
+                  lo=0),
         ChartSpec("Error rate", Unit.PERCENT, period, tuple(errors), lo=0, hi=1.0),
         ChartSpec(title_lat, Unit.MICROSECONDS, period, tuple(latency), lo=0),
-        ChartSpec("Instance utilization" + (" by variant" if multi else ""), Unit.PERCENT, period,
-                  tuple(util[:6]), lo=0),
+        _utilization_chart(ep, vks, store, now, inv, period),
     ]
     return charts
+
+
+def _utilization_chart(ep: Endpoint, vks: list["VariantDetailKeys"], store: SeriesStore, now: int,
+                       inv: Inventory | None, period: int | None = None) -> ChartSpec:
+    """CPU, GPU and memory of the first variants' instances on one 0-100 % axis: CPU per vCPU
+    and GPU per GPU where the instance type is known (``CPU ×8``), CloudWatch's sums (``CPU Σ``)
+    where it is not."""
+    multi = len(vks) > 1
+    period = period or series_period(store, [vk.cpu for vk in vks])
+    util: list[ChartLine] = []
+    for vk in vks[:3]:
+        facts = inv.facts(vk.variant.instance_type) if inv is not None and vk.variant is not None else None
+        name = f" {_short(vk.name)}" if multi else ""
+        if not vk.serverless:
+            sc = scale_for("CPUUtilization", facts)
+            util.append(ChartLine(f"CPU{sc.suffix}{name}", [sc.apply(v) for v in grid(store, vk.cpu, now, period)]))
+        if vk.gpu:
+            sc = scale_for("GPUUtilization", facts)
+            util.append(ChartLine(f"GPU{sc.suffix}{name}",
+                                  [sc.apply(v) for v in grid(store, vk.gpu_util, now, period)]))
+        util.append(ChartLine(f"memory{name}", grid(store, vk.memory, now, period)))
+    return ChartSpec("Instance utilization" + (" by variant" if multi else ""), Unit.PERCENT, period,
+                     tuple(util[:6]), lo=0)
+
+
+def _component_charts(comps: list[InferenceComponent], store: SeriesStore, now: int) -> list[ChartSpec]:
+    """Invocations, error rates and latency of an endpoint that hosts inference components,
+    from the components' own series (the endpoint publishes none per variant)."""
+    cks = [ComponentKeys(c) for c in comps]
+    period = series_period(store, [ck.invocations for ck in cks])
+
+    def g(key: SeriesKey) -> list[float | None]:
+        return grid(store, key, now, period)
+
+    calls = [g(ck.invocations) for ck in cks]
+    per_component = [ChartLine(_short(c.name, 24), per_minute(v, period)) for c, v in zip(comps[:6], calls)]
+    total = combine(calls, sum)
+    errors = [ChartLine("5XX %", ratio_pct(combine([g(ck.errors_5xx) for ck in cks], sum), total)),
+              ChartLine("4XX %", ratio_pct(combine([g(ck.errors_4xx) for ck in cks], sum), total))]
+    latency = [ChartLine(_short(c.name, 20), g(ck.latency_avg)) for c, ck in zip(comps[:4], cks)]
+    return [
+        ChartSpec("Invocations per minute by inference component", Unit.NONE, period, tuple(per_component), lo=0),
+        ChartSpec("Error rate (all its components)", Unit.PERCENT, period, tuple(errors), lo=0, hi=1.0),
+        ChartSpec("Model latency by inference component (average)", Unit.MICROSECONDS, period, tuple(latency), lo=0),
+    ]
 
 
 # -- multi-model and serverless -------------------------------------------------------------------

@@ -35,7 +35,7 @@ from tui.model.format import MISSING, format_age, format_duration, format_value,
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.plan import Pane
 from tui.model.instances import InstanceFacts
-from tui.model.per_device import scales
+from tui.model.per_device import scale_for, scales
 from tui.model.resources import Inventory, Job, epoch_seconds, job_anchor
 from tui.model.series import SeriesKey, SeriesStore
 
@@ -224,8 +224,10 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("p50", "p50", 8, 3, help="ModelLatency p50, newest minute"),
         C("p99", "p99", 8, 2, help="ModelLatency p99, newest minute"),
         C("overhead", "Ovhd", 8, 5, help="OverheadLatency average, newest minute"),
-        C("cpu", "CPU", 7, 3, help="CPUUtilization average, newest minute (per core: up to 100 % each)"),
-        C("gpu", "GPU", 7, 3, help="GPUUtilization average, newest minute"),
+        C("cpu", "CPU", 9, 3, help="CPUUtilization average of the newest minute, per vCPU (0-100 %: "
+                                   "CloudWatch's sum ÷ the instance type's vCPUs; 'Σ': the sum, type unknown)"),
+        C("gpu", "GPU", 9, 3, help="GPUUtilization average of the newest minute, per GPU (0-100 %: "
+                                   "CloudWatch's sum ÷ the instance type's GPUs; 'Σ': the sum, type unknown)"),
         C("mem", "Mem", 6, 6, help="MemoryUtilization average, newest minute"),
         C("cache", "Cache", 6, 8, help="multi-model: ModelCacheHit average (share of requests served warm)"),
         C("models", "Models", 6, 8, help="multi-model: LoadedModelCount average per instance"),
@@ -415,8 +417,22 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 
         mode = "serverless" if ep.serverless else "MME" if ep.multi_model else "IC" if ep.component_based else ""
         us = Unit.MICROSECONDS
-        cpu = None if ep.serverless else mean("cpu")
-        gpu = None if ep.serverless else mean("gpu")
+        types = {v.name: v.instance_type for v in ep.variants}
+
+        def per_device(attr: str, metric: str) -> Cell:
+            """The mean over variants of each one's value per vCPU / per GPU (see per_device)."""
+            values, suffixes = [], set()
+            for name, vk in zip(plan.endpoint_variants(ep), vks):
+                value = latest(store, getattr(vk, attr), now)
+                if value is not None:
+                    sc = scale_for(metric, inv.facts(types.get(name)))
+                    values.append(sc.apply(value))
+                    suffixes.add(sc.suffix.strip())
+            cell = value_cell(mean_or_none(values), Unit.PERCENT)
+            if len(suffixes) == 1 and cell.sort is not None:
+                cell = Cell(cell.text + suffixes.pop(), cell.sort, cell.level)
+            return cell
+
         mem = mean("memory")
         cells = {
             "name": name_cell(ep.name),
@@ -432,8 +448,8 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "p50": value_cell(worst("latency_p50"), us, "p50"),
             "p99": value_cell(worst("latency_p99"), us, "p99"),
             "overhead": value_cell(worst("overhead"), us, "Average"),
-            "cpu": BLANK if ep.serverless else value_cell(cpu, Unit.PERCENT),
-            "gpu": BLANK if ep.serverless else value_cell(gpu, Unit.PERCENT),
+            "cpu": BLANK if ep.serverless else per_device("cpu", "CPUUtilization"),
+            "gpu": BLANK if ep.serverless else per_device("gpu", "GPUUtilization"),
             "mem": value_cell(mem, Unit.PERCENT, level=util_level("MemoryUtilization", mem)),
             "cache": value_cell(pct_of_ratio(mean("cache_hit")), Unit.PERCENT) if ep.multi_model else BLANK,
             "models": value_cell(mean("loaded_models"), Unit.NONE) if ep.multi_model else BLANK,
