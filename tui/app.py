@@ -104,6 +104,7 @@ class SagemonApp(App):
     COMMANDS = App.COMMANDS | {SagemonCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("r", "refresh", "Refresh"),
         Binding("p", "pause", "Pause"),
@@ -406,9 +407,15 @@ class SagemonApp(App):
         self.notify(f"window: last {window}", timeout=2)
         self._broadcast()
 
+    #: Seconds a quitting process may take before it is ended whatever is still running (a call
+    #: to a hanging AWS, botocore's retries): set by :func:`run` for the real process only.
+    exit_deadline: float | None = None
+
     async def action_quit(self) -> None:
         if self.scheduler is not None:
             self.scheduler.cancel()
+        if self.exit_deadline is not None:
+            arm_exit_deadline(self.exit_deadline)
         self.exit()
 
     def on_unmount(self) -> None:
@@ -425,11 +432,87 @@ class SagemonApp(App):
             conn.demo = None
 
 
+#: How long a quit may take before the process is ended regardless (see :func:`arm_exit_deadline`).
+EXIT_DEADLINE = 1.5
+
+
+def arm_exit_deadline(seconds: float, code: int = 0) -> None:
+    """End the process ``seconds`` from now if it is still alive: quitting must not wait for
+    calls in flight to an AWS that hangs (botocore's timeouts and retries take minutes).
+
+    A daemon timer: an exit that finishes sooner ends it with the process. Should the app not
+    have handed the terminal back by then, it is restored here first (the tty's saved mode, the
+    main screen, the cursor, mouse and paste reporting off).
+    """
+    import os
+    import sys
+    import threading
+
+    saved = _tty_mode()
+
+    def hard_exit() -> None:
+        try:
+            if saved is not None:
+                import termios
+
+                fd, mode = saved
+                termios.tcsetattr(fd, termios.TCSANOW, mode)
+                os.write(fd, RESTORE_TERMINAL.encode())
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - leaving regardless
+            pass
+        finally:
+            os._exit(code)
+
+    timer = threading.Timer(seconds, hard_exit)
+    timer.daemon = True
+    timer.start()
+
+
+#: Leave the alternate screen, show the cursor, stop mouse and bracketed-paste reporting.
+RESTORE_TERMINAL = "\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l"
+
+#: The terminal's mode before the app changed it (taken when :func:`run` starts).
+_TTY_MODE: tuple[int, list] | None = None
+
+
+def _tty_mode() -> tuple[int, list] | None:
+    return _TTY_MODE
+
+
+def _save_tty_mode() -> None:
+    global _TTY_MODE
+    try:
+        import sys
+        import termios
+
+        fd = sys.__stdout__.fileno()
+        _TTY_MODE = (fd, termios.tcgetattr(fd))
+    except Exception:  # noqa: BLE001 - not a terminal: nothing to restore
+        _TTY_MODE = None
+
+
 def run(opts: Options) -> int:
-    """Run the app until the user quits; returns the process exit status."""
+    """Run the app until the user quits; returns the process exit status.
+
+    Quitting is immediate: the terminal is restored as soon as the app exits, and calls still
+    in flight (worker and discovery threads waiting on AWS) are abandoned, not joined.
+    """
+    import os
+    import sys
+    import threading
+
+    _save_tty_mode()
     app = SagemonApp(opts)
+    app.exit_deadline = EXIT_DEADLINE
     try:
         app.run()
     finally:
         app.shutdown()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)  # threads blocked on AWS would be joined at interpreter exit
+    return code
