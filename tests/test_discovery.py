@@ -185,9 +185,9 @@ def test_training_job_hosts_and_transform_hosts_from_list_metrics(clients, write
     assert (batch.instance_type, batch.instance_count) == ("ml.m5.xlarge", 2)
     assert d.transform_hosts(clients.cloudwatch(), f"batchx-{unique}") == [f"batchx-{unique}/i-0ccc"]
     assert d.transform_hosts(clients.cloudwatch(), f"none-{unique}") == []
-    # Three List calls per job kind (recent, InProgress, Stopping); one ListMetrics page, billable.
+    # One List call per job kind (one time-bounded listing); one ListMetrics page, billable.
     for op in ("ListTrainingJobs", "ListProcessingJobs", "ListTransformJobs"):
-        assert usage.by_operation[op] == 3
+        assert usage.by_operation[op] == 1
     assert usage.by_operation["ListMetrics"] == usage.billable_requests == 1
 
 
@@ -442,12 +442,9 @@ def test_job_lookback_queries_and_processing_hosts_stubbed(clients):
                 "StoppingCondition": {"MaxRuntimeInSeconds": 86400}, **extra}
 
     usage = Usage()
-    with Stubber(sm) as stub:
-        stub.add_response("list_processing_jobs", {"ProcessingJobSummaries": [recent]},
-                          {**base, "CreationTimeAfter": now - timedelta(hours=6)})
-        stub.add_response("list_processing_jobs", {"ProcessingJobSummaries": [old_running]},
-                          {**base, "StatusEquals": "InProgress"})
-        stub.add_response("list_processing_jobs", {"ProcessingJobSummaries": []}, {**base, "StatusEquals": "Stopping"})
+    with Stubber(sm) as stub:  # one listing back to the longest a processing job can run (7 days > 6 hours)
+        stub.add_response("list_processing_jobs", {"ProcessingJobSummaries": [recent, old_running]},
+                          {**base, "MaxResults": 100, "CreationTimeAfter": now - d.MAX_PROCESSING_RUN})
         stub.add_response("describe_processing_job",
                           described(recent, 3, FailureReason="AlgorithmError: exit 1", ProcessingStartTime=now),
                           {"ProcessingJobName": "prep"})
@@ -458,7 +455,7 @@ def test_job_lookback_queries_and_processing_hosts_stubbed(clients):
         ("prep", "Failed", ["prep/algo-1", "prep/algo-2", "prep/algo-3"], False),
         ("long", "InProgress", ["long/algo-1", "long/algo-2"], True)]
     assert jobs[0].failure_reason == "AlgorithmError: exit 1" and jobs[0].start_time == now
-    assert usage.by_operation == {"ListProcessingJobs": 3, "DescribeProcessingJob": 2}
+    assert usage.by_operation == {"ListProcessingJobs": 1, "DescribeProcessingJob": 2}
 
 
 def test_job_describe_limit_still_describes_running_jobs(clients):
@@ -476,13 +473,49 @@ def test_job_describe_limit_still_describes_running_jobs(clients):
             "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}
     with Stubber(sm) as stub:
         stub.add_response("list_training_jobs", {"TrainingJobSummaries": summaries},
-                          {"SortBy": "CreationTime", "SortOrder": "Descending"})
+                          {"SortBy": "CreationTime", "SortOrder": "Descending", "MaxResults": 100})
         stub.add_response("describe_training_job", desc, {"TrainingJobName": "live"})
         jobs = d.list_training_jobs(sm, lookback=None, describe_limit=0, workers=1)
         stub.assert_no_pending_responses()
     assert [(j.name, j.status, j.secondary_status, j.instance_type, j.instance_count, len(j.hosts)) for j in jobs] == [
         ("old-done", "Completed", None, None, 1, 1),
         ("live", "InProgress", "Training", "ml.p4d.24xlarge,ml.c5.xlarge", 3, 3)]
+
+
+def test_job_refresh_lists_new_jobs_only_and_follows_running_ones_stubbed(clients):
+    """With a kept cache, a refresh lists only the jobs created since the previous listing (and a
+    few minutes more); the ended job is not described again, the running one is, directly."""
+    sm = clients.sagemaker()
+    now = T0
+
+    def summary(name, status, age):
+        return {"TrainingJobName": name, "TrainingJobArn": _arn("training-job", name), "TrainingJobStatus": status,
+                "CreationTime": now - age, "LastModifiedTime": now - age + timedelta(minutes=30)}
+
+    def described(s):
+        return {**s, "SecondaryStatus": "Training",
+                "AlgorithmSpecification": {"TrainingInputMode": "File", "TrainingImage": "img"},
+                "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+                "ModelArtifacts": {"S3ModelArtifacts": "s3://b/m"}, "RoleArn": ROLE,
+                "StoppingCondition": {"MaxRuntimeInSeconds": 86400 * 20}}
+
+    done, long = summary("done", "Completed", timedelta(hours=1)), summary("long", "InProgress", timedelta(days=20))
+    base = {"SortBy": "CreationTime", "SortOrder": "Descending", "MaxResults": 100}
+    cache, usage = d.DescribeCache(), Usage()
+    with Stubber(sm) as stub:
+        stub.add_response("list_training_jobs", {"TrainingJobSummaries": [done, long]},
+                          {**base, "CreationTimeAfter": now - d.MAX_TRAINING_RUN})
+        stub.add_response("describe_training_job", described(done), {"TrainingJobName": "done"})
+        stub.add_response("describe_training_job", described(long), {"TrainingJobName": "long"})
+        first = d.list_training_jobs(sm, now=now, cache=cache, workers=1)
+        stub.add_response("list_training_jobs", {"TrainingJobSummaries": []},
+                          {**base, "CreationTimeAfter": now - d.JOB_LIST_OVERLAP})
+        stub.add_response("describe_training_job", described(long), {"TrainingJobName": "long"})
+        again = d.list_training_jobs(sm, now=now + timedelta(minutes=1), cache=cache, usage=usage, workers=1)
+        stub.assert_no_pending_responses()
+    assert [(j.name, j.status) for j in first] == [(j.name, j.status) for j in again] == [
+        ("done", "Completed"), ("long", "InProgress")]
+    assert usage.by_operation == {"ListTrainingJobs": 1, "DescribeTrainingJob": 1}
 
 
 def test_labeling_jobs_stubbed(clients):

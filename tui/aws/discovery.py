@@ -94,7 +94,8 @@ DEFAULT_EXECUTIONS = 20
 #: 4 x 4 stays below the 20 pooled connections of one client.
 DESCRIBE_WORKERS = 4
 DISCOVER_WORKERS = 4
-#: Upper bound on the items one List operation returns (paginators stop there).
+#: Upper bound on the items one List operation returns (paginators stop there). Job listings
+#: stop there only once past the longest run of their kind, so no running job is cut off.
 MAX_ITEMS = 2000
 #: Describe calls for kinds whose List answer already carries the essentials.
 FEATURE_GROUP_DESCRIBE_LIMIT = 50
@@ -104,6 +105,22 @@ TERMINAL_JOB_STATUSES = frozenset({"Completed", "Failed", "Stopped"})
 RUNNING_EXECUTION_STATUSES = frozenset({"Executing", "Stopping"})
 #: Jobs described per kind and refresh: every running job, plus the newest others up to this.
 JOB_DESCRIBE_LIMIT = 200
+#: Page size of every List*Jobs call: the API's maximum (its default is 10).
+JOB_PAGE_SIZE = 100
+#: The longest a job can run, by kind: a job created earlier cannot be running any more, so job
+#: listings never reach further back than this (or the lookback, when longer). Training: 28 days,
+#: the maximum of StoppingCondition.MaxRuntimeInSeconds. Processing: 7 days, the same limit for
+#: processing jobs. Transform jobs have no documented limit on the job as a whole (only per
+#: request), so this is a conservative guess: twice the processing limit. A job seen running is
+#: followed past these bounds anyway (described directly, see _JobWatch).
+MAX_TRAINING_RUN = timedelta(days=28)
+MAX_PROCESSING_RUN = timedelta(days=7)
+MAX_TRANSFORM_RUN = timedelta(days=14)
+#: Between full listings a refresh lists only the jobs created since the previous listing, reaching
+#: this much further back (jobs that show up in listings late, clock skew between here and AWS).
+JOB_LIST_OVERLAP = timedelta(minutes=10)
+#: How often the whole window (lookback, or the longest run) is listed again; a safety net only.
+JOB_FULL_LIST_EVERY = timedelta(hours=1)
 
 #: CloudWatch reads billed per request.
 _BILLABLE = frozenset({"ListMetrics", "DescribeAlarms", "GetMetricStatistics"})
@@ -265,37 +282,111 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
+class _JobWatch:
+    """What the listings of one job kind in one region found, kept across refreshes (in a
+    :class:`DescribeCache`) so a refresh lists only what is new.
+
+    ``jobs`` holds the latest summary of every job that may be shown: the running ones, whatever
+    their age (a job seen InProgress or Stopping stays here, updated from its Describe answers,
+    until it has ended), and the others created since ``finished_from`` (every one of them;
+    ``all_history``: every one listed, lookback None). ``listed_at`` is the ``now`` of the last
+    listing, ``full_at`` of the last one over the whole window.
+    """
+
+    def __init__(self, status_key: str) -> None:
+        self.status_key = status_key
+        self.lock = threading.Lock()
+        self.jobs: dict[str, dict] = {}
+        self.listed_at: datetime | None = None
+        self.full_at: datetime | None = None
+        self.finished_from: datetime | None = None
+        self.all_history = False
+
+    def running(self, summary: dict) -> bool:
+        return summary.get(self.status_key) in RUNNING_STATUSES
+
+    def needs_full_listing(self, now: datetime, lookback: timedelta | None) -> bool:
+        if self.listed_at is None or self.full_at is None or now < self.listed_at:
+            return True
+        if now - self.full_at >= JOB_FULL_LIST_EVERY:
+            return True
+        if self.all_history:
+            return False
+        return lookback is None or self.finished_from is None or now - lookback < self.finished_from
+
+    def merge(self, listed: dict[str, dict], now: datetime, lookback: timedelta | None, full: bool) -> None:
+        """Take a listing's summaries in: a full listing replaces everything but the remembered
+        running jobs; jobs ended before ``now - lookback`` are dropped."""
+        if full:
+            jobs = {n: s for n, s in self.jobs.items() if self.running(s)}
+            self.full_at = now
+            self.all_history = lookback is None
+        else:
+            jobs = dict(self.jobs)
+        jobs.update(listed)
+        self.listed_at = now
+        if lookback is not None:
+            cut = now - lookback
+            jobs = {n: s for n, s in jobs.items()
+                    if self.running(s) or (_ts(s.get("CreationTime")) or now) >= cut}
+            self.finished_from = cut
+            self.all_history = False
+        self.jobs = jobs
+
+    def described(self, name: str, answer: dict) -> None:
+        """A job's Describe answer: its status (and LastModifiedTime) replace the listed ones."""
+        status = _str(answer.get(self.status_key))
+        with self.lock:
+            summary = self.jobs.get(name)
+            if summary is None or not status:
+                return
+            summary = dict(summary)
+            summary[self.status_key] = status
+            if answer.get("LastModifiedTime") is not None:
+                summary["LastModifiedTime"] = answer["LastModifiedTime"]
+            self.jobs[name] = summary
+
+    def forget(self, name: str) -> None:
+        with self.lock:
+            self.jobs.pop(name, None)
+
+
 class DescribeCache:
     """Describe answers that cannot change any more, by (region, operation, name).
 
     Endpoint configs and models are immutable once created (updating an endpoint means a new
-    config); a job's description is final once the job has ended; a pipeline's executions
-    are reused while its LastExecutionTime is unchanged and none of them is still running.
-    Thread-safe; only successful answers are kept. Keep one instance across refreshes.
+    config); a job's description is final once the job has ended (and kept while its listing
+    shows the same status and LastModifiedTime); a pipeline's executions are reused while its
+    LastExecutionTime is unchanged and none of them is still running. It also holds what job
+    listings found (:meth:`job_watch`), so a refresh lists only new jobs and follows the running
+    ones it knows. Thread-safe; only successful answers are kept. Keep one instance across refreshes.
     """
 
     def __init__(self) -> None:
         self._data: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[tuple[str, str, str], threading.Lock] = {}
+        self._watches: dict[tuple[str, str], _JobWatch] = {}
 
     def _get(self, client, operation: str, param: str, name: str, usage: Usage | None,
-             keep: Callable[[dict], bool] | None = None) -> dict:
+             keep: Callable[[dict], bool] | None = None, valid: Callable[[dict], bool] | None = None) -> dict:
         key = (_region(client, None), operation, name)
         with self._lock:
             hit = self._data.get(key)
-            if hit is not None:
+            if hit is not None and (valid is None or valid(hit)):
                 return hit
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:  # threads asking for the same name wait for one call
             with self._lock:
                 hit = self._data.get(key)
-            if hit is not None:
+            if hit is not None and (valid is None or valid(hit)):
                 return hit
             answer = _call(client, operation, usage, **{param: name})
-            if keep is None or keep(answer):
-                with self._lock:
+            with self._lock:
+                if keep is None or keep(answer):
                     self._data[key] = answer
+                else:
+                    self._data.pop(key, None)
             return answer
 
     def endpoint_config(self, sm, name: str, usage: Usage | None = None) -> dict:
@@ -304,10 +395,32 @@ class DescribeCache:
     def model(self, sm, name: str, usage: Usage | None = None) -> dict:
         return self._get(sm, "DescribeModel", "ModelName", name, usage)
 
-    def job(self, sm, operation: str, param: str, name: str, status_key: str, usage: Usage | None = None) -> dict:
-        """A job's Describe answer; kept once the job has ended (Completed, Failed, Stopped)."""
+    def job(self, sm, operation: str, param: str, name: str, status_key: str, usage: Usage | None = None, *,
+            summary: dict | None = None) -> dict:
+        """A job's Describe answer; kept once the job has ended (Completed, Failed, Stopped).
+
+        With the job's list ``summary``, a kept answer is used only while the summary agrees with
+        it: same status, LastModifiedTime not later (a job's summary moves when the job does).
+        """
+        def same(answer: dict) -> bool:
+            if summary is None:
+                return True
+            status = _str(summary.get(status_key))
+            if status and status != answer.get(status_key):
+                return False
+            listed, kept = _ts(summary.get("LastModifiedTime")), _ts(answer.get("LastModifiedTime"))
+            return listed is None or kept is None or listed <= kept
+
         return self._get(sm, operation, param, name, usage,
-                         keep=lambda answer: answer.get(status_key) in TERMINAL_JOB_STATUSES)
+                         keep=lambda answer: answer.get(status_key) in TERMINAL_JOB_STATUSES, valid=same)
+
+    def job_watch(self, region: str, operation: str, status_key: str) -> _JobWatch:
+        """What the ``operation`` (ListTrainingJobs, ...) listings of ``region`` found so far."""
+        with self._lock:
+            watch = self._watches.get((region, operation))
+            if watch is None:
+                watch = self._watches[(region, operation)] = _JobWatch(status_key)
+            return watch
 
     def executions(self, region: str, pipeline: str, last_execution: datetime | None, limit: int
                    ) -> list[PipelineExecution] | None:
@@ -331,6 +444,7 @@ class DescribeCache:
         with self._lock:
             self._data.clear()
             self._key_locks.clear()
+            self._watches.clear()
 
 
 # --------------------------------------------------------------------------- endpoints
@@ -492,24 +606,61 @@ _JOB_APIS = {
 }
 
 
-def _job_summaries(sm, api: _JobApi, usage: Usage | None, lookback: timedelta | None,
-                   now: datetime) -> list[dict]:
-    """Jobs created within ``lookback`` plus every job still InProgress or Stopping, newest first."""
-    queries: list[dict[str, Any]] = []
-    if lookback is None:
-        queries.append({})
-    else:
-        queries.append({"CreationTimeAfter": now - lookback})
-        queries.extend({"StatusEquals": s} for s in RUNNING_STATUSES)
-    by_name: dict[str, dict] = {}
-    for q in queries:
-        for s in _items(sm, api.list_op, api.summaries, usage, SortBy="CreationTime",
-                        SortOrder="Descending", **q):
+def _max_run(kind: Kind) -> timedelta:
+    """The longest a job of ``kind`` can run (see MAX_TRAINING_RUN)."""
+    return {Kind.TRAINING_JOB: MAX_TRAINING_RUN, Kind.PROCESSING_JOB: MAX_PROCESSING_RUN,
+            Kind.TRANSFORM_JOB: MAX_TRANSFORM_RUN}[kind]
+
+
+def _list_job_window(sm, api: _JobApi, usage: Usage | None, after: datetime | None,
+                     cap_before: datetime | None) -> dict[str, dict]:
+    """The jobs created after ``after`` (None: all), by name: one listing, newest first, in pages
+    of JOB_PAGE_SIZE. With ``cap_before``, it stops at MAX_ITEMS jobs, but only once past the
+    jobs created since ``cap_before`` (the ones that may still run)."""
+    params: dict[str, Any] = {"SortBy": "CreationTime", "SortOrder": "Descending", "MaxResults": JOB_PAGE_SIZE}
+    if after is not None:
+        params["CreationTimeAfter"] = after
+    found: dict[str, dict] = {}
+    for page in _pages(sm, api.list_op, usage, max_items=None, **params):
+        past = False
+        for s in _list(page.get(api.summaries)):
             name = _str(s.get(api.name))
-            if name and name not in by_name:
-                by_name[name] = s
+            if name and name not in found:
+                found[name] = s
+            created = _ts(s.get("CreationTime"))
+            past = cap_before is not None and created is not None and created < cap_before
+        if past and len(found) >= MAX_ITEMS:
+            break
+    return found
+
+
+def _job_summaries(sm, api: _JobApi, usage: Usage | None, lookback: timedelta | None,
+                   now: datetime, watch: _JobWatch | None = None) -> list[dict]:
+    """Jobs created within ``lookback`` (None: all) plus every job still InProgress or Stopping, newest first.
+
+    SageMaker applies StatusEquals to a page after cutting it, so asking for the running jobs
+    by status would page through the account's whole history. Instead one listing, newest first,
+    reaches back to ``now - max(lookback, longest run of the kind)``: every job that can still run
+    is in it, and its cost grows with the jobs created in that window, not with the history.
+    With a kept ``watch`` (see :meth:`DescribeCache.job_watch`) a refresh lists only the jobs
+    created since the previous listing (minus JOB_LIST_OVERLAP), the whole window again every
+    JOB_FULL_LIST_EVERY or when the lookback grew; the running jobs it knows are returned from
+    memory (their Describe answers keep them current), even once older than any listing reaches.
+    """
+    watch = watch if watch is not None else _JobWatch(api.status)
+    now = _ts(now) or datetime.now(timezone.utc)
+    longest = _max_run(api.kind)
+    with watch.lock:
+        full = watch.needs_full_listing(now, lookback)
+        if full or watch.listed_at is None:
+            after = None if lookback is None else now - max(lookback, longest)
+            listed = _list_job_window(sm, api, usage, after, cap_before=now - longest)
+        else:
+            listed = _list_job_window(sm, api, usage, watch.listed_at - JOB_LIST_OVERLAP, cap_before=None)
+        watch.merge(listed, now, lookback, full)
+        summaries = list(watch.jobs.values())
     epoch = datetime.min.replace(tzinfo=timezone.utc)
-    return sorted(by_name.values(), key=lambda s: _ts(s.get("CreationTime")) or epoch, reverse=True)
+    return sorted(summaries, key=lambda s: _ts(s.get("CreationTime")) or epoch, reverse=True)
 
 
 def _fill_training(job: Job, d: dict) -> None:
@@ -560,9 +711,10 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
     region = _region(sm, region)
     now = now or datetime.now(timezone.utc)
     cache = cache if cache is not None else DescribeCache()
-    summaries = _job_summaries(sm, api, usage, lookback, now)
+    watch = cache.job_watch(region, api.list_op, api.status)
+    summaries = _job_summaries(sm, api, usage, lookback, now, watch)
 
-    def one(item: tuple[int, dict]) -> Job:
+    def one(item: tuple[int, dict]) -> Job | None:
         i, s = item
         job = Job(kind=kind, name=str(s[api.name]), status=_str(s.get(api.status)) or "Unknown", region=region,
                   secondary_status=_str(s.get("SecondaryStatus")), creation_time=_ts(s.get("CreationTime")),
@@ -571,10 +723,14 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
             job.hosts = default_hosts(kind, job.name, job.instance_count)
             return job
         try:
-            d = cache.job(sm, api.describe_op, api.describe_param, job.name, api.status, usage)
+            d = cache.job(sm, api.describe_op, api.describe_param, job.name, api.status, usage, summary=s)
         except (ClientError, BotoCoreError) as exc:
+            if _vanished(exc):
+                watch.forget(job.name)
+                return None
             _note(errors, kind.value, api.describe_op, exc, region)
         else:
+            watch.described(job.name, d)
             job.status = _str(d.get(api.status)) or job.status
             job.creation_time = _ts(d.get("CreationTime")) or job.creation_time
             job.failure_reason = _str(d.get("FailureReason")) or job.failure_reason
@@ -582,7 +738,7 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
         job.hosts = default_hosts(kind, job.name, job.instance_count)
         return job
 
-    return _map(one, list(enumerate(summaries)), workers)
+    return [job for job in _map(one, list(enumerate(summaries)), workers) if job is not None]
 
 
 def list_training_jobs(sm, region: str | None = None, *, lookback: timedelta | None = DEFAULT_LOOKBACK,
@@ -592,8 +748,12 @@ def list_training_jobs(sm, region: str | None = None, *, lookback: timedelta | N
     """Training jobs created within ``lookback`` (None: all) or still running, newest first.
 
     Hosts are ``JOB/algo-1`` .. ``JOB/algo-N`` for the job's instance count. Every running
-    job is described, the others only up to ``describe_limit`` (newest first); with a kept
-    ``cache``, ended jobs are described once. The same holds for the other job kinds.
+    job is described, the others only up to ``describe_limit`` (newest first). One listing
+    (pages of 100, newest first) reaches back to the lookback or the longest run of the kind
+    (:data:`MAX_TRAINING_RUN`, ...), whichever is longer. With a kept ``cache``, ended jobs are
+    described once, a refresh lists only the jobs created since the previous one, and a job
+    seen running is described directly until it has ended, however old. The same holds for
+    the other job kinds.
     """
     return _list_jobs(sm, Kind.TRAINING_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
                       workers=workers, cache=cache, describe_limit=describe_limit)
