@@ -85,3 +85,20 @@ def test_quit_while_every_call_hangs(tui, hanging_aws, tmp_path, key):
     assert took <= QUIT_SECONDS, f"the process took {took:.1f}s to end after {key}"
     screen = tui.screen()
     assert "Traceback" not in screen
+
+
+def test_a_hanging_aws_is_shown_within_seconds(tui, hanging_aws, tmp_path):
+    """The status bar says it is waiting for AWS seconds after the refresh is due, long before
+    botocore's timeouts end the refresh."""
+    from tui.model.state import WAIT_GRACE
+
+    url, _held = hanging_aws
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    t0 = time.monotonic()
+    tui.start([str(SCRIPT), "--endpoint-url", url, "--region", "us-east-1"], env=env)
+    # connecting (the account's identity) or refreshing: either hangs, and says so with its seconds
+    screen = tui.wait_for(r"(waiting for AWS|connecting to AWS…) \d+s", timeout=WAIT_GRACE + 10, regex=True)
+    assert time.monotonic() - t0 < WAIT_GRACE + 10 and "Traceback" not in screen
+    tui.type("q")
+    assert tui.wait_exit(5)

@@ -149,7 +149,7 @@ class SagemonApp(App):
         if self.connection is not None:
             self.call_later(self._connected, self.connection)
         else:
-            self.state.phase = "starting local AWS…" if self.opts.demo else "connecting to AWS…"
+            self.state.set_phase("starting local AWS…" if self.opts.demo else "connecting to AWS…")
             self._start_spinner()
             self.run_worker(self._connect_worker, name="connect", group="connect", thread=True,
                             exit_on_error=False)
@@ -175,13 +175,13 @@ class SagemonApp(App):
         self.post_message(Connected(conn))
 
     def on_startup_progress(self, message: StartupProgress) -> None:
-        self.state.phase = message.text or None
+        self.state.set_phase(message.text or None)
         if not message.text:
             self._stop_spinner()
         self._show_status()
 
     def on_startup_failed(self, message: StartupFailed) -> None:
-        self.state.phase = None
+        self.state.set_phase(None)
         self.state.errors = [message.text]
         self.state.stale_since = time.time()
         self._stop_spinner()
@@ -193,7 +193,7 @@ class SagemonApp(App):
 
     def _connected(self, conn: Connection) -> None:
         self.connection = conn
-        self.state.phase = None
+        self.state.set_phase(None)
         self.state.profile = conn.profile
         self.state.account = conn.account
         self.state.regions = tuple(conn.regions)
@@ -210,7 +210,7 @@ class SagemonApp(App):
 
     # -- refresh -------------------------------------------------------------------------------
     def on_refresh_started(self, message: RefreshStarted) -> None:
-        self.state.refreshing = True
+        self.state.begin_refresh()
         self._start_spinner()
 
     def on_refresh_done(self, message: RefreshDone) -> None:

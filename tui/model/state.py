@@ -23,6 +23,9 @@ KIND_FIELDS: dict[Kind, str] = {kind: PANE_FIELDS[pane] for pane, kinds in PANE_
 
 #: Refreshes the cost-per-day estimate averages over (two full cycles of panes).
 RECENT_REFRESHES = 10
+#: Seconds a refresh may run before the status bar says it is waiting for AWS and the data
+#: shown is stale (a refresh normally takes one or two seconds; a throttled one a minute).
+WAIT_GRACE = 8.0
 
 _ERROR_HINTS = {
     "AccessDenied": "access denied: the IAM policy does not allow this read",
@@ -150,8 +153,10 @@ class AppState:
     warnings: list[str] = field(default_factory=list)
     stale_since: float | None = None
     refreshing: bool = False
+    refresh_started_at: float | None = None  # when the running refresh began (epoch seconds)
     paused: bool = False
     phase: str | None = None  # start-up step shown in the status bar
+    phase_since: float | None = None  # when that step began (epoch seconds)
     refreshes: int = 0
     pane_refreshed: dict[Pane, float] = field(default_factory=dict)
     percentiles: bool = True
@@ -163,11 +168,27 @@ class AppState:
     def stale(self) -> bool:
         return self.stale_since is not None
 
-    def stale_age(self, now: float | None = None) -> float | None:
-        """Seconds since the last good data (or since the first failure, before any success)."""
-        if self.stale_since is None:
+    def waiting(self, now: float | None = None) -> float | None:
+        """Seconds the running refresh has waited for AWS, once that is :data:`WAIT_GRACE` or
+        more (None: no refresh running, or still within the grace)."""
+        if not self.refreshing or self.refresh_started_at is None:
             return None
         now = time.time() if now is None else now
+        waited = now - self.refresh_started_at
+        return waited if waited >= WAIT_GRACE else None
+
+    def stale_now(self, now: float | None = None) -> bool:
+        """The screen's data is stale: the last refresh failed, or the running one is overdue
+        (it says so while AWS hangs or throttles, not only once the refresh gives up)."""
+        return self.stale or (self.waiting(now) is not None and self.last_success is not None)
+
+    def stale_age(self, now: float | None = None) -> float | None:
+        """Seconds since the last good data (or since the first failure, before any success)."""
+        now = time.time() if now is None else now
+        if self.stale_since is None:
+            if self.waiting(now) is not None and self.last_success is not None:
+                return now - self.last_success
+            return None
         return now - (self.last_success if self.last_success is not None else self.stale_since)
 
     def cost_per_day(self, now: float | None = None) -> float:
@@ -183,9 +204,27 @@ class AppState:
         now = time.time() if now is None else now
         return cost_per_day(self.usage, now - self.started_at)
 
+    def set_phase(self, text: str | None, now: float | None = None) -> None:
+        """Show a start-up step (None: none); its clock restarts when the step changes."""
+        if text != self.phase:
+            self.phase_since = (time.time() if now is None else now) if text else None
+        self.phase = text or None
+
+    def phase_waiting(self, now: float | None = None) -> float | None:
+        """Seconds the current start-up step has waited, once :data:`WAIT_GRACE` or more."""
+        if not self.phase or self.phase_since is None:
+            return None
+        waited = (time.time() if now is None else now) - self.phase_since
+        return waited if waited >= WAIT_GRACE else None
+
+    def begin_refresh(self, now: float | None = None) -> None:
+        self.refreshing = True
+        self.refresh_started_at = time.time() if now is None else now
+
     def apply(self, report: RefreshReport) -> None:
         """Fold one refresh in: new data where it succeeded, the last good data elsewhere."""
         self.refreshing = False
+        self.refresh_started_at = None
         self.refreshes += 1
         self.last_attempt = report.finished
         self.last_duration = report.duration

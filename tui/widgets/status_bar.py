@@ -2,7 +2,8 @@
 
 Left: account/profile, region(s), time window. Right: a spinner while a refresh runs,
 "updated HH:MM:SS", the countdown to the next refresh (or PAUSED), a STALE marker with the
-age of the last good data when the last refresh failed, and the API calls and metrics
+exact age of the last good data when the last refresh failed or the running one is overdue
+("waiting for AWS 25s" beside it, within seconds of the refresh's start, not when it ends), and the API calls and metrics
 requested so far with the estimated CloudWatch cost per day at the current rate. Segments
 are dropped from least to most important when the terminal is narrow.
 """
@@ -15,7 +16,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.model.format import format_age, format_count, safe_text
+from tui.model.format import format_count, format_duration, safe_text
 from tui.model.state import AppState
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -41,13 +42,18 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
     left.append((1, [(f"⌚{state.window}", "")]))
 
     right: list[tuple[int, list[tuple[str, str]]]] = []
+    waited = state.waiting(now)
     if state.phase:
-        right.append((0, [(SPINNER[frame % len(SPINNER)] + " ", st["spin"]), (state.phase, st["warn"])]))
+        slow = state.phase_waiting(now)
+        right.append((0, [(SPINNER[frame % len(SPINNER)] + " ", st["spin"]), (state.phase, st["warn"])]
+                      + ([(f" {int(slow)}s", st["warn"])] if slow is not None else [])))
+    elif waited is not None:  # overdue: say so now, not when the refresh finally gives up
+        right.append((0, [(SPINNER[frame % len(SPINNER)] + f" waiting for AWS {int(waited)}s", st["warn"])]))
     elif state.refreshing:
         right.append((0, [(SPINNER[frame % len(SPINNER)] + " refreshing", st["spin"])]))
-    if state.stale:
-        age = state.stale_age(now)
-        right.append((0, [(f" STALE {format_age(now - (age or 0), now)} ", st["stale"])]))
+    if state.stale_now(now):
+        age = state.stale_age(now) or 0.0
+        right.append((0, [(f" STALE {format_duration(age).replace(' ', '')} ", st["stale"])]))
     if state.last_success is not None:
         right.append((1, [("updated ", st["dim"]),
                           (datetime.fromtimestamp(state.last_success).strftime("%H:%M:%S"), "")]))
