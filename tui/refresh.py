@@ -32,7 +32,8 @@ from tui.model.detail import DetailRequest, DetailResult
 from tui.model.plan import PANE_KINDS, Pane, is_extended_stat, pane_keys
 from tui.model.resources import Inventory
 from tui.model.series import SeriesKey, SeriesStore
-from tui.model.state import RefreshReport, describe_error, discovery_error_text, failed_kinds, merge_inventory
+from tui.model.state import (CREDENTIAL_CODES, RefreshReport, describe_error, discovery_error_text, failed_kinds,
+                              merge_inventory)
 
 #: Every ``FULL_EVERY``-th refresh covers all panes (the first one always does).
 FULL_EVERY = 5
@@ -109,9 +110,13 @@ class Refresher:
         self.count = 0
         self.percentiles = True
         self.counter = CallCounter()
-        session = getattr(clients, "session", None)
-        if session is not None:
-            self.counter.install(session.events)
+        if hasattr(clients, "on_session"):  # every session, including those made after a renewal
+            clients.on_session(lambda session: self.counter.install(session.events))
+        elif getattr(clients, "session", None) is not None:
+            self.counter.install(clients.session.events)
+        self.profile: str | None = getattr(clients, "profile", None)
+        #: Set when a refresh failed for credentials: the next one starts with a fresh session.
+        self.renew_session = False
         self._discover = discover
         self._describe_cache = None
         self._instance_types = None  # tui.aws.instance_types.InstanceTypeCatalog, made on first use
@@ -161,22 +166,33 @@ class Refresher:
         detail = self.detail
         if full or (detail is not None and detail.owner.startswith(("endpoint", "component"))):
             wanted.add("alarm")  # alarms show on endpoint screens; list them with full refreshes
+        if self.renew_session and hasattr(self.clients, "renew"):
+            self.renew_session = False
+            self.clients.renew()  # credentials renewed since (aws sso login) are read again
+        failure: str | None = None  # the code that stopped discovery altogether
         try:
             new = self._discover_kinds(wanted)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a STALE line, never a traceback
-            report.errors.append(describe_error(_code(exc), str(exc), "discovery failed"))
+            failure = _code(exc)
+            report.errors.append(describe_error(failure, str(exc), "discovery failed", self.profile))
             new = None
         if new is not None:
             failed = {k for k, _region in failed_kinds(new)}
-            report.warnings += [discovery_error_text(e) for e in new.errors]
+            report.warnings += [discovery_error_text(e, self.profile) for e in new.errors]
             if kinds and kinds <= failed:
                 # nothing listed at all (expired credentials, unreachable endpoint): stale
                 first = next(e for e in new.errors if not getattr(e, "partial", False))
-                report.errors.append(discovery_error_text(first))
+                failure = first.code
+                report.errors.append(discovery_error_text(first, self.profile))
             self.inventory = merge_inventory(self.inventory, new, kinds)
-            self._add_instance_facts(report)
+            if failure is None:
+                self._add_instance_facts(report)
             report.inventory = self.inventory
-        if cancelled():
+        if failure in CREDENTIAL_CODES:
+            self.renew_session = True
+        if cancelled() or failure in STOP_CODES:
+            # throttled, unreachable or without credentials: the metrics would fail the same way,
+            # so this refresh asks no more of AWS (the last good data stays, marked STALE)
             return self._finish(report)
         now_ts = int(self.clock())
         now = datetime.fromtimestamp(now_ts, timezone.utc)
@@ -241,7 +257,7 @@ class Refresher:
             try:
                 res = self.engine.fetch(batch, now=now, cancelled=cancelled)
             except Exception as exc:  # noqa: BLE001
-                report.errors.append(describe_error(_code(exc), str(exc), "metrics"))
+                report.errors.append(describe_error(_code(exc), str(exc), "metrics", self.profile))
                 continue
             metric_usage.metrics_requested += res.usage.metrics_requested
             metric_usage.metric_data_calls += res.usage.metric_data_calls
@@ -253,7 +269,7 @@ class Refresher:
             if res.call_errors:
                 code = res.errors[0].code if res.errors else "Error"
                 msg = res.errors[0].message if res.errors else res.call_errors[0]
-                line = describe_error(code, msg, "metrics")
+                line = describe_error(code, msg, "metrics", self.profile)
                 (report.errors if not res.updated else report.warnings).append(line)
             elif res.errors:
                 report.warnings.append(f"metrics: {len(res.errors)} series could not be read")
@@ -272,6 +288,15 @@ class Refresher:
         self.store.set_window(seconds)
         if grow:  # the older part of the window was never fetched: start those series afresh
             self.engine.forget(self.store.keys())
+
+
+#: Discovery failures after which a refresh sends no more calls: AWS throttles, cannot be
+#: reached, or the credentials are gone (the rest of the refresh would fail the same way).
+STOP_CODES = CREDENTIAL_CODES | {
+    "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown",
+    "EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError",
+    "ServiceUnavailable", "ServiceUnavailableException", "503",
+}
 
 
 def _code(exc: Exception) -> str:

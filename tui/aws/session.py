@@ -50,6 +50,28 @@ class AwsClients:
         )
         self._clients: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
+        self._session_hooks: list = []
+
+    def on_session(self, hook) -> None:
+        """Call ``hook(session)`` now and with every session :meth:`renew` makes (to count calls)."""
+        self._session_hooks.append(hook)
+        hook(self.session)
+
+    def renew(self) -> None:
+        """A fresh session and clients: credentials renewed outside the app (``aws sso login``,
+        a new token in the environment's files) are read again, without a restart."""
+        session = boto3.Session(profile_name=self.settings.profile, **self.settings.credentials)
+        guard.install(session.events)
+        for hook in self._session_hooks:
+            hook(session)
+        with self._lock:
+            self.session = session
+            self._clients.clear()
+
+    @property
+    def profile(self) -> str | None:
+        """The profile in use (``default`` when none was named)."""
+        return self.settings.profile or getattr(self.session, "profile_name", None)
 
     @property
     def endpoint_url(self) -> str | None:

@@ -7,6 +7,7 @@ last good inventory and series stay, and the state turns STALE with the failure'
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,12 +32,8 @@ _ERROR_HINTS = {
     "AccessDenied": "access denied: the IAM policy does not allow this read",
     "AccessDeniedException": "access denied: the IAM policy does not allow this read",
     "UnauthorizedOperation": "access denied: the IAM policy does not allow this read",
-    "ExpiredToken": "credentials expired: renew them (e.g. aws sso login); retrying every refresh",
-    "ExpiredTokenException": "credentials expired: renew them (e.g. aws sso login); retrying every refresh",
-    "RequestExpired": "credentials expired: renew them (e.g. aws sso login); retrying every refresh",
     "InvalidClientTokenId": "credentials rejected: check the profile or keys",
     "UnrecognizedClientException": "credentials rejected: check the profile or keys",
-    "NoCredentialsError": "no AWS credentials found: set a profile (--profile) or keys",
     "Throttling": "throttled by AWS: backing off, retrying next refresh",
     "ThrottlingException": "throttled by AWS: backing off, retrying next refresh",
     "TooManyRequestsException": "throttled by AWS: backing off, retrying next refresh",
@@ -45,7 +42,34 @@ _ERROR_HINTS = {
     "ReadTimeoutError": "AWS did not answer in time: retrying next refresh",
     "ConnectionClosedError": "the connection to AWS closed: retrying next refresh",
     "ReadOnlyViolation": "refused a write call (sagemon-tui is read-only)",
+    "ServiceUnavailable": "AWS is unavailable (HTTP 503): retrying next refresh",
+    "ServiceUnavailableException": "AWS is unavailable (HTTP 503): retrying next refresh",
+    "503": "AWS is unavailable (HTTP 503): retrying next refresh",
+    "SlowDown": "throttled by AWS: backing off, retrying next refresh",
+    "RequestLimitExceeded": "throttled by AWS: backing off, retrying next refresh",
 }
+
+#: Failures that new credentials fix: the refresh layer rebuilds its session after one, so a
+#: renewed login (``aws sso login``) is picked up without a restart.
+CREDENTIAL_CODES = frozenset({
+    "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRetrievalError", "UnauthorizedSSOTokenError",
+    "SSOTokenLoadError", "SSOError", "NoCredentialsError", "CredentialRetrievalError", "InvalidGrantException",
+})
+
+_DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+#: AWS names the action it refused: "... is not authorized to perform: sagemaker:ListEndpoints on ...".
+_ACTION = re.compile(r"not authorized to perform:?\s+([A-Za-z0-9-]+:[A-Za-z0-9*]+)")
+
+
+def credentials_hint(code: str, profile: str | None) -> str | None:
+    """What to run when ``code`` says the credentials are missing or expired (None: not that)."""
+    if code not in CREDENTIAL_CODES:
+        return None
+    login = f"aws sso login --profile {profile}" if profile and profile != "default" else "aws sso login"
+    fix = f"run `{login}` (add --use-device-code on a machine without a browser)"
+    if code == "NoCredentialsError":
+        return f"no AWS credentials found: {fix}, or set --profile / AWS_PROFILE; retrying every refresh"
+    return f"credentials expired: {fix}; refreshing resumes by itself"
 
 
 def kind_of(name: str) -> Kind | None:
@@ -56,9 +80,14 @@ def kind_of(name: str) -> Kind | None:
     return None
 
 
-def describe_error(code: str, message: str = "", where: str = "") -> str:
-    """One human line for an AWS failure: what it means and what the app does about it."""
-    hint = _ERROR_HINTS.get(code)
+def describe_error(code: str, message: str = "", where: str = "", profile: str | None = None) -> str:
+    """One human line for an AWS failure: what it means and what the app does about it (the
+    IAM action AWS refused; the command that renews expired credentials of ``profile``)."""
+    hint = credentials_hint(code, profile) or _ERROR_HINTS.get(code)
+    if code in _DENIED:
+        action = _ACTION.search(message or "")
+        if action:
+            hint = f"access denied: the IAM policy does not allow {action.group(1)}"
     if hint is None and ("Internal Server Error" in message or code in ("500", "InternalFailure")):
         hint = "the service answered HTTP 500 (internal error, or an API this endpoint does not offer)"
     if hint is None:
@@ -67,11 +96,11 @@ def describe_error(code: str, message: str = "", where: str = "") -> str:
     return f"{where}: {hint}" if where else hint
 
 
-def discovery_error_text(err: DiscoveryError) -> str:
+def discovery_error_text(err: DiscoveryError, profile: str | None = None) -> str:
     where = err.kind.replace("_", " ")
     if err.region:
         where += f" in {err.region}"
-    return describe_error(err.code, err.message, f"cannot list {where}")
+    return describe_error(err.code, err.message, f"cannot list {where}", profile)
 
 
 def failed_kinds(inv: Inventory) -> set[tuple[Kind | None, str]]:

@@ -191,7 +191,8 @@ class OverviewScreen(Screen):
             self._update_breadcrumb()
 
     def _update_notice(self) -> None:
-        lines = [discovery_error_text(e) for e in self.state.discovery_errors(PANE_KINDS[self.pane])]
+        errors = self.state.discovery_errors(PANE_KINDS[self.pane])
+        lines = [discovery_error_text(e, self.state.profile) for e in errors]
         if self.state.errors:
             lines = list(self.state.errors[:1]) + lines
         lines = list(dict.fromkeys(lines))  # the refresh error is often the pane's own listing error

@@ -1,0 +1,122 @@
+"""Faults from AWS, through the real refresh layer and a real local AWS (moto's server):
+
+* expired credentials: the refresh says which command renews them (the profile's), sends
+  nothing after its listing failed, and once the login is renewed the next refresh rebuilds
+  its session and recovers without a restart;
+* throttling: a refresh whose listing was throttled does not go on to call GetMetricData;
+* AccessDenied names the IAM action AWS refused; HTTP 503 reads as such.
+
+Faults are injected with a botocore hook on the session the app's clients use (raised before
+anything is sent), so every call of that session fails as AWS would answer it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from tui.aws.session import AwsClients, AwsSettings
+from tui.model.plan import Pane
+from tui.model.state import AppState, describe_error
+from tui.refresh import Refresher
+
+REGION = "eu-west-3"  # this module's account: nothing else in the test process lists it
+CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+PROFILE = "ml-oncall"
+
+
+@pytest.fixture(scope="module")
+def account(moto_url):
+    """One endpoint with traffic, in a region of its own."""
+    sm = boto3.client("sagemaker", endpoint_url=moto_url, region_name=REGION, **CREDS)
+    cw = boto3.client("cloudwatch", endpoint_url=moto_url, region_name=REGION, **CREDS)
+    role = "arn:aws:iam::123456789012:role/ml"
+    sm.create_model(ModelName="m", ExecutionRoleArn=role, PrimaryContainer={"Image": "img"})
+    sm.create_endpoint_config(EndpointConfigName="cfg", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.c5.xlarge"}])
+    sm.create_endpoint(EndpointName="scorer", EndpointConfigName="cfg")
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    dims = [{"Name": "EndpointName", "Value": "scorer"}, {"Name": "VariantName", "Value": "AllTraffic"}]
+    cw.put_metric_data(Namespace="AWS/SageMaker", MetricData=[
+        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": now - timedelta(minutes=m), "Value": 60.0}
+        for m in range(1, 11)])
+    return moto_url
+
+
+@pytest.fixture
+def profile_files(tmp_path, monkeypatch):
+    """A named profile, as a person's ~/.aws/config holds it (credentials come from the test)."""
+    config = tmp_path / "config"
+    config.write_text(f"[profile {PROFILE}]\nregion = {REGION}\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    logging.getLogger("botocore").setLevel(logging.CRITICAL)
+
+
+def fail_every_call(clients: AwsClients, code: str, message: str) -> list[str]:
+    """Make every call of the app's clients fail with ``code`` (as AWS answers it): those made
+    already and those its session makes later. Returns the operations attempted."""
+    tried: list[str] = []
+
+    def refuse(model=None, **_kw):
+        tried.append(model.name)
+        raise ClientError({"Error": {"Code": code, "Message": message}}, model.name)
+
+    clients.session.events.register("before-call.*.*", refuse)
+    for service in ("sagemaker", "cloudwatch", "ec2", "sts"):
+        clients.client(service, REGION).meta.events.register("before-call.*.*", refuse)
+    return tried
+
+
+def test_expired_credentials_name_the_fix_stop_the_refresh_and_recover_after_login(account, profile_files):
+    clients = AwsClients(AwsSettings(profile=PROFILE, regions=(REGION,), endpoint_url=account,
+                                     credentials=CREDS, max_attempts=1))
+    assert clients.profile == PROFILE
+    refresher = Refresher(clients, 3600)
+    tried = fail_every_call(clients, "ExpiredToken",
+                            "The security token included in the request is expired")
+    state = AppState(window="1h")
+    report = refresher.run(Pane.ENDPOINTS)
+    state.apply(report)
+    assert state.stale and report.errors
+    assert f"aws sso login --profile {PROFILE}" in report.errors[0] and "--use-device-code" in report.errors[0]
+    assert tried and all(op.startswith(("List", "Describe")) for op in tried)
+    assert "GetMetricData" not in tried  # nothing more after the listing failed
+    assert refresher.renew_session
+
+    # `aws sso login` happens outside the app: the next refresh builds a new session and recovers
+    report = refresher.run(Pane.ENDPOINTS)
+    state.apply(report)
+    assert report.ok and not state.stale, report.errors
+    assert [e.name for e in state.inventory.endpoints] == ["scorer"]
+    assert report.usage.metric_data_calls >= 1 and report.usage.api_calls >= 2  # counted on the new session
+    assert not refresher.renew_session
+
+
+def test_a_throttled_listing_does_not_go_on_to_get_metric_data(account):
+    clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=account, credentials=CREDS, max_attempts=1))
+    refresher = Refresher(clients, 3600)
+    assert refresher.run(Pane.ENDPOINTS).ok  # data first
+    tried = fail_every_call(clients, "ThrottlingException", "Rate exceeded")
+    report = refresher.run(Pane.ENDPOINTS)
+    assert not report.ok and "throttled by AWS" in report.errors[0]
+    assert tried and "GetMetricData" not in tried
+    assert not refresher.renew_session  # throttling is not a credentials problem
+
+
+def test_access_denied_names_the_action_and_503_reads_as_unavailable():
+    message = ("User: arn:aws:sts::123456789012:assumed-role/ReadOnly/me is not authorized to perform: "
+               "sagemaker:ListEndpoints on resource: arn:aws:sagemaker:us-east-1:123456789012:endpoint/* "
+               "because no identity-based policy allows the sagemaker:ListEndpoints action")
+    line = describe_error("AccessDeniedException", message, "cannot list endpoints")
+    assert line == "cannot list endpoints: access denied: the IAM policy does not allow sagemaker:ListEndpoints"
+    assert len(line) < 100  # short enough for a log view's status line
+    assert "the IAM policy does not allow this read" in describe_error("AccessDenied", "Access Denied")
+    assert describe_error("ServiceUnavailable", "") == "AWS is unavailable (HTTP 503): retrying next refresh"
+    assert "aws sso login --profile prod" in describe_error("UnauthorizedSSOTokenError", "", profile="prod")
+    assert "aws sso login`" in describe_error("TokenRetrievalError", "", profile=None)
+    assert "no AWS credentials found" in describe_error("NoCredentialsError", "Unable to locate credentials")
