@@ -269,3 +269,33 @@ def test_scheduler_never_overlaps_and_honours_pause():
     assert len(app.threads) == 3
     app.threads[2].join(5)
     assert started[0] == (Pane.JOBS, False)
+
+
+def test_scheduler_backs_off_while_throttled_and_returns_to_normal():
+    from tui.model.state import RefreshReport
+    from tui.refresh import MAX_BACKOFF
+
+    clock = [0.0]
+    outcome = {"throttled": True}
+
+    class Throttled:
+        def run(self, pane, full=False, cancelled=lambda: False):
+            if outcome["throttled"]:
+                return RefreshReport(0, 0, (pane,), full, errors=["throttled by AWS"], throttled=True)
+            return RefreshReport(0, 0, (pane,), full)
+
+    app = FakeApp()
+    sch = RefreshScheduler(app, Throttled(), 60, lambda: Pane.ENDPOINTS, clock=lambda: clock[0])
+    gaps = []
+    for _ in range(5):
+        sch.tick()
+        app.threads[-1].join(5)
+        sch.finished(app.messages[-1].report)
+        gaps.append(sch.seconds_left())
+        clock[0] += sch.seconds_left()
+    assert gaps == [120.0, 240.0, 480.0, 60.0 * MAX_BACKOFF, 60.0 * MAX_BACKOFF]  # doubling, capped
+    outcome["throttled"] = False
+    sch.tick()
+    app.threads[-1].join(5)
+    sch.finished(app.messages[-1].report)
+    assert sch.backoff == 1 and sch.seconds_left() == 60.0  # back to normal by itself

@@ -70,3 +70,12 @@ def test_the_marker_survives_a_narrow_terminal():
     state.begin_refresh(NOW - 40)
     text = line(state, NOW, width=60)
     assert len(text) <= 60 and "STALE 5m00s" in text and "waiting for AWS 40s" in text
+
+
+def test_a_backed_off_refresh_says_so_beside_its_countdown():
+    state = good_state(NOW - 30)
+    state.backoff = 4
+    text = status_text(state, seconds_left=200.0, frame=0, width=160, now=NOW).plain
+    assert "next 200s (throttled: backing off ×4)" in text
+    state.backoff = 1
+    assert "backing off" not in status_text(state, seconds_left=50.0, frame=0, width=160, now=NOW).plain

@@ -217,7 +217,8 @@ class SagemonApp(App):
         report = message.report
         self.state.apply(report)
         if self.scheduler is not None:
-            self.scheduler.finished()
+            self.scheduler.finished(report)
+            self.state.backoff = self.scheduler.backoff
         if self.first_data_at is None and report.inventory is not None:
             self.first_data_at = time.monotonic()
         self._stop_spinner()

@@ -190,6 +190,7 @@ class Refresher:
             report.inventory = self.inventory
         if failure in CREDENTIAL_CODES:
             self.renew_session = True
+        report.throttled = failure in THROTTLE_CODES
         if cancelled() or failure in STOP_CODES:
             # throttled, unreachable or without credentials: the metrics would fail the same way,
             # so this refresh asks no more of AWS (the last good data stays, marked STALE)
@@ -269,6 +270,7 @@ class Refresher:
             if res.call_errors:
                 code = res.errors[0].code if res.errors else "Error"
                 msg = res.errors[0].message if res.errors else res.call_errors[0]
+                report.throttled = report.throttled or code in THROTTLE_CODES
                 line = describe_error(code, msg, "metrics", self.profile)
                 (report.errors if not res.updated else report.warnings).append(line)
             elif res.errors:
@@ -290,13 +292,17 @@ class Refresher:
             self.engine.forget(self.store.keys())
 
 
+#: AWS's ways of saying "too many requests": the scheduler backs off after them.
+THROTTLE_CODES = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException",
+                            "RequestLimitExceeded", "SlowDown", "429"})
 #: Discovery failures after which a refresh sends no more calls: AWS throttles, cannot be
 #: reached, or the credentials are gone (the rest of the refresh would fail the same way).
-STOP_CODES = CREDENTIAL_CODES | {
-    "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown",
+STOP_CODES = CREDENTIAL_CODES | THROTTLE_CODES | {
     "EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError", "ConnectionClosedError",
     "ServiceUnavailable", "ServiceUnavailableException", "503",
 }
+#: The most the refresh interval is stretched while AWS throttles (doubling per throttled refresh).
+MAX_BACKOFF = 8
 
 
 def _code(exc: Exception) -> str:
@@ -440,6 +446,8 @@ class RefreshScheduler:
     ``tick()`` is called once a second by the app; a refresh starts when it is due, unless
     one is running (they never overlap: a request made meanwhile runs right after) or
     refreshing is paused. The worker posts :class:`RefreshStarted` and :class:`RefreshDone`.
+    While AWS throttles, the interval doubles after each throttled refresh (up to
+    :data:`MAX_BACKOFF` times) and returns to normal after the first refresh that is not.
     """
 
     def __init__(self, app, refresher: Refresher, interval: float, visible: Callable[[], Pane],
@@ -454,6 +462,8 @@ class RefreshScheduler:
         self.paused = False
         self._pending: bool | None = None  # None: nothing queued; else "full" flag
         self._worker = None
+        self.backoff = 1  # the interval's multiplier while AWS throttles
+        self._started_at = self.next_due
 
     def seconds_left(self) -> float | None:
         if self.paused or self.running:
@@ -479,7 +489,8 @@ class RefreshScheduler:
 
     def start(self, full: bool = False) -> None:
         self.running = True
-        self.next_due = self.clock() + self.interval
+        self._started_at = self.clock()
+        self.next_due = self._started_at + self.interval * self.backoff
         pane = self.visible()
         self._worker = self.app.run_worker(lambda: self._work(pane, full), name="refresh", group="refresh",
                                            thread=True, exit_on_error=False)
@@ -497,9 +508,16 @@ class RefreshScheduler:
         if not worker.is_cancelled:
             self.app.post_message(RefreshDone(report))
 
-    def finished(self) -> None:
+    def finished(self, report: RefreshReport | None = None) -> None:
         """Called by the app when it handled :class:`RefreshDone`."""
         self.running = False
+        if report is not None:
+            if report.throttled:  # back off: every tool of the account shares these quotas
+                self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+                self.next_due = self.clock() + self.interval * self.backoff
+            elif report.ok and self.backoff > 1:  # AWS answers again: the normal cadence at once
+                self.backoff = 1
+                self.next_due = min(self.next_due, self._started_at + self.interval)
         if self.next_due <= self.clock():  # the refresh outlasted the interval: breathe before the next
             self.next_due = self.clock() + min(self.interval, 5.0)
 

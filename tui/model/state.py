@@ -151,6 +151,7 @@ class RefreshReport:
     warnings: list[str] = field(default_factory=list)  # partial problems (one kind, one series)
     percentiles: bool = True
     detail: "DetailResult | None" = None  # reads for the open drill-down screen
+    throttled: bool = False  # AWS throttled this refresh: the scheduler backs off
 
     @property
     def ok(self) -> bool:
@@ -191,6 +192,7 @@ class AppState:
     percentiles: bool = True
     loaded: bool = False  # at least one discovery landed
     refresh_interval: float | None = None  # seconds between scheduled refreshes
+    backoff: int = 1  # the interval is multiplied by this while AWS throttles
     recent_costs: list[float] = field(default_factory=list)  # USD of the last refreshes
 
     @property

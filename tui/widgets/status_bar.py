@@ -60,7 +60,8 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
     if state.paused:
         right.append((0, [("⏸ PAUSED", st["warn"])]))
     elif seconds_left is not None and not state.phase:
-        right.append((2, [("next ", st["dim"]), (f"{int(seconds_left + 0.999)}s", "")]))
+        right.append((2, [("next ", st["dim"]), (f"{int(seconds_left + 0.999)}s", "")]
+                      + ([(f" (throttled: backing off ×{state.backoff})", st["warn"])] if state.backoff > 1 else [])))
     if state.usage.api_calls or state.usage.metrics_requested:
         cost = state.cost_per_day(now)
         right.append((4, [(format_count(state.usage.api_calls, compact=True), ""), (" calls ", st["dim"]),
