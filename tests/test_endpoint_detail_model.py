@@ -48,16 +48,16 @@ def test_endpoint_keys_reuse_the_overview_keys_and_add_only_what_applies():
         assert {base.invocations, base.errors_5xx, base.latency_p99, base.overhead, base.cpu, base.memory} <= set(keys)
         assert base.gpu not in keys  # c5 instances publish no GPU metrics
         assert base.cache_hit not in keys and base.setup_time not in keys
-    assert len(keys) == 2 * 12  # 9 traffic + CPU, memory, disk per variant
+    assert len(keys) == 2 * 13  # 9 traffic + InvocationsPerInstance + CPU, memory, disk per variant
     assert len(set(keys)) == len(keys)
     mme = Endpoint("recs", "InService", variants=[Variant("AllTraffic", "ml.g5.xlarge", 2)], multi_model=True)
     vk = VariantDetailKeys(mme, "AllTraffic")
-    assert len(endpoint_keys(mme)) == 9 + 5 + 8  # traffic + CPU/mem/disk/GPU/GPU mem + model loading
+    assert len(endpoint_keys(mme)) == 10 + 5 + 8  # traffic + CPU/mem/disk/GPU/GPU mem + model loading
     assert vk.loads.stat == "SampleCount" and vk.loads.metric == "ModelLoadingTime"
     sls = Endpoint("churn", "InService", variants=[Variant("AllTraffic", serverless_memory_mb=4096,
                                                            serverless_max_concurrency=20)])
     keys = endpoint_keys(sls)
-    assert len(keys) == 9 + 1 + 3 and EndpointKeys(sls, "AllTraffic").memory in keys
+    assert len(keys) == 10 + 1 + 3 and EndpointKeys(sls, "AllTraffic").memory in keys
     assert [k.stat for k in keys if k.metric == "ModelSetupTime"] == ["Average", "Maximum", "SampleCount"]
 
 
@@ -72,6 +72,10 @@ def test_endpoint_request_reads_the_enhanced_dimensions_and_lists_components_key
     assert not set(ComponentKeys(other).all()) & set(req.keys)
     reserved = {k.metric for k in req.keys if k.metric.endswith("Reservation")}
     assert reserved == {"CPUReservation", "MemoryReservation", "GPUReservation"}
+    normalized = {k.metric for k in req.keys if k.namespace == "/aws/sagemaker/Endpoints"
+                  and k.metric.endswith("Normalized")}
+    assert normalized == {"CPUUtilizationNormalized", "GPUUtilizationNormalized", "GPUMemoryUtilizationNormalized"}
+    assert not any(k.metric == "InvocationsPerInstance" for k in req.keys)  # no traffic of its own
     assert req.period is None
 
 
@@ -148,8 +152,9 @@ def test_serverless_and_multi_model_rows():
     put(store, vk.setup_max, {M - 600: 3_000_000.0, M - 120: 6_000_000.0})
     put(store, vk.concurrency, {M - 60: 17.0})
     rows = {r.name: r.cells for r in serverless_rows(sls, store, NOW)}
-    assert rows["Cold starts (ModelSetupTime)"]["now"].text == "3"
-    assert rows["Cold starts (ModelSetupTime)"]["window"].text == "3, last 2m ago"
+    # "Now" is the recent rate (2 in the newest 5 minutes); the window's total is in its own column
+    assert rows["Cold starts (ModelSetupTime)"]["now"].text == "0.4/min"
+    assert rows["Cold starts (ModelSetupTime)"]["window"].text == "3 in all, last 2m ago"
     assert rows["Setup time per cold start"]["now"].text == "4,500 ms"
     assert rows["Setup time per cold start"]["window"].text == "max 6,000 ms"
     assert rows["Concurrent requests"]["window"].text == "of 20 max (85%)"

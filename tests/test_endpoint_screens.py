@@ -21,7 +21,7 @@ import pytest
 from textual.app import App
 
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.format import format_value
+from tui.model.format import format_count, format_value
 from tui.model.catalog import Unit
 from tui.model.state import AppState
 
@@ -271,7 +271,8 @@ async def test_multi_model_and_serverless_sections(env):
         table = app.screen.query_one("#serverless", DetailTable)
         colds = gmd(env, "AWS/SageMaker", "ModelSetupTime", {"EndpointName": sls, "VariantName": "AllTraffic"},
                     "SampleCount")
-        assert table.cell_text("sls:AllTraffic:cold", "now") == format_value(sum(v for _, v in colds), Unit.NONE)
+        assert table.cell_text("sls:AllTraffic:cold", "window").startswith(f"{format_count(sum(v for _, v in colds))} in all")
+        assert table.cell_text("sls:AllTraffic:cold", "now").endswith("/min")
         assert table.cell_text("sls:AllTraffic:mem", "window") == "of 4,096 MB"
         assert app.screen.query_one("#variants", DetailTable).cell_text("variant:AllTraffic", "type") == \
             "serverless 4 GB/20"
@@ -330,6 +331,60 @@ async def test_component_endpoint_variants_and_charts_read_its_components(env):
         util = specs[3]
         assert {line.label for line in util.lines} >= {"CPU ×48", "GPU ×4", "memory"}  # ml.g5.12xlarge
         assert all(v is None or v <= 100.0 for line in util.lines for v in line.values)
+
+
+async def test_component_endpoint_shows_reservations_and_normalized_use_as_cloudwatch_has_them(env):
+    """CPU/GPU/MemoryReservation and the instance-level CPU/GPU/GPUMemoryUtilizationNormalized of
+    an inference-component endpoint are fetched and drawn: a "Reserved" fact (newest Average of
+    each, as plain boto3 reads it), and the reservations in the utilization chart."""
+    from tui.screens.endpoint import EndpointScreen, FactsView
+
+    name = env.fleet.component_endpoint
+    variant = env.fleet.endpoint(name).variants[0].name
+    dims = {"EndpointName": name, "VariantName": variant}
+    app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        facts = {f.label: f.text for f in app.screen.query_one("#facts", FactsView).facts}
+        reserved, used = facts["Reserved"].split(";  used (normalized): ")
+        for metric, word, part in (("CPUReservation", "CPU", reserved), ("GPUReservation", "GPU", reserved),
+                                   ("MemoryReservation", "memory", reserved),
+                                   ("CPUUtilizationNormalized", "CPU", used),
+                                   ("GPUUtilizationNormalized", "GPU", used),
+                                   ("GPUMemoryUtilizationNormalized", "GPU memory", used)):
+            points = gmd(env, "/aws/sagemaker/Endpoints", metric, dims, "Average")
+            assert points, metric
+            assert f"{word} {format_value(points[-1][1], Unit.PERCENT)}" in part, (metric, part)
+        assert used.endswith("(Average, newest)")
+        spec = app.screen.query_one("#charts").specs[3]
+        assert spec.title == "Instance utilization and reservations (Average)"
+        assert [line.label for line in spec.lines][3:] == ["CPU reserved", "GPU reserved", "memory reserved"]
+        assert all(any(v is not None for v in line.values) for line in spec.lines[3:]), spec
+        text = screen_text(app)
+        assert "Reserved" in text and "used (normalized)" in text
+        # asked for once, with the statistic the reference names (Average)
+        keys = {(k.metric, k.stat) for k in env.fetched[-1].keys}
+        assert {("CPUReservation", "Average"), ("GPUReservation", "Average"), ("MemoryReservation", "Average"),
+                ("CPUUtilizationNormalized", "Average"), ("GPUUtilizationNormalized", "Average"),
+                ("GPUMemoryUtilizationNormalized", "Average")} <= keys
+        assert ("InvocationsPerInstance", "Sum") not in keys  # its traffic is its components'
+
+
+async def test_variants_show_invocations_per_instance_as_cloudwatch_has_them(env):
+    from tui.screens.endpoint import DetailTable, EndpointScreen
+
+    name = env.fleet.split_endpoint
+    app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        table = app.screen.query_one("#variants", DetailTable)
+        for v in env.fleet.endpoint(name).variants:
+            points = gmd(env, "AWS/SageMaker", "InvocationsPerInstance",
+                         {"EndpointName": name, "VariantName": v.name}, "Sum")
+            expected = format_value(round(per_minute_recent(points), 1), Unit.NONE)
+            assert table.row_for(f"variant:{v.name}").cells["per_instance"].text == expected
+            assert table.cell_text(f"variant:{v.name}", "per_instance") in (expected, "")  # "" if narrow
+        assert ("InvocationsPerInstance", "Sum") in {(k.metric, k.stat) for k in env.fetched[-1].keys}
 
 
 async def test_component_drill_down_and_back_as_left(env):

@@ -36,7 +36,7 @@ def test_labeling_progress_pace_and_time_left():
                       creation_time=datetime.fromtimestamp(NOW - 7200, timezone.utc))
     store = SeriesStore(3 * 3600)
     k = LabelingDetailKeys(job)
-    assert k.workteam == "team" and len(k.all()) == 4 + 7
+    assert k.workteam == "team" and len(k.all()) == 4 + 7 + 3  # job, workteam, account job counts
     assert k.workers["time_count"].stat == "SampleCount" and k.workers["active"].dimensions == (("Workteam", "team"),)
     # cumulative: +600 over the newest 30 minutes (the older point is outside the pace span)
     put(store, k.labeled, {M - 3600: 200.0, M - 1800: 420.0, M - 900: 700.0, M: 1020.0})
@@ -50,6 +50,24 @@ def test_labeling_progress_pace_and_time_left():
     assert facts["Pace"] == "1,200 objects/hour over the last 30m 00s; done in about 48m 30s at this pace"
     assert progress_bar(50.0, 10) == "█████·····" and progress_bar(None, 3) == "···"
     assert LabelingProgress(None, None, None, None, None).total is None
+
+
+def test_labeling_account_job_counts():
+    """JobsSucceeded / JobsFailed / JobsStopped are account-level (no dimension): asked for with
+    the job's screen and shown as its "Account jobs" fact, summed over the window."""
+    job = LabelingJob("bbox", "InProgress", "us-east-1", workteam_arn=TEAM_ARN)
+    k = LabelingDetailKeys(job)
+    for name, key in k.account_jobs.items():
+        assert key.dimensions == () and key.stat == "Sum" and key.namespace == "AWS/SageMaker/LabelingJobs"
+        assert key.metric == {"succeeded": "JobsSucceeded", "failed": "JobsFailed", "stopped": "JobsStopped"}[name]
+    assert set(k.account_jobs.values()) <= set(labeling_request(job).keys)
+    store = SeriesStore(3 * 3600)
+    put(store, k.account_jobs["succeeded"], {M - 3600: 1.0, M - 600: 2.0})
+    put(store, k.account_jobs["failed"], {M - 1200: 1.0})
+    put(store, k.account_jobs["stopped"], {M - 4 * 3600: 1.0})  # outside the 3h window
+    fact = next(f for f in labeling_facts(job, store, NOW) if f.label == "Account jobs")
+    assert fact.text.startswith("3 succeeded, 1 failed, 0 stopped in the window") and fact.level == "crit"
+    assert "in us-east-1" in fact.text and "JobsSucceeded/Failed/Stopped, Sum" in fact.text
 
 
 def test_labeling_worker_rows():
@@ -138,6 +156,11 @@ async def test_labeling_job_screen(env):
         facts = app.screen.query_one("#facts", FactsView).text()
         total = next(lj.total_objects for lj in env.fleet.labeling_jobs if lj.name == name)
         assert f"of {format_count(total)} labeled" in facts and "objects/hour" in facts
+        # the account's ended labeling jobs (no dimension), summed over the window as boto3 reads them
+        counts = {m: sum(v for _, v in gmd(env, "AWS/SageMaker/LabelingJobs", m, {}, "Sum"))
+                  for m in ("JobsSucceeded", "JobsFailed", "JobsStopped")}
+        assert (f"{format_count(counts['JobsSucceeded'])} succeeded, {format_count(counts['JobsFailed'])} failed, "
+                f"{format_count(counts['JobsStopped'])} stopped in the window") in facts
 
 
 async def test_feature_group_screen(env):

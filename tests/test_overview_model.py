@@ -290,6 +290,22 @@ def test_feature_group_numbers(store):
     assert c["stores"].text == "online+offline"
 
 
+def test_feature_group_throttles_count_reads_and_writes(store):
+    fg = FeatureGroup("customers", "Created", R, online_store=True)
+    k = FeatureKeys(fg)
+    put(store, k.reads, {1: 1200, 2: 1300})
+    put(store, k.writes, {1: 300, 2: 300})
+    put(store, k.throttled, {2: 2})
+    put(store, k.write_throttled, {1: 5, 2: 7})  # PutRecord throttles: were invisible before
+    c = ov.pane_rows(Pane.FEATURES, Inventory(feature_groups=[fg]), store, NOW)[0].cells
+    assert c["throttled"].sort == 14 and c["throttled"].level == "warn"
+    store2 = type(store)(store.window)
+    put(store2, k.writes, {1: 300})
+    put(store2, k.write_throttled, {1: 4})  # writes only, no reads at all
+    c = ov.pane_rows(Pane.FEATURES, Inventory(feature_groups=[fg]), store2, NOW)[0].cells
+    assert c["throttled"].sort == 4
+
+
 def test_labeling_falls_back_to_describe_counters(store):
     lj = LabelingJob("cats", "InProgress", R, total_labeled=120, human_labeled=100, machine_labeled=20,
                      failed_non_retryable=0)

@@ -134,6 +134,12 @@ def test_execution_request_grows_with_the_steps_and_step_rows():
     assert rows[0]["duration"].text == "9m 58s" and rows[0]["duration"].level == "warn"  # 2x its usual 5 min
     assert rows[0]["usual"].text == "5m 00s" and rows[0]["runs"].text == "2"
     assert rows[1]["fails"].text == "1" and rows[1]["fails"].level == "crit" and rows[1]["reason"].text == "quota"
+    assert rows[0]["succeeded"].text == "0" and rows[1]["stopped"].text == "0"
+    put(store, k["succeeded"], {NOW - 3000: 1.0, NOW - 600: 1.0})
+    put(store, step_keys(p, "Train")["stopped"], {NOW - 1800: 1.0})
+    rows = [r.cells for r in step_rows(p, e, steps, store, NOW)]
+    assert rows[0]["succeeded"].text == "2" and rows[0]["succeeded"].level == "ok"
+    assert rows[1]["stopped"].text == "1" and rows[1]["stopped"].level == "warn"
     assert rows[0]["timeline"].text == "█" * 17 + "·" and rows[1]["timeline"].text == "·" * 16 + "██"
     detail = DetailResult(req.owner, reads={(READ_STEPS, "us-east-1", ARN + "f"): steps})
     assert steps_of(e, detail, "us-east-1") == (steps, None)

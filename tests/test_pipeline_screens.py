@@ -10,7 +10,7 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from test_endpoint_screens import SIZE, DrillHarness, demo_env, screen_text, settle
+from test_endpoint_screens import SIZE, DrillHarness, demo_env, gmd, screen_text, settle
 from tui.model.format import format_duration, safe_text
 
 
@@ -74,6 +74,14 @@ async def test_failed_pipeline_shows_the_failed_step_and_its_reason(env):
             assert table.cell_text(key, "status") == s["StepStatus"]
             assert table.cell_text(key, "duration") == format_duration((s["EndTime"] - s["StartTime"]).total_seconds())
         assert table.selected_row.name == step  # the cursor waits on the failed step
+        # StepStarted / Failed / Succeeded / Stopped over the window, as plain boto3 sums them
+        for i, s in enumerate(truth):
+            cells = table.row_for(f"step:{i}:{s['StepName']}").cells
+            dims = {"PipelineName": name, "StepName": s["StepName"]}
+            for column, metric in (("runs", "StepStarted"), ("fails", "StepFailed"),
+                                   ("succeeded", "StepSucceeded"), ("stopped", "StepStopped")):
+                points = gmd(env, "AWS/Sagemaker/ModelBuildingPipeline", metric, dims, "Sum")
+                assert cells[column].sort == sum(v for _, v in points), (s["StepName"], metric)
         line = steps_screen.query_one("#reason")
         assert line.text == f"{step} failed: {safe_text(' '.join(reason.split()))}" and line.level == "crit"
         # the step metrics of every step are asked for, with the steps read
@@ -111,6 +119,10 @@ async def test_running_and_stopped_pipelines(env):
         assert row.cells["status"].text == "Stopped" and row.cells["status"].level == "warn"
         assert app.screen.query_one("#metrics", DetailTable).cell_text("pl:ExecutionStarted", "name") == \
             "Executions started"
+        # the execution counts are window totals: the column says so (not "Now")
+        metrics = app.screen.query_one("#metrics", DetailTable)
+        headers = {c.key: c.label for c in metrics.spec}
+        assert headers["now"] == "In window" and "total over the window" in metrics.spec[1].help
 
 
 async def test_real_app_pipeline_to_its_failed_step_and_back(env):

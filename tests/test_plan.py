@@ -123,7 +123,7 @@ def test_transform_jobs_have_no_disk_metric():
     (Pane.COMPONENTS, Inventory(components=[InferenceComponent("ic", "ep", "v", "InService", R)]), 8),
     (Pane.PIPELINES, Inventory(pipelines=[Pipeline("pl", R)]), 4),
     (Pane.LABELING, Inventory(labeling_jobs=[LabelingJob("lj", "InProgress", R)]), 4),
-    (Pane.FEATURES, Inventory(feature_groups=[FeatureGroup("fg", "Created", R)]), 7),
+    (Pane.FEATURES, Inventory(feature_groups=[FeatureGroup("fg", "Created", R)]), 8),
     (Pane.RECOMMENDATIONS, Inventory(recommendation_jobs=[RecommendationJob("rj", "InProgress", R)]), 4),
     (Pane.RECOMMENDATIONS,
      Inventory(recommendation_jobs=[RecommendationJob("rj", "InProgress", R, endpoint_names=["e1", "e2"])]), 8),

@@ -170,6 +170,15 @@ METRIC_COLUMNS: tuple[Column, ...] = (
     Column("trend", "Trend", 30, 2, False, True),
 )
 
+#: Columns of a table of event counts (pipeline executions): the value column holds the
+#: total over the window, not a current value.
+WINDOW_METRIC_COLUMNS: tuple[Column, ...] = (
+    Column("name", "Metric", 30, 0, False),
+    Column("now", "In window", 10, 0, help="total over the window (a duration row: the newest in the window)"),
+    Column("window", "Detail", 18, 1, False),
+    Column("trend", "Trend", 30, 2, False, True),
+)
+
 
 def metric_row(key: str, label: str, now_value: float | None, unit: Unit, *, stat: str | None = None,
                window_text: str = "", level: str = "", spark: list[float | None] | None = None,
@@ -319,6 +328,12 @@ class VariantDetailKeys:
         self.cpu_reserved = inst("CPUReservation", cat.AVG)
         self.gpu_reserved = inst("GPUReservation", cat.AVG)
         self.memory_reserved = inst("MemoryReservation", cat.AVG)
+        # instance-level utilization normalized to 0-100 % (published for inference-component endpoints)
+        self.cpu_normalized = inst("CPUUtilizationNormalized", cat.AVG)
+        self.gpu_normalized = inst("GPUUtilizationNormalized", cat.AVG)
+        self.gpu_memory_normalized = inst("GPUMemoryUtilizationNormalized", cat.AVG)
+        # invocations per instance (a variant's own traffic: none where components carry it)
+        self.per_instance = inv("InvocationsPerInstance", cat.SUM) if not ep.component_based else None
         self.cache_hit = b.cache_hit
         self.loaded_models = b.loaded_models
         self.loading_wait = mme("ModelLoadingWaitTime", cat.AVG)
@@ -333,7 +348,8 @@ class VariantDetailKeys:
 
     def traffic(self) -> list[SeriesKey]:
         return [self.invocations, self.errors_4xx, self.errors_5xx, self.model_errors, self.latency_avg,
-                self.latency_p50, self.latency_p99, self.overhead, self.concurrency]
+                self.latency_p50, self.latency_p99, self.overhead, self.concurrency] \
+            + ([self.per_instance] if self.per_instance is not None else [])
 
     def utilization(self) -> list[SeriesKey]:
         if self.serverless:
@@ -343,7 +359,19 @@ class VariantDetailKeys:
             keys += [self.gpu_util, self.gpu_memory]
         if self.reserved:
             keys += [self.cpu_reserved, self.memory_reserved] + ([self.gpu_reserved] if self.gpu else [])
+            keys += [self.cpu_normalized] + ([self.gpu_normalized, self.gpu_memory_normalized] if self.gpu else [])
         return keys
+
+    def reservation_lines(self) -> list[tuple[str, SeriesKey]]:
+        """(label, key) of the reservation and normalized-utilization series this variant has
+        (inference-component endpoints only; GPU ones only with GPUs)."""
+        if not self.reserved:
+            return []
+        out = [("CPU reserved", self.cpu_reserved)] + ([("GPU reserved", self.gpu_reserved)] if self.gpu else [])
+        out += [("memory reserved", self.memory_reserved), ("CPU used (norm.)", self.cpu_normalized)]
+        if self.gpu:
+            out += [("GPU used (norm.)", self.gpu_normalized), ("GPU memory (norm.)", self.gpu_memory_normalized)]
+        return out
 
     def mme(self) -> list[SeriesKey]:
         if not self.multi_model:
@@ -514,6 +542,7 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     lb = latency_breakdown(vks, store, now, rates)
     p99 = max_or_none([latest(store, vk.latency_p99, now) for vk in vks])
     facts.append(lb.fact(p99, "per component: see the components below" if comps else MISSING))
+    facts += reservation_facts(vks, store, now)
     facts.append(alarm_summary(alarms_for(inv, ep.region, EndpointName=ep.name,
                                           InferenceComponentName=[c.name for c in comps])))
     created = epoch_seconds(ep.creation_time)
@@ -523,6 +552,29 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
         when += f", updated {format_age(modified, now)} ago"
     facts.append(Fact("Config", f"{ep.config_name or MISSING}" + (f"   ({when})" if when else ""), DIM))
     return facts
+
+
+def reservation_facts(vks: list[VariantDetailKeys], store: SeriesStore, now: int) -> list[Fact]:
+    """An inference-component endpoint's "Reserved" line: the share of the instances its
+    components reserve (CPU / GPU / MemoryReservation) and what the instances use, normalized
+    to 0-100 % (CPU / GPU / GPUMemoryUtilizationNormalized), newest Average of each; one line
+    per variant where several."""
+    out = []
+    shown = [vk for vk in vks if vk.reserved]
+    for vk in shown:
+        pre = f"{vk.name}: " if len(shown) > 1 else ""
+        lines = vk.reservation_lines()
+        res = [(lb.removesuffix(" reserved"), latest(store, k, now)) for lb, k in lines if lb.endswith(" reserved")]
+        use = [(lb.removesuffix(" (norm.)").removesuffix(" used"), latest(store, k, now)) for lb, k in lines
+               if lb.endswith("(norm.)")]
+
+        def part(values: list[tuple[str, float | None]]) -> str:
+            return "  ".join(f"{name} {format_value(v, Unit.PERCENT)}" for name, v in values)
+
+        text = f"{pre}{part(res)};  used (normalized): {part(use)}   (Average, newest)"
+        top = max_or_none(v for _, v in res)
+        out.append(Fact("Reserved", text, WARN if top is not None and top >= 95 else ""))
+    return out
 
 
 # -- variants ----------------------------------------------------------------------------------
@@ -542,6 +594,7 @@ VARIANT_COLUMNS: tuple[Column, ...] = (
     C("p99", "p99", 8, 1, help="ModelLatency p99, newest minute"),
     C("overhead", "Ovhd", 8, 2, help="OverheadLatency average, newest minute"),
     C("concurrency", "Conc", 5, 5, help="ConcurrentRequestsPerModel maximum, newest minute"),
+    C("per_instance", "Inv/inst", 8, 4, help="InvocationsPerInstance (Sum) per minute, last 5 minutes"),
     C("cpu", "CPU", 9, 2, help="CPUUtilization average over instances, per vCPU (0-100 %: CloudWatch's sum ÷ "
                                  "the instance type's vCPUs, 'Σ': the sum where the type is unknown)"),
     C("gpu", "GPU", 9, 2, help="GPUUtilization average over instances, per GPU (0-100 %: CloudWatch's sum ÷ "
@@ -662,6 +715,8 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
             "p99": value_cell(p99, us, "p99", level=health.latency_level(p99).value if p99 is not None else ""),
             "overhead": value_cell(lat("overhead"), us, "Average"),
             "concurrency": value_cell(latest(store, vk.concurrency, now)),
+            "per_instance": BLANK if vk.per_instance is None else
+            value_cell(_round1(recent_rate(store, vk.per_instance, now).per_minute)),
             **util,
         }
         sources = [ck.invocations for ck in hosted[vk.name]] if comp is not None else [vk.invocations]
@@ -670,6 +725,10 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
         level = health.error_level(r5).value if r5 else ""
         rows.append(Row(f"variant:{vk.name}", vk.name, v, cells, spark, level if level != "ok" else ""))
     return rows
+
+
+def _round1(v: float | None) -> float | None:
+    return None if v is None else round(v, 1)
 
 
 def _pct0(v: float | None) -> str:
@@ -750,8 +809,12 @@ def _utilization_chart(ep: Endpoint, vks: list["VariantDetailKeys"], store: Seri
             util.append(ChartLine(f"GPU{sc.suffix}{name}",
                                   [sc.apply(v) for v in grid(store, vk.gpu_util, now, period)]))
         util.append(ChartLine(f"memory{name}", grid(store, vk.memory, now, period)))
-    return ChartSpec("Instance utilization" + (" by variant" if multi else ""), Unit.PERCENT, period,
-                     tuple(util[:6]), lo=0)
+    reserved = [vk for vk in vks if vk.reserved]
+    if len(reserved) == 1 and not multi:  # what the inference components reserve, beside what is used
+        util += [ChartLine(label, grid(store, key, now, period)) for label, key in reserved[0].reservation_lines()
+                 if label.endswith(" reserved")]
+    title = "Instance utilization" + (" and reservations (Average)" if reserved and not multi else "")
+    return ChartSpec(title + (" by variant" if multi else ""), Unit.PERCENT, period, tuple(util[:6]), lo=0)
 
 
 def _component_charts(comps: list[InferenceComponent], store: SeriesStore, now: int) -> list[ChartSpec]:
@@ -827,11 +890,15 @@ def serverless_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
         period = series_period(store, [vk.invocations])
         colds = window_sum(store, vk.cold_starts, now)
         last = newest(store, vk.cold_starts, now, fresh=None)
-        text = "none" if colds is None else f"{format_count(colds)}"
+        text = "none" if colds is None else f"{format_count(colds)} in all"
         if last is not None:
             text += f", last {format_age(last[0], now)} ago"
-        rows.append(metric_row(f"sls:{vk.name}:cold", pre + "Cold starts (ModelSetupTime)", colds, Unit.NONE,
-                               now_text=format_count(colds) if colds is not None else "0",
+        # "Now" is the recent rate, like every count of the table; the window's total is beside it
+        recent = recent_rate(store, vk.cold_starts, now).per_minute
+        if recent is None and store.get(vk.cold_starts) is not None:
+            recent = 0.0  # fetched, no point lately: no cold start lately
+        rows.append(metric_row(f"sls:{vk.name}:cold", pre + "Cold starts (ModelSetupTime)", recent, Unit.NONE,
+                               now_text=format_per_minute(recent) if recent is not None else MISSING,
                                window_text=text, spark=grid(store, vk.cold_starts, now, period)))
         rows.append(metric_row(f"sls:{vk.name}:setup", pre + "Setup time per cold start",
                                latest(store, vk.setup_avg, now, fresh=None), us, stat="Average",

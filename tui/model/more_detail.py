@@ -66,8 +66,17 @@ class LabelingDetailKeys:
                 "time_count": key("TimeSpent", cat.COUNT),
             }
 
+        # the account's labeling jobs that ended (no dimension: every job of the region)
+        account = key_builder(Kind.LABELING_JOB, job.region, {}, group=cat.G_GROUND_TRUTH)
+        self.account_jobs: dict[str, SeriesKey] = {
+            "succeeded": account("JobsSucceeded", cat.SUM),
+            "failed": account("JobsFailed", cat.SUM),
+            "stopped": account("JobsStopped", cat.SUM),
+        }
+
     def all(self) -> list[SeriesKey]:
-        return [self.labeled, self.human, self.auto, self.failed] + list(self.workers.values())
+        return [self.labeled, self.human, self.auto, self.failed] + list(self.workers.values()) \
+            + list(self.account_jobs.values())
 
 
 def labeling_request(job: LabelingJob) -> DetailRequest:
@@ -168,7 +177,20 @@ def labeling_facts(job: LabelingJob, store: SeriesStore, now: int) -> list[Fact]
         if eta is not None:
             text += f"; done in about {format_duration(eta)} at this pace"
         facts.append(Fact("Pace", text, "" if pr.per_hour > 0 else WARN))
+    facts.append(account_jobs_fact(job, store, now))
     return facts
+
+
+def account_jobs_fact(job: LabelingJob, store: SeriesStore, now: int) -> Fact:
+    """The account's labeling jobs that ended in the window (JobsSucceeded / JobsFailed /
+    JobsStopped, Sum; published without a dimension, so every job of the region)."""
+    keys = LabelingDetailKeys(job).account_jobs
+    totals = {name: window_sum(store, key, now) for name, key in keys.items()}
+    where = f" in {job.region}" if job.region else ""
+    text = (f"{format_count(totals['succeeded'] or 0)} succeeded, {format_count(totals['failed'] or 0)} failed, "
+            f"{format_count(totals['stopped'] or 0)} stopped in the window   (all labeling jobs of the account{where}; "
+            f"JobsSucceeded/Failed/Stopped, Sum)")
+    return Fact("Account jobs", text, CRIT if totals["failed"] else DIM)
 
 
 def labeling_rows(job: LabelingJob, store: SeriesStore, now: int) -> list[Row]:

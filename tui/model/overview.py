@@ -296,7 +296,7 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("read_latency", "Read lat", 8, 2, help="GetRecord Latency average"),
         C("write_latency", "Write lat", 9, 3, help="PutRecord Latency average"),
         C("e5xx", "5XX", 6, 2, help="GetRecord + PutRecord 5XX errors, last 5 minutes"),
-        C("throttled", "Throttled", 9, 3, help="throttled GetRecord requests, last 5 minutes"),
+        C("throttled", "Throttled", 9, 3, help="throttled GetRecord + PutRecord requests, last 5 minutes"),
         C("trend", "Reads", 20, 3, False, True),
     ),
     Pane.RECOMMENDATIONS: (
@@ -658,7 +658,9 @@ def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         reads, writes = recent_rate(store, k.reads, now), recent_rate(store, k.writes, now)
         e5 = sum_or_none([span_sum(store, k.read_5xx, reads.anchor) if reads.anchor else None,
                            span_sum(store, k.write_5xx, writes.anchor) if writes.anchor else None])
-        throttled = span_sum(store, k.throttled, reads.anchor) if reads.anchor else None
+        # throttles of reads and writes (a provisioned group throttles its PutRecords first)
+        throttled = sum_or_none([span_sum(store, k.throttled, reads.anchor) if reads.anchor else None,
+                                 span_sum(store, k.write_throttled, writes.anchor) if writes.anchor else None])
         stores = "+".join(x for x, on in (("online", fg.online_store), ("offline", fg.offline_store)) if on)
         us = Unit.MICROSECONDS
         cells = {

@@ -359,6 +359,8 @@ STEP_COLUMNS: tuple[Column, ...] = (
     C("usual", "Usual", 8, 4, help="StepDuration average over the window"),
     C("runs", "Runs", 4, 4, help="StepStarted over the window"),
     C("fails", "Fails", 5, 3, help="StepFailed over the window"),
+    C("succeeded", "OK", 4, 4, help="StepSucceeded over the window"),
+    C("stopped", "Stops", 5, 4, help="StepStopped over the window"),
     C("timeline", "Timeline (run)", 18, 2, False, help="when the step ran within the execution"),
     C("reason", "Failure reason", 39, 1, False),
 )
@@ -388,6 +390,7 @@ def step_rows(p: Pipeline, ex: PipelineExecution, steps: list[PipelineStep], sto
         k = step_keys(p, s.name)
         usual = window_mean(store, k["duration"], now)
         started, failed = window_sum(store, k["started"], now), window_sum(store, k["failed"], now)
+        succeeded, stopped = window_sum(store, k["succeeded"], now), window_sum(store, k["stopped"], now)
         reason = " ".join((s.failure_reason or "").split())
         slow = usual is not None and rt.duration is not None and not rt.running and rt.duration > 1.5 * usual / 1000.0
         cells = {
@@ -399,6 +402,8 @@ def step_rows(p: Pipeline, ex: PipelineExecution, steps: list[PipelineStep], sto
             "usual": Cell(format_value(usual, Unit.MILLISECONDS) if usual is not None else MISSING, usual, DIM),
             "runs": Cell(format_count(started or 0), started or 0),
             "fails": Cell(format_count(failed or 0), failed or 0, CRIT if failed else ""),
+            "succeeded": Cell(format_count(succeeded or 0), succeeded or 0, OK if succeeded else ""),
+            "stopped": Cell(format_count(stopped or 0), stopped or 0, WARN if stopped else ""),
             "timeline": Cell(timeline(rt.start, rt.end if not rt.running else now, lo, hi, 18), rt.start,
                              status_cell(s.status).level or DIM),
             "reason": Cell(reason, reason, CRIT if reason else ""),

@@ -318,10 +318,11 @@ class FeatureKeys:
         self.read_5xx = read("Operation5XXErrors", cat.SUM)
         self.write_5xx = write("Operation5XXErrors", cat.SUM)
         self.throttled = read("ThrottledRequests", cat.SUM)
+        self.write_throttled = write("ThrottledRequests", cat.SUM)
 
     def all(self) -> list[SeriesKey]:
         return [self.reads, self.writes, self.read_latency, self.write_latency, self.read_5xx, self.write_5xx,
-                self.throttled]
+                self.throttled, self.write_throttled]
 
 
 class RecommendationKeys:

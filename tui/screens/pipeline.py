@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.endpoint_detail import METRIC_COLUMNS, Fact
+from tui.model.endpoint_detail import WINDOW_METRIC_COLUMNS, Fact
 from tui.model.pipeline_detail import (EXECUTION_COLUMNS, STEP_COLUMNS, execution_facts, execution_label,
                                        execution_request, execution_rows, executions_of, failed_step, known_steps,
                                        pipeline_facts, pipeline_metric_rows, pipeline_request, step_rows,
@@ -54,7 +54,7 @@ class PipelineScreen(ResourceScreen):
         yield DetailTable(EXECUTION_COLUMNS, id="executions")
         yield LineView("No executions.", "dim", id="no-executions")
         yield section("Execution metrics", "metrics-title")
-        yield DetailTable(METRIC_COLUMNS, id="metrics")
+        yield DetailTable(WINDOW_METRIC_COLUMNS, id="metrics")
 
     def on_mount(self) -> None:
         super().on_mount()
