@@ -120,3 +120,55 @@ def test_access_denied_names_the_action_and_503_reads_as_unavailable():
     assert "aws sso login --profile prod" in describe_error("UnauthorizedSSOTokenError", "", profile="prod")
     assert "aws sso login`" in describe_error("TokenRetrievalError", "", profile=None)
     assert "no AWS credentials found" in describe_error("NoCredentialsError", "Unable to locate credentials")
+
+
+def deny(clients: AwsClients, operations: set[str]) -> None:
+    """AccessDenied, worded as AWS words it, for ``operations`` of every client of the session."""
+    def refuse(model=None, **_kw):
+        if model.name in operations:
+            message = (f"User: arn:aws:sts::123456789012:assumed-role/ReadOnly/me is not authorized to perform: "
+                       f"sagemaker:{model.name} on resource: * because no identity-based policy allows it")
+            raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": message}}, model.name)
+
+    clients.session.events.register("before-call.*.*", refuse)
+
+
+async def test_four_listing_problems_make_one_short_notification_and_a_problems_screen(account):
+    """At 80x24: the problems of a refresh raise one short notification (not half the screen for
+    10 s), each named with its IAM action on the problems screen (e)."""
+    import time as _time
+
+    from textual.widgets._toast import Toast
+
+    from tui.app import NOTIFY_CELLS, SagemonApp
+    from tui.cli import Options
+    from tui.refresh import Connection
+    from tui.screens.problems import ProblemsScreen
+
+    clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=account, credentials=CREDS, max_attempts=1))
+    denied = {"ListTrainingJobs", "ListProcessingJobs", "ListPipelines", "ListFeatureGroups"}
+    deny(clients, denied)
+    app = SagemonApp(Options(), connection=Connection(clients, None, None, (REGION,)))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        end = _time.monotonic() + 60
+        while app.state.refreshes < 1 and _time.monotonic() < end:
+            await pilot.pause(0.1)
+        await pilot.pause(0.3)
+        assert len([p for p in app.state.problems if "does not allow" in p.text]) >= 4
+        toasts = [t for t in app.screen.query(Toast) if t.region.height]
+        assert len(toasts) == 1, [str(t.render()) for t in toasts]
+        assert toasts[0].region.height <= 5 and "(e: problems)" in str(toasts[0].render())
+        assert all(len(n.message) <= NOTIFY_CELLS + 40 for n in app._notifications)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        for op in ("ListTrainingJobs", "ListPipelines"):
+            assert f"sagemaker:{op}" in text, text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ProblemsScreen)
+        # a second refresh with the same problems notifies nothing new
+        app.state.problems, before = list(app.state.problems), len(app.state.problems)
+        assert app.state.note_problems(list(app.state.active_problems), []) == []
+        assert len(app.state.problems) == before

@@ -16,6 +16,7 @@ from functools import partial
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import ModalScreen
 from textual.theme import Theme
 
 from tui.cli import WINDOWS, Options
@@ -38,6 +39,8 @@ from tui.widgets.status_bar import StatusBar
 DEFAULT_THEME = "sagemon"
 #: Seconds between polls of a followed log while a log view is open.
 LOG_POLL_SECONDS = 2.0
+#: A notification's text is cut to this many cells: one or two lines at 80 columns.
+NOTIFY_CELLS = 70
 #: Status-bar variables every theme must define (defaults for Textual's built-in themes).
 THEME_DEFAULTS = {
     "sagemon-ok": "ansi_green",
@@ -106,6 +109,7 @@ class SagemonApp(App):
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("e", "problems", "Problems", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("p", "pause", "Pause"),
         Binding("t", "window", "Window"),
@@ -126,7 +130,6 @@ class SagemonApp(App):
         self._demo_seed = demo_seed
         self._frame = 0
         self._spinner = None
-        self._shown_problems: set[str] = set()
         self._detail: DetailScreen | None = None
         self._drill: DrillScreen | None = None  # the drill-down screen on top, if any
         self._details: dict[str, DetailResult] = {}  # last reads per drill-down owner
@@ -227,22 +230,18 @@ class SagemonApp(App):
         self._show_drill(report.detail)
 
     def _report_problems(self, errors: list[str], warnings: list[str]) -> None:
-        """Notify each distinct problem once (until it goes away and comes back); several new
-        warnings at once become one notification (the panes show each on its own line)."""
-        current = set(errors) | set(warnings)
-        for line in errors:
-            if line not in self._shown_problems:
-                self.notify(safe_text(line, 300), title="refresh failed: showing the last good data",
-                            severity="error", timeout=10, markup=False)
-        new = [line for line in dict.fromkeys(warnings) if line not in self._shown_problems]
+        """Record the refresh's problems for the problems screen (``e``) and notify what is new
+        in one short line: the panes and the status bar say the rest, and a notification never
+        covers more than a few lines of an 80x24 terminal (nor the help, which stays on top)."""
+        new = self.state.note_problems(errors, warnings)
+        if not new or isinstance(self.screen, ModalScreen):  # the help or problems screen is read
+            return
+        severity = "error" if any(p.level == "error" for p in new) else "warning"
         if len(new) == 1:
-            self.notify(safe_text(new[0], 300), severity="warning", timeout=8, markup=False)
-        elif new:
-            body = "\n".join(f"• {safe_text(line, 120)}" for line in new[:4])
-            if len(new) > 4:
-                body += f"\n… and {len(new) - 4} more (see each pane)"
-            self.notify(body, title=f"{len(new)} problems", severity="warning", timeout=10, markup=False)
-        self._shown_problems = current
+            text = safe_text(new[0].text, NOTIFY_CELLS) + " (e: problems)"
+        else:
+            text = f"{len(new)} new problems: {safe_text(new[0].text, NOTIFY_CELLS - 24)} … (e: problems)"
+        self.notify(text, severity=severity, timeout=6 if severity == "warning" else 8, markup=False)
 
     def _broadcast(self) -> None:
         for screen in self.screen_stack:
@@ -374,6 +373,13 @@ class SagemonApp(App):
             screen.show_logs(message.lines, message.error)
 
     # -- actions -------------------------------------------------------------------------------
+    def action_problems(self) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        if not isinstance(self.screen, ProblemsScreen):
+            self.clear_notifications()  # the list says it all; a toast would cover it
+            self.push_screen(ProblemsScreen(self.state))
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

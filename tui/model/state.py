@@ -135,6 +135,20 @@ def merge_inventory(old: Inventory, new: Inventory, kinds: set[Kind]) -> Invento
     return out
 
 
+#: Problems kept for the problems screen (oldest dropped first).
+MAX_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem as it first appeared: when, how bad (``error``: the data is stale;
+    ``warning``: one kind or series), and the line describing it."""
+
+    at: float
+    level: str
+    text: str
+
+
 @dataclass
 class RefreshReport:
     """What one background refresh did (built in the worker thread, applied in the UI)."""
@@ -193,6 +207,8 @@ class AppState:
     loaded: bool = False  # at least one discovery landed
     refresh_interval: float | None = None  # seconds between scheduled refreshes
     backoff: int = 1  # the interval is multiplied by this while AWS throttles
+    problems: list[Problem] = field(default_factory=list)  # every distinct problem of the run, in order
+    active_problems: set[str] = field(default_factory=set)  # those the last refresh still had
     recent_costs: list[float] = field(default_factory=list)  # USD of the last refreshes
 
     @property
@@ -247,6 +263,17 @@ class AppState:
             return None
         waited = (time.time() if now is None else now) - self.phase_since
         return waited if waited >= WAIT_GRACE else None
+
+    def note_problems(self, errors: list[str], warnings: list[str], now: float | None = None) -> list[Problem]:
+        """Record the problems a refresh reported; returns those that are new (not already
+        present in the refresh before: a problem that goes away and comes back is new again)."""
+        now = time.time() if now is None else now
+        new = [Problem(now, "error", e) for e in dict.fromkeys(errors) if e not in self.active_problems]
+        new += [Problem(now, "warning", w) for w in dict.fromkeys(warnings)
+                if w not in self.active_problems and w not in errors]
+        self.active_problems = set(errors) | set(warnings)
+        self.problems = (self.problems + new)[-MAX_PROBLEMS:]
+        return new
 
     def begin_refresh(self, now: float | None = None) -> None:
         self.refreshing = True

@@ -26,6 +26,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab, 1-7", "next / previous pane, or pane by number (or click a tab)"),
     ("↑ ↓ PgUp PgDn Home End", "move in the table"),
     ("Ctrl+P", "command palette: panes, refresh, pause, window, theme"),
+    ("e", "problems: every failed call or listing of this run, with its time"),
     ("?", "this help"),
     ("q", "quit"),
 )
@@ -48,7 +49,10 @@ NOTES = (
     "Inv/min is the average per minute over the 5 minutes ending at the newest CloudWatch point "
     "(points arrive 1-3 minutes late); 4XX/5XX counts and rates use the same 5 minutes.",
     "Latencies and utilizations are the newest point. Job CPU/GPU/Mem are the mean over hosts of each "
-    "host's newest value; GPU and CPU are per device (an 8-GPU host can read 800%).",
+    "host's newest value. CPU, GPU and GPU memory are means per device, 0-100 %: CloudWatch publishes "
+    "sums over a host's vCPUs and GPUs (an 8-GPU host reads up to 800 %), divided here by the device count "
+    "of its instance type (EC2 DescribeInstanceTypes) shown beside the value (×8); Σ marks the raw sum "
+    "where the type is unknown; the host screen shows both.",
     "– means no data; a blank cell means the column does not apply to that resource.",
     "The visible pane refreshes every --refresh seconds, the others every 5th refresh.",
 )
