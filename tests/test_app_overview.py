@@ -440,3 +440,21 @@ async def test_demo_jobs_cluster_averages_and_health(demo):
         assert lagging in row.cells["health"].text or disk in row.cells["health"].text
         failed = next(r for r in table.all_rows if r.name == f.failed_job)
         assert failed.cells["health"].level == "crit" and "failed" in failed.cells["health"].text
+
+
+async def test_a_too_small_terminal_says_the_size_needed_and_the_app_comes_back(seeded):
+    from tui.screens.too_small import MIN_SIZE, TooSmallScreen
+
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.state.refreshes >= 1)
+        await pilot.press("colon", *"jobs", "enter")
+        await pilot.pause()
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert f"needs at least {MIN_SIZE[0]}x{MIN_SIZE[1]}" in text and "40x10" in text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen is app.overview and app.overview.pane is Pane.JOBS  # as it was left

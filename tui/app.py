@@ -143,6 +143,17 @@ class SagemonApp(App):
         return dict(THEME_DEFAULTS)
 
     # -- start-up ------------------------------------------------------------------------------
+    def on_resize(self, event) -> None:
+        """Too small a terminal shows what size is needed; the app comes back when it fits."""
+        from tui.screens.too_small import MIN_SIZE, TooSmallScreen
+
+        small = event.size.width < MIN_SIZE[0] or event.size.height < MIN_SIZE[1]
+        on_top = isinstance(self.screen, TooSmallScreen)
+        if small and not on_top:
+            self.push_screen(TooSmallScreen())
+        elif not small and on_top:
+            self.pop_screen()
+
     def on_mount(self) -> None:
         if DEFAULT_THEME in self.available_themes:
             self.theme = DEFAULT_THEME
