@@ -33,3 +33,68 @@ def _refuse_writes(model=None, **_kwargs) -> None:
 def install(events) -> None:
     """Register the guard on a botocore event emitter (a session's or a client's)."""
     events.register("before-parameter-build", _refuse_writes, unique_id="sagemon-read-only-guard")
+
+
+# -- what the app may call -------------------------------------------------------------------------
+
+#: Every IAM action the app needs, and nothing more: the operations its code calls (discovery,
+#: GetMetricData, the per-screen reads, the log tail, instance facts, the caller's account), each
+#: a read by :func:`is_read_only`. The README's least-privilege policy is :func:`iam_policy`, and
+#: tests/test_read_only_walk.py records every operation a walk through every screen sends and
+#: checks it against this list both ways (nothing called outside it, nothing in it never called).
+IAM_ACTIONS: tuple[str, ...] = (
+    # discovery: one List per kind, Describe for what the listing lacks (cached when final)
+    "sagemaker:ListEndpoints",
+    "sagemaker:DescribeEndpoint",
+    "sagemaker:DescribeEndpointConfig",
+    "sagemaker:DescribeModel",
+    "sagemaker:ListInferenceComponents",
+    "sagemaker:DescribeInferenceComponent",
+    "sagemaker:ListTrainingJobs",
+    "sagemaker:DescribeTrainingJob",
+    "sagemaker:ListProcessingJobs",
+    "sagemaker:DescribeProcessingJob",
+    "sagemaker:ListTransformJobs",
+    "sagemaker:DescribeTransformJob",
+    "sagemaker:ListPipelines",
+    "sagemaker:ListPipelineExecutions",
+    "sagemaker:ListPipelineExecutionSteps",
+    "sagemaker:ListLabelingJobs",
+    "sagemaker:ListFeatureGroups",
+    "sagemaker:DescribeFeatureGroup",
+    "sagemaker:ListInferenceRecommendationsJobs",
+    "sagemaker:DescribeInferenceRecommendationsJob",
+    # metrics and alarms
+    "cloudwatch:GetMetricData",
+    "cloudwatch:ListMetrics",
+    "cloudwatch:DescribeAlarms",
+    # the log tail of a job or host (every stream under a prefix)
+    "logs:FilterLogEvents",
+    # vCPU and GPU counts per instance type (a shipped table is used where this is denied)
+    "ec2:DescribeInstanceTypes",
+    # the account shown in the status bar
+    "sts:GetCallerIdentity",
+)
+
+#: botocore's service names whose IAM prefix differs from the name (none of the app's do today;
+#: CloudWatch signs as "monitoring" but its IAM prefix is "cloudwatch", the service name).
+_IAM_PREFIXES: dict[str, str] = {}
+
+
+def iam_action(service_name: str, operation_name: str) -> str:
+    """The IAM action of one botocore operation: ``("cloudwatch", "GetMetricData")`` ->
+    ``"cloudwatch:GetMetricData"`` (``service_name`` is ``client.meta.service_model.service_name``)."""
+    return f"{_IAM_PREFIXES.get(service_name, service_name)}:{operation_name}"
+
+
+def iam_policy() -> dict:
+    """The least-privilege IAM policy document for the app (what the README shows)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "SagemonTuiReadOnly",
+            "Effect": "Allow",
+            "Action": sorted(IAM_ACTIONS),
+            "Resource": "*",
+        }],
+    }
