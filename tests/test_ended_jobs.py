@@ -15,7 +15,7 @@ CloudWatch Logs hold for it, anchored at its end, or say precisely why not:
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import boto3
 import pytest
@@ -204,7 +204,7 @@ async def test_a_job_that_ended_two_days_ago_says_why_its_grid_is_empty(account)
         await wait_for(pilot, lambda: app.state.refreshes >= 1, 60, "first refresh")
         if not any(j.name == account["old"] for j in app.state.inventory.jobs):
             pytest.fail("a job that ended two days ago is not listed in the Jobs pane")
-        screen = await open_job(app, pilot, account["old"])
+        await open_job(app, pilot, account["old"])
         await wait_for(pilot, lambda: "no host metrics" in screen_text(app), 30, "the note")
         text = screen_text(app)
         assert "the job ended 2d ago" in text and "ended " in text

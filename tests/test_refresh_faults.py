@@ -12,7 +12,6 @@ anything is sent), so every call of that session fails as AWS would answer it.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta, timezone
 
 import boto3
@@ -54,7 +53,6 @@ def profile_files(tmp_path, monkeypatch):
     config.write_text(f"[profile {PROFILE}]\nregion = {REGION}\n", encoding="utf-8")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
-    logging.getLogger("botocore").setLevel(logging.CRITICAL)
 
 
 def fail_every_call(clients: AwsClients, code: str, message: str) -> list[str]:
@@ -172,3 +170,19 @@ async def test_four_listing_problems_make_one_short_notification_and_a_problems_
         app.state.problems, before = list(app.state.problems), len(app.state.problems)
         assert app.state.note_problems(list(app.state.active_problems), []) == []
         assert len(app.state.problems) == before
+
+
+def test_an_endpoint_that_echoes_the_credentials_never_gets_them_on_screen(account):
+    """AWS never echoes a request's credentials, but a proxy or emulator may: every line the
+    refresh reports, and every listing error the panes show, has them masked."""
+    secrets = {"aws_access_key_id": "AKIAFAKEECHO00000001", "aws_secret_access_key": "fake/Echo+Secret/Key0123456789",
+               "aws_session_token": "FakeEchoSessionToken0123456789"}
+    clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=account, credentials=secrets, max_attempts=1))
+    echo = " ".join(secrets.values())
+    fail_every_call(clients, "WeirdError", f"denied for {echo}")
+    report = Refresher(clients, 3600).run(Pane.ENDPOINTS)
+    assert report.errors
+    shown = "\n".join(report.errors + report.warnings + [e.message for e in report.inventory.errors])
+    assert "****" in shown
+    for value in secrets.values():
+        assert value not in shown

@@ -177,6 +177,9 @@ class Refresher:
             report.errors.append(describe_error(failure, str(exc), "discovery failed", self.profile))
             new = None
         if new is not None:
+            redact = getattr(self.clients, "redact", None)
+            for err in new.errors if redact is not None else ():
+                err.message = redact(err.message)  # kept in the inventory, shown by the panes
             failed = {k for k, _region in failed_kinds(new)}
             report.warnings += [discovery_error_text(e, self.profile) for e in new.errors]
             if kinds and kinds <= failed:
@@ -238,6 +241,10 @@ class Refresher:
             report.warnings.append(f"{catalog.error} (using the instance table shipped with sagemon-tui)")
 
     def _finish(self, report: RefreshReport) -> RefreshReport:
+        redact = getattr(self.clients, "redact", None)
+        if redact is not None and (report.errors or report.warnings):
+            report.errors = [redact(line) for line in report.errors]
+            report.warnings = [redact(line) for line in report.warnings]
         report.usage.add(self.counter.take())
         report.percentiles = self.percentiles
         report.finished = time.time()
@@ -271,6 +278,8 @@ class Refresher:
                 code = res.errors[0].code if res.errors else "Error"
                 msg = res.errors[0].message if res.errors else res.call_errors[0]
                 report.throttled = report.throttled or code in THROTTLE_CODES
+                if code in CREDENTIAL_CODES:  # expired between the listing and the metrics
+                    self.renew_session = True
                 line = describe_error(code, msg, "metrics", self.profile)
                 (report.errors if not res.updated else report.warnings).append(line)
             elif res.errors:

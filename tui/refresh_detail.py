@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from tui.model.detail import (
     READ_ALGORITHM_METRICS, READ_ENHANCED, READ_EXECUTIONS, READ_STEPS, READ_TRANSFORM_HOSTS,
-    DetailRequest, DetailResult, LogRequest, Read,
+    DetailRequest, DetailResult, LogRequest,
 )
 from tui.model.logs import LogLine
 from tui.model.state import describe_error
@@ -57,7 +57,9 @@ def run_reads(clients, request: DetailRequest) -> DetailResult:
             response = getattr(exc, "response", None)
             code = response.get("Error", {}).get("Code", type(exc).__name__) if isinstance(response, dict) \
                 else type(exc).__name__
-            result.errors[read] = describe_error(code, str(exc), name)
+            text = describe_error(code, str(exc), name)
+            redact = getattr(clients, "redact", None)
+            result.errors[read] = redact(text) if redact is not None else text
     return result
 
 

@@ -170,9 +170,18 @@ def _pages(client, operation: str, usage: Usage | None, *, max_items: int | None
         yield page
 
 
+class InvalidResponse(BotoCoreError):
+    """An answer that is not the API's (a proxy's HTML page, an emulator's gap): AWS always
+    returns the list, empty or not, so its absence is a failure, never "no resources"."""
+
+    fmt = "the answer to {operation} held no {key} list (not an AWS answer?)"
+
+
 def _items(client, operation: str, key: str, usage: Usage | None, **params) -> list[dict]:
     out: list[dict] = []
     for page in _pages(client, operation, usage, **params):
+        if key not in page:
+            raise InvalidResponse(operation=operation, key=key)
         out.extend(x for x in (page.get(key) or []) if isinstance(x, dict))
     return out
 

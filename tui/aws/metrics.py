@@ -217,6 +217,7 @@ class MetricEngine:
         usage = Usage()
         points: dict[SeriesKey, tuple[list[int], list[float]]] = {k: ([], []) for k in call.keys}
         failed: dict[SeriesKey, tuple[str, str]] = {}
+        answered: set[SeriesKey] = set()
         try:
             token = None
             while True:
@@ -232,6 +233,7 @@ class MetricEngine:
                     key = ids.get(r.get("Id", ""))
                     if key is None:
                         continue
+                    answered.add(key)
                     ts = r.get("Timestamps", [])
                     vals = r.get("Values", [])
                     ts_list, v_list = points[key]
@@ -240,6 +242,9 @@ class MetricEngine:
                     usage.datapoints += len(vals)
                     if r.get("StatusCode") == "InternalError":
                         failed[key] = ("InternalError", "CloudWatch could not return this series")
+                    elif r.get("StatusCode") == "Forbidden":
+                        failed[key] = ("Forbidden", "CloudWatch may not read this series: cross-account "
+                                                    "observability does not share it with this account")
                 for m in resp.get("Messages", []) or []:
                     result.call_errors.append(f"{m.get('Code')}: {m.get('Value')}")
                 token = resp.get("NextToken")
@@ -254,6 +259,19 @@ class MetricEngine:
                 for k in call.keys:
                     result.errors.append(SeriesError(k, code, str(exc)))
             return
+        if queries and not answered:
+            # not a GetMetricData answer at all (a proxy's page, an emulator's gap): an error, so
+            # the window is not marked fetched and the minutes are read again next time
+            with self._lock:
+                result.usage.add(usage)
+                result.call_errors.append(f"{call.region or 'default'}: InvalidResponse: the answer held no "
+                                          f"GetMetricData results")
+                for k in call.keys:
+                    result.errors.append(SeriesError(k, "InvalidResponse", "no result in the answer"))
+            return
+        for key in call.keys:
+            if key not in answered and key not in failed:
+                failed[key] = ("MissingResult", "the answer held no result for this series")
         with self._lock:
             result.usage.add(usage)
             for key, (ts_list, v_list) in points.items():

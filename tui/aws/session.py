@@ -68,6 +68,20 @@ class AwsClients:
             self.session = session
             self._clients.clear()
 
+    def redact(self, text: str) -> str:
+        """``text`` with the session's key id, secret key and token masked (an endpoint or proxy
+        that echoes a request in its error must not put them on screen)."""
+        try:
+            creds = self.session.get_credentials()
+            frozen = creds.get_frozen_credentials() if creds is not None else None
+        except Exception:  # noqa: BLE001 - no credentials: nothing to hide
+            frozen = None
+        values = [v for v in (getattr(frozen, "access_key", None), getattr(frozen, "secret_key", None),
+                              getattr(frozen, "token", None)) if v and len(v) >= 8]
+        for v in values:
+            text = text.replace(v, "****")
+        return text
+
     @property
     def profile(self) -> str | None:
         """The profile in use (``default`` when none was named)."""

@@ -31,7 +31,7 @@ from tui.model import aggregate, health, plan
 from tui.model import catalog as cat
 from tui.model.aggregate import max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Unit
-from tui.model.format import MISSING, format_age, format_duration, format_value, percent
+from tui.model.format import MISSING, format_age, format_duration, format_value
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.plan import Pane
 from tui.model.instances import InstanceFacts
