@@ -215,3 +215,36 @@ def test_an_ended_job_log_opens_at_its_end_and_is_not_polled_again(clients, logs
     single = LogTail(client, group, [stream], start_time=(end - 10 * 60_000) / 1000, end_time=end / 1000 + 120)
     got = single.poll()
     assert got[-1].message == "exit code: 1" and single.finished
+
+
+def test_a_quiet_log_is_polled_less_and_less_often_and_a_new_line_brings_the_pace_back(
+        clients, logs_writer, group):
+    """FilterLogEvents quotas are small and shared by the account: a log without new lines
+    waits 2, 4, 8, 16, then 30 s between calls; a new line returns to every 2 s."""
+    from tui.model.detail import LogRequest
+    from tui.refresh_detail import LOG_POLL_MAX, LOG_POLL_MIN, LogFeed
+
+    stream = f"job/algo-1-{STREAM_EPOCH}"
+    logs_writer.create_log_stream(logGroupName=group, logStreamName=stream)
+    _put(logs_writer, group, stream, [(_now_ms() - 5_000, "step 1")])
+    calls: list[str] = []
+    clients.logs().meta.events.register("before-call.cloudwatch-logs.FilterLogEvents",
+                                        lambda model, **_: calls.append(model.name))
+    clock = [0.0]
+    feed = LogFeed(clients, clock=lambda: clock[0])
+    feed.set_request(LogRequest(region="us-east-1", group=group, prefix="job/"))
+    assert [line.message for line in feed.poll()[1]] == ["step 1"]
+    polled_at = []
+    for _ in range(40):  # two minutes of the app asking every 2 s, nothing new
+        clock[0] += 2.0
+        before = len(calls)
+        feed.poll()
+        if len(calls) > before:
+            polled_at.append(clock[0])
+    gaps = [b - a for a, b in zip([0.0] + polled_at, polled_at)]
+    assert gaps[:4] == [2.0, 4.0, 8.0, 16.0] and max(gaps) <= LOG_POLL_MAX
+    assert len(polled_at) <= 8  # not 40
+    _put(logs_writer, group, stream, [(_now_ms(), "step 2")])
+    clock[0] += LOG_POLL_MAX
+    assert [line.message for line in feed.poll()[1]] == ["step 2"]
+    assert feed.wait == LOG_POLL_MIN

@@ -63,14 +63,32 @@ def run_reads(clients, request: DetailRequest) -> DetailResult:
     return result
 
 
-class LogFeed:
-    """Follows the log of the screen on top; switching requests starts a fresh tail."""
+#: Seconds between log polls while lines come, and the most a quiet log waits: the wait doubles
+#: after each poll that brought nothing (FilterLogEvents allows 5-25 calls a second per account
+#: and region, shared by every tool of the account; a log left open must not use them up).
+LOG_POLL_MIN = 2.0
+LOG_POLL_MAX = 30.0
 
-    def __init__(self, clients) -> None:
+
+class LogFeed:
+    """Follows the log of the screen on top; switching requests starts a fresh tail.
+
+    Only one log is followed at a time (the top screen's), and a quiet log is polled less and
+    less often (:data:`LOG_POLL_MIN` doubling up to :data:`LOG_POLL_MAX`); a new line or a new
+    request brings the pace back at once.
+    """
+
+    def __init__(self, clients, clock: Callable[[], float] | None = None) -> None:
+        import time
+
         self.clients = clients
         self.request: LogRequest | None = None
         self._tail = None
         self._lock = threading.Lock()
+        self._clock = clock or time.monotonic
+        self.wait = LOG_POLL_MIN  # seconds until the next poll that calls AWS
+        self._next_at = 0.0
+        self._error: str | None = None
 
     def set_request(self, request: LogRequest | None, restart: bool = False) -> bool:
         """Follow ``request`` (None stops). Returns True when the followed log changed.
@@ -81,6 +99,7 @@ class LogFeed:
             if request == self.request and not restart:
                 return False
             self.request, self._tail = request, None
+            self.wait, self._next_at, self._error = LOG_POLL_MIN, 0.0, None
             return True
 
     def poll(self) -> tuple[LogRequest | None, list[LogLine], str | None]:
@@ -89,6 +108,9 @@ class LogFeed:
             req = self.request
             if req is None:
                 return None, [], None
+            now = self._clock()
+            if self._tail is not None and now < self._next_at:
+                return req, [], self._error  # a quiet log: not yet
             if self._tail is None:
                 import time
 
@@ -103,4 +125,9 @@ class LogFeed:
             return req, [], None
         new = tail.poll()
         err = tail.error.text if getattr(tail, "error", None) is not None else None
+        with self._lock:
+            if self.request is req:
+                self.wait = LOG_POLL_MIN if new else min(self.wait * 2, LOG_POLL_MAX)
+                self._next_at = self._clock() + self.wait
+                self._error = err
         return req, new, err
