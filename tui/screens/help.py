@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from tui.model.plan import Pane
+from tui.screens.panel_modal import PanelModal
 
 #: (key, what it does) in the order a new user needs them.
 KEYS: tuple[tuple[str, str], ...] = (
@@ -75,28 +72,13 @@ def help_renderable() -> Table:
     return grid
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(PanelModal):
     """Modal key reference; Esc, q or ? closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 96; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    """
+    BINDINGS = [*PanelModal.BINDINGS, Binding("question_mark", "close", "Close", show=False)]
 
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("q", "close", "Close", show=False),
-        Binding("question_mark", "close", "Close", show=False),
-    ]
+    panel_title = "sagemon-tui keys"
+    body_id = "help-body"
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll() as box:
-            box.border_title = "sagemon-tui keys"
-            box.border_subtitle = "Esc closes · ↑ ↓ PgUp PgDn scroll"
-            yield Static(help_renderable(), id="help-body")
-
-    def action_close(self) -> None:
-        self.dismiss()
+    def body(self) -> Table:
+        return help_renderable()

@@ -10,14 +10,11 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from tui.model.format import safe_text
 from tui.model.state import AppState
+from tui.screens.panel_modal import PanelModal
 
 
 def problems_renderable(state: AppState) -> Table | Text:
@@ -39,36 +36,26 @@ def problems_renderable(state: AppState) -> Table | Text:
     return grid
 
 
-class ProblemsScreen(ModalScreen):
+class ProblemsScreen(PanelModal):
     """Modal list of the run's problems; Esc, q or e closes it."""
 
     DEFAULT_CSS = """
-    ProblemsScreen { align: center middle; }
-    ProblemsScreen > VerticalScroll {
-        width: 110; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    ProblemsScreen > VerticalScroll { width: 110; }
     """
 
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("q", "close", "Close", show=False),
-        Binding("e", "close", "Close", show=False),
-    ]
+    BINDINGS = [*PanelModal.BINDINGS, Binding("e", "close", "Close", show=False)]
+
+    panel_subtitle = "newest first · dim: gone since · Esc closes"
+    body_id = "problems-body"
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        count = len(state.problems)
+        self.panel_title = f"problems of this run ({count})" if count else "problems of this run"
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll() as box:
-            count = len(self.state.problems)
-            box.border_title = f"problems of this run ({count})" if count else "problems of this run"
-            box.border_subtitle = "newest first · dim: gone since · Esc closes"
-            yield Static(problems_renderable(self.state), id="problems-body")
-
-    def action_close(self) -> None:
-        self.dismiss()
+    def body(self) -> Table | Text:
+        return problems_renderable(self.state)
 
 
 __all__ = ["ProblemsScreen", "problems_renderable"]
