@@ -172,3 +172,36 @@ def test_next_token_pages_and_internal_error_status_with_stubber():
     assert [e.key for e in res.errors] == [bad] and res.errors[0].code == "InternalError"
     # the failed series is not marked fetched: the next refresh asks for its whole window again
     assert (bad, 60) not in engine.fetched_until and engine.fetched_until[(good, 60)] == now
+
+
+def test_forbidden_and_missing_results_mark_only_their_series_with_stubber():
+    """A Forbidden result (cross-account access not shared) and a query the answer leaves out
+    fail only their series, with a reason, and are asked for again next time; an answer with
+    no results at all (not a GetMetricData answer) fails the call instead of reading as empty."""
+    from botocore.stub import ANY, Stubber
+
+    cw = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    store = SeriesStore(window=3600)
+    engine = MetricEngine(lambda region: cw, store)
+    now = 1_800_000_000 - 1_800_000_000 % 60
+    keys = [SeriesKey("AWS/SageMaker", "Invocations", (("EndpointName", n), ("VariantName", "v")), "Sum")
+            for n in ("ok", "other-account", "left-out")]
+    ok, forbidden, missing = keys
+    params = {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY, "ScanBy": "TimestampAscending"}
+    with Stubber(cw) as stub:
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": query_id(ok, 60), "Label": "ok", "Timestamps": [_ts(now - 120)], "Values": [5.0],
+             "StatusCode": "Complete"},
+            {"Id": query_id(forbidden, 60), "Label": "x", "Timestamps": [], "Values": [], "StatusCode": "Forbidden"},
+        ]}, params)
+        res = engine.fetch([MetricRequest(k) for k in keys], now=now)
+        stub.add_response("get_metric_data", {"Messages": []}, params)  # no MetricDataResults at all
+        empty = engine.fetch([MetricRequest(ok)], now=now + 600)
+        stub.assert_no_pending_responses()
+    codes = {e.key: e.code for e in res.errors}
+    assert codes == {forbidden: "Forbidden", missing: "MissingResult"}
+    assert "cross-account" in next(e.message for e in res.errors if e.code == "Forbidden")
+    assert (forbidden, 60) not in engine.fetched_until and (missing, 60) not in engine.fetched_until
+    assert engine.fetched_until[(ok, 60)] == now and store.get(ok).sorted_items() == [(now - 120, 5.0)]
+    assert empty.call_errors and "InvalidResponse" in empty.call_errors[0]
+    assert engine.fetched_until[(ok, 60)] == now  # not advanced: those minutes are read again
