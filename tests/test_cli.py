@@ -193,3 +193,32 @@ def test_console_script_help_and_version_without_traceback():
         assert flag in h.stdout
     bad = subprocess.run(exe + ["--refresh", "1"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("http://127.0.0.1:9", "refused"),  # nothing listens on the discard port here
+    ("http://no-such-host.invalid:4566", "does not resolve"),
+])
+def test_an_unreachable_endpoint_exits_1_with_one_line_before_the_ui(url, fragment, aws_files):
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    t0 = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "tui.cli", "--endpoint-url", url, "--region", "us-east-1"],
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, env=env)
+    assert run.returncode == 1, run
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert f"cannot reach {url}" in run.stderr and fragment in run.stderr, run.stderr
+    assert time.monotonic() - t0 < 30
+
+
+def test_a_hanging_endpoint_is_reachable_and_a_listening_one_too():
+    import socket
+
+    from tui.cli import unreachable
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    try:
+        assert unreachable(f"http://127.0.0.1:{server.getsockname()[1]}", timeout=1) is None
+    finally:
+        server.close()

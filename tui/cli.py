@@ -199,8 +199,36 @@ def check_profile(name: str, source: str) -> None:
     raise UsageError(f"{source}: no profile named {name!r} in {files} (known: {listed or 'none'})")
 
 
+#: Seconds to wait for a connection to ``--endpoint-url`` before starting the full-screen UI.
+REACH_TIMEOUT = 3.0
+
+
+def unreachable(url: str, timeout: float = REACH_TIMEOUT) -> str | None:
+    """Why ``url`` cannot be reached at all (a name that does not resolve, a refused
+    connection), or None. A slow or hanging endpoint is reachable: the app shows it waiting."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return None
+    except socket.timeout:
+        return None
+    except socket.gaierror as exc:
+        return f"the host name {parts.hostname!r} does not resolve ({exc.strerror or exc})"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     opts = parse(argv)
+    if opts.endpoint_url:
+        why = unreachable(opts.endpoint_url)
+        if why is not None:
+            sys.stderr.write(f"sagemon-tui: cannot reach {opts.endpoint_url}: {why}\n")
+            return 1
     try:
         from tui.app import run
         return run(opts)
