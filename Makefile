@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test test-anytime bench install wheel-check tools clean
+.PHONY: demo test test-anytime bench soak install wheel-check tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ wheel-check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The soak: the demo's day compressed into SOAK_MINUTES real minutes, read through a fault proxy
+# that injects faults at random (tests/test_soak.py; `make test` skips it).
+SOAK_MINUTES ?= 4
+soak: $(STAMP)
+	SAGEMON_SOAK=1 SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m pytest -q -s tests/test_soak.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -259,6 +259,7 @@ class Refresher:
         extended = [MetricRequest(k, period) for k in keys if is_extended_stat(k.stat)] if self.percentiles else []
         report.series += len(basic) + len(extended)
         metric_usage = Usage()
+        basic_ok = not basic  # the plain statistics were answered in this refresh
         for batch, is_ext in ((basic, False), (extended, True)):
             if not batch or cancelled():
                 continue
@@ -270,7 +271,11 @@ class Refresher:
             metric_usage.metrics_requested += res.usage.metrics_requested
             metric_usage.metric_data_calls += res.usage.metric_data_calls
             metric_usage.datapoints += res.usage.datapoints
-            if is_ext and res.call_errors and not res.updated and _unsupported(res):
+            if not is_ext:
+                basic_ok = not res.call_errors
+            # percentiles fail where the plain statistics just succeeded: this endpoint cannot
+            # compute them (a general outage fails both, and proves nothing about percentiles)
+            if is_ext and res.call_errors and not res.updated and basic_ok and _unsupported(res):
                 self.percentiles = False
                 report.warnings.append("this CloudWatch endpoint cannot compute percentiles: p50/p99 show –")
                 continue
