@@ -94,8 +94,16 @@ def account():
     events += [{"timestamp": failed_end * 1000 - 2000, "message": "Traceback (most recent call last):"},
                {"timestamp": failed_end * 1000 - 1000, "message": OOM}]
     logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+    # the old job's hosts: an hour of CPU and memory up to its end, two days ago
+    old_minutes = list(range(old_end - 3600, old_end + 1, 60))
+    for k in (1, 2):
+        for name, value in (("CPUUtilization", 300.0 + 10 * k), ("MemoryUtilization", 40.0 + k)):
+            cw.put_metric_data(Namespace="/aws/sagemaker/ProcessingJobs", MetricData=[
+                {"MetricName": name, "Dimensions": [{"Name": "Host", "Value": f"{old}/algo-{k}"}],
+                 "Timestamp": datetime.fromtimestamp(t, timezone.utc), "Value": value, "Unit": "Percent"}
+                for t in old_minutes])
     yield {"url": url, "cw": cw, "failed": failed, "old": old, "failed_end": failed_end, "host": host,
-           "first_line": events[0]["message"], "lines": len(events)}
+           "first_line": events[0]["message"], "lines": len(events), "old_end": old_end}
     server.stop()
     if not was_installed:
         moto_ext.uninstall()
@@ -204,7 +212,34 @@ async def test_a_job_that_ended_two_days_ago_says_why_its_grid_is_empty(account)
         await wait_for(pilot, lambda: app.state.refreshes >= 1, 60, "first refresh")
         if not any(j.name == account["old"] for j in app.state.inventory.jobs):
             pytest.fail("a job that ended two days ago is not listed in the Jobs pane")
-        await open_job(app, pilot, account["old"])
+        screen = await open_job(app, pilot, account["old"])
         await wait_for(pilot, lambda: "no host metrics" in screen_text(app), 30, "the note")
         text = screen_text(app)
-        assert "the job ended 2d ago" in text and "ended " in text
+        assert "the job ended 2d ago" in text and "before the window (w: its own last 3h)" in text
+        # w: its own span, read from CloudWatch; every host's last minute as CloudWatch holds it
+        await pilot.press("w")
+        host = f"{account['old']}/algo-2"
+        await wait_for(pilot, lambda: screen.table is not None and screen.table.row(host) is not None
+                       and screen.table.row(host).value("CPUUtilization") is not None, 60, "the job's own span")
+        job = screen.job
+        vcpus = app.state.inventory.facts(job.instance_type).vcpus
+        for metric, devices in (("CPUUtilization", vcpus), ("MemoryUtilization", 1)):
+            key = job_host_key(job, metric, host)
+            cloudwatch = boto3_value(account["cw"], key, account["old_end"])
+            assert screen.table.row(host).value(metric) == pytest.approx(cloudwatch / devices)
+        assert screen.table.row(host).last_seen == account["old_end"]
+        assert "its own span:" in screen_text(app) and "no host metrics" not in screen_text(app)
+        assert app.refresher.detail.span is not None and app.refresher.detail.span[1] > account["old_end"]
+        # the host screen opened from here reads the same span
+        from tui.screens.host import HostScreen
+        from tui.widgets.host_grid import HostGrid
+
+        screen.query_one(HostGrid).select_host(host)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HostScreen), 10, "host screen")
+        await wait_for(pilot, lambda: app.screen.charts and any(
+            v is not None for c in app.screen.charts for v in c.host), 60, "host charts over the span")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, 10, "back to the job")
+        await pilot.press("w")  # back to the window
+        await wait_for(pilot, lambda: "no host metrics" in screen_text(app), 30, "the window again")

@@ -120,6 +120,7 @@ class Refresher:
         self._discover = discover
         self._describe_cache = None
         self._instance_types = None  # tui.aws.instance_types.InstanceTypeCatalog, made on first use
+        self._span = None  # (span, engine, store, keys read) of the open screen's own span
         self._instance_types_warned: str | None = None
         self._lock = threading.Lock()
         # Requests from the UI thread, applied at the start of the next refresh.
@@ -206,7 +207,7 @@ class Refresher:
         keys += list(self.detail_keys)
         detail = self.detail
         fine: list[SeriesKey] = []  # detail series published faster than the default period
-        if detail is not None:
+        if detail is not None and detail.span is None:
             if detail.period:
                 fine = list(detail.keys)
             else:
@@ -221,8 +222,38 @@ class Refresher:
             from tui.refresh_detail import run_reads
 
             report.detail = run_reads(self.clients, detail) if detail.reads else DetailResult(detail.owner)
+            if detail.span is not None:
+                report.detail.store = self._fetch_span(detail, report, cancelled)
         report.store = snapshot(self.store)
         return self._finish(report)
+
+    def _fetch_span(self, detail: DetailRequest, report: RefreshReport, cancelled) -> SeriesStore:
+        """``detail``'s series over its own span, in a store of their own (kept while the same
+        span is asked for: an ended job's points do not change, so they are read once)."""
+        from tui.aws.metrics import MetricEngine, MetricRequest, choose_period
+
+        start, end = detail.span
+        cached = self._span
+        if cached is None or cached[0] != detail.span:
+            store = SeriesStore(end - start)
+            engine = MetricEngine(self.clients.cloudwatch, store, clock=lambda: end)
+            cached = self._span = (detail.span, engine, store, set())
+        _span, engine, store, done = cached
+        wanted = [k for k in detail.keys if k not in done]
+        if wanted and not cancelled():
+            # the period retention allows for the span's start (1-minute points are kept 15 days)
+            period = choose_period(max(end - start, int(self.clock()) - start), self.clock())
+            basic = [MetricRequest(k, period) for k in wanted if not is_extended_stat(k.stat)]
+            res = engine.fetch(basic, now=end, cancelled=cancelled)
+            report.usage.metrics_requested += res.usage.metrics_requested
+            report.usage.metric_data_calls += res.usage.metric_data_calls
+            report.usage.datapoints += res.usage.datapoints
+            if res.call_errors:
+                report.warnings.append(describe_error(res.errors[0].code if res.errors else "Error",
+                                                      res.call_errors[0], "metrics of the job's own span",
+                                                      self.profile))
+            done.update(res.updated)
+        return snapshot(store)
 
     def _add_instance_facts(self, report: RefreshReport) -> None:
         """vCPUs and GPUs of every instance type in use (asked once per type and run)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.model.series import SeriesKey
+from tui.model.series import SeriesKey, SeriesStore
 
 # Read names the refresh layer understands, with the arguments each takes.
 #: ("steps", region, execution_arn) -> list[PipelineStep]
@@ -45,6 +45,9 @@ class DetailRequest:
     reads: tuple[Read, ...] = ()
     #: Published period of these series when finer than a minute (enhanced endpoint metrics).
     period: int | None = None
+    #: Read ``keys`` over this span (epoch seconds: start, end) instead of the window ending
+    #: now: a job that ended before the window, shown over its own last hours.
+    span: tuple[int, int] | None = None
 
 
 @dataclass
@@ -54,6 +57,8 @@ class DetailResult:
     owner: str
     reads: dict[Read, Any] = field(default_factory=dict)
     errors: dict[Read, str] = field(default_factory=dict)
+    #: With a request's ``span``: its series over that span (a store of their own).
+    store: SeriesStore | None = None
 
 
 @dataclass(frozen=True)

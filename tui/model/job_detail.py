@@ -165,23 +165,44 @@ def host_keys(job: Job, hosts: list[str], metrics: list[MetricDef] | None = None
     return [grid[m.name, h] for m in metrics for h in hosts]
 
 
-def job_request(job: Job, hosts: list[str], algorithms: list[str] | None = None) -> DetailRequest:
-    """The job screen: every host's instance metrics and the training job's algorithm metrics.
+def job_request(job: Job, hosts: list[str], algorithms: list[str] | None = None,
+                span: tuple[int, int] | None = None) -> DetailRequest:
+    """The job screen: every host's instance metrics and the training job's algorithm metrics
+    (over ``span`` instead of the window: see :func:`own_span`).
 
     A transform job without known hosts also asks for its hosts; a training job without metric
     definitions asks which algorithm metrics it publishes.
     """
     names = algorithm_names(job) if algorithms is None else algorithms
     keys = host_keys(job, hosts) + [algorithm_key(job, n) for n in names]
-    return DetailRequest(owner=job_owner(job), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, True))
+    return DetailRequest(owner=job_owner(job), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, True), span=span)
 
 
-def host_request(job: Job, host: str, hosts: list[str]) -> DetailRequest:
+def host_request(job: Job, host: str, hosts: list[str], span: tuple[int, int] | None = None) -> DetailRequest:
     """The host screen: the host's metrics and, for the cluster median, every host's."""
     peers = hosts if host in hosts else [host, *hosts]
     metrics = job_metrics(job)
     keys = [host_key(job, m.name, host) for m in metrics] + host_keys(job, peers, metrics)
-    return DetailRequest(owner=host_owner(job, host), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, False))
+    return DetailRequest(owner=host_owner(job, host), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, False),
+                         span=span)
+
+
+def own_span(job: Job, now: float, window: int) -> tuple[int, int] | None:
+    """The span a job that ended before the window can be shown over instead (its last
+    ``window`` seconds, or all of it when shorter), or None when the window shows it."""
+    end = epoch_seconds(job.end_time)
+    if job.running or end is None or end >= now - window:
+        return None
+    start = epoch_seconds(job.start_time or job.creation_time)
+    first = int(end) - window if start is None else max(int(start), int(end) - window)
+    return first - first % 60, int(end) - int(end) % 60 + 60
+
+
+def series_of(store: SeriesStore, detail: DetailResult | None, span: tuple[int, int] | None) -> SeriesStore:
+    """Where a job screen reads its series: its own span's store once it has arrived."""
+    if span is not None and detail is not None and detail.store is not None:
+        return detail.store
+    return store
 
 
 # -- logs ----------------------------------------------------------------------------------------
@@ -508,5 +529,5 @@ __all__ = [
     "bridge_gaps", "cluster_median", "elapsed_seconds", "error_lines", "host_charts", "host_key", "host_keys", "host_label",
     "host_log_request", "host_owner", "host_request", "host_stream_prefix", "host_table", "hosts_error",
     "job_facts", "job_hosts", "job_log_request", "job_metrics", "job_owner", "job_request", "key_grid",
-    "log_text", "stream_label", "transform_hosts_read",
+    "log_text", "own_span", "series_of", "stream_label", "transform_hosts_read",
 ]

@@ -30,7 +30,7 @@ from tui.model.format import format_age, format_value, safe_text, sparkline
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
 from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, host_charts, host_log_request, host_owner, host_request,
-                                  host_table, job_hosts)
+                                  host_table, job_hosts, series_of)
 from tui.model.resources import Job, job_anchor
 from tui.screens.drill import DrillScreen
 from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
@@ -82,9 +82,11 @@ class HostScreen(LogFollowing, DrillScreen):
     ]
 
     def __init__(self, job: Job, host: str, *, hosts: list[str] | None = None, order: list[str] | None = None,
-                 state: "AppState | None" = None, name: str | None = None, id: str | None = None) -> None:
+                 state: "AppState | None" = None, span: tuple[int, int] | None = None,
+                 name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.job = job
+        self.span = span  # the job's own span (a job that ended before the window), or None
         self.host = host
         self.crumb = host_label(host)
         self._hosts = list(hosts) if hosts else []
@@ -104,7 +106,7 @@ class HostScreen(LogFollowing, DrillScreen):
         return job_hosts(self.job, self.detail) or self._hosts or [self.host]
 
     def detail_request(self) -> DetailRequest:
-        return host_request(self.job, self.host, self.hosts())
+        return host_request(self.job, self.host, self.hosts(), span=self.span)
 
     def log_request(self) -> LogRequest:
         return host_log_request(self.job, self.host, PANEL_LOOKBACK)
@@ -152,8 +154,9 @@ class HostScreen(LogFollowing, DrillScreen):
         now = job_anchor(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
         facts = state.inventory.facts(self.job.instance_type)
-        self.table = host_table(self.job, hosts, state.store, now, facts=facts)
-        self.charts = host_charts(self.job, self.host, hosts, state.store, now, facts)
+        store = series_of(state.store, self.detail, self.span)
+        self.table = host_table(self.job, hosts, store, now, facts=facts)
+        self.charts = host_charts(self.job, self.host, hosts, store, now, facts)
         t1 = time.perf_counter()
         self._draw_header(now)
         self._draw_charts()

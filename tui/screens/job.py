@@ -20,6 +20,7 @@ instance metrics, the algorithm metrics) and reads (a transform job's hosts) it 
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -37,7 +38,7 @@ from tui.model.health import Level
 from tui.model.hosts import HostTable, host_label
 from tui.model.job_detail import (AlgorithmChart, LogDedup, algorithm_charts, algorithm_names, error_lines,
                                   host_table, hosts_error, job_facts, job_hosts, job_log_request,
-                                  job_metrics, job_owner, job_request)
+                                  job_metrics, job_owner, job_request, own_span, series_of)
 from tui.model.logs import LogLine
 from tui.model.per_device import legend
 from tui.model.plan import pane_of_kind
@@ -177,6 +178,7 @@ class JobScreen(DrillScreen):
         Binding("s", "sort", "Sort", priority=True),
         Binding("S", "reverse_sort", "Reverse sort", show=False, priority=True),
         Binding("h", "flagged_first", "Flagged first"),
+        Binding("w", "own_span", "Own span", show=False),
     ]
 
     def __init__(self, job: Job, *, name: str | None = None, id: str | None = None) -> None:
@@ -185,6 +187,7 @@ class JobScreen(DrillScreen):
         self.crumb = job.name
         self.state: AppState | None = None
         self.detail: DetailResult | None = None
+        self.own_span_on = False  # w: a job that ended before the window, over its own last hours
         self.table: HostTable | None = None
         self._charts_pref: bool | None = None  # None: automatic (by terminal height)
         self._chart_data: dict[str, tuple] = {}
@@ -204,8 +207,22 @@ class JobScreen(DrillScreen):
             self._hosts = found
         return self._hosts
 
+    def span(self) -> tuple[int, int] | None:
+        """The job's own span while ``w`` shows it (the job ended before the window)."""
+        if not self.own_span_on or self.state is None:
+            return None
+        return own_span(self.job, time.time(), self.state.store.window)
+
     def detail_request(self) -> DetailRequest:
-        return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail))
+        return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail), span=self.span())
+
+    def action_own_span(self) -> None:
+        if not self.own_span_on and (self.state is None or
+                                     own_span(self.job, time.time(), self.state.store.window) is None):
+            self.notify("the window already shows this job", timeout=3)
+            return
+        self.own_span_on = not self.own_span_on
+        self._redraw()
 
     def log_request(self) -> LogRequest | None:
         # A failed job's log is read once, to its end, for the error lines beside its reason;
@@ -272,9 +289,10 @@ class JobScreen(DrillScreen):
         t0 = time.perf_counter()
         now = job_anchor(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
-        self.table = table = host_table(self.job, hosts, state.store, now, facts=self._facts())
+        store = series_of(state.store, self.detail, self.span())
+        self.table = table = host_table(self.job, hosts, store, now, facts=self._facts())
         names = algorithm_names(self.job, self.detail)
-        charts = algorithm_charts(self.job, names, state.store, now)
+        charts = algorithm_charts(self.job, names, store, now)
         t1 = time.perf_counter()
         self.query_one(HostGrid).update_table(table)
         self._draw_header(table, charts)
@@ -377,11 +395,19 @@ class JobScreen(DrillScreen):
                 text = "listing the transform job's hosts (CloudWatch ListMetrics)…"
             else:
                 text = "this job has no hosts yet"
+        elif (span := self.span()) is not None:
+            when = " – ".join(datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M") for t in span)
+            text = f"its own span: {when} UTC (w: back to the {self.state.window} window)"
+            if not any(s.reporting for s in table.summary.values()):
+                text += " · reading it from CloudWatch…" if self.detail is None or self.detail.store is None \
+                    else " · CloudWatch holds no host metrics for it"
         elif not any(s.reporting for s in table.summary.values()):
             window = self.state.window if self.state is not None else ""
             text = f"no host metrics in the last {window}"
             if self.job.end_time is not None and not self.job.running:
-                text += f": the job ended {format_age(self.job.end_time)} ago (t: a longer window)"
+                text += f": the job ended {format_age(self.job.end_time)} ago"
+                if self.state is not None and own_span(self.job, time.time(), self.state.store.window):
+                    text += f", before the window (w: its own last {window})"
             elif self.state is not None and not self.state.last_success:
                 text = "waiting for the first refresh…"
         note.update(Text(text))
@@ -506,7 +532,8 @@ class JobScreen(DrillScreen):
 
         grid = self.query_one(HostGrid)
         order = grid.visible_hosts or self.hosts()
-        self.app.push_screen(HostScreen(self.job, host, hosts=self.hosts(), order=order, state=self.state))
+        self.app.push_screen(HostScreen(self.job, host, hosts=self.hosts(), order=order, state=self.state,
+                                        span=self.span()))
 
     def action_logs(self) -> None:
         from tui.screens.logs import LogScreen
