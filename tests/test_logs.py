@@ -166,7 +166,7 @@ def test_access_denied_is_a_structured_error_and_recovers(clients, logs_writer, 
         stub.add_client_error("get_log_events", "AccessDeniedException", "not authorized: logs:GetLogEvents")
         assert tail.poll() == []
     assert tail.error.access_denied and tail.error.stream == stream
-    assert "Access denied" in tail.error.text
+    assert tail.error.text.startswith("access denied: the IAM policy does not allow logs:GetLogEvents")
     assert [line.message for line in tail.poll()] == ["hello"]  # the next poll works again
     assert tail.error is None
 
@@ -248,3 +248,17 @@ def test_a_quiet_log_is_polled_less_and_less_often_and_a_new_line_brings_the_pac
     clock[0] += LOG_POLL_MAX
     assert [line.message for line in feed.poll()[1]] == ["step 2"]
     assert feed.wait == LOG_POLL_MIN
+
+
+def test_a_denied_log_read_names_the_iam_action_at_the_start_of_its_line():
+    from tui.model.logs import LogError
+
+    message = ("User: arn:aws:sts::123456789012:assumed-role/ReadOnly/me is not authorized to perform: "
+               "logs:FilterLogEvents on resource: arn:aws:logs:us-east-1:123456789012:log-group:"
+               "/aws/sagemaker/TrainingJobs:log-stream: because no identity-based policy allows it")
+    err = LogError("AccessDeniedException", message, "/aws/sagemaker/TrainingJobs", None, "FilterLogEvents")
+    assert err.text.startswith("access denied: the IAM policy does not allow logs:FilterLogEvents")
+    assert err.text.index("logs:FilterLogEvents") < 80  # visible on any status line
+    other = LogError("ServiceUnavailable", "", "/aws/sagemaker/TrainingJobs")
+    assert other.text == "Cannot read logs of /aws/sagemaker/TrainingJobs: AWS is unavailable (HTTP 503): " \
+                         "retrying next refresh"

@@ -44,6 +44,8 @@ class LogError:
         if self.not_found:
             what = "log stream" if "stream" in self.message.lower() else "log group"
             return f"No {what} yet: {where}"
-        if self.access_denied:
-            return f"Access denied reading logs of {where}: {self.message}"
-        return f"Cannot read logs of {where}: {self.code}: {self.message}"
+        from tui.model.state import describe_error  # the product's one wording of AWS failures
+
+        if self.access_denied:  # the refused IAM action first: a status line cuts the end off
+            return f"{describe_error(self.code, self.message)} (reading the logs of {where})"
+        return f"Cannot read logs of {where}: {describe_error(self.code, self.message)}"

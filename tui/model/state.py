@@ -57,8 +57,9 @@ CREDENTIAL_CODES = frozenset({
 })
 
 _DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
-#: AWS names the action it refused: "... is not authorized to perform: sagemaker:ListEndpoints on ...".
-_ACTION = re.compile(r"not authorized to perform:?\s+([A-Za-z0-9-]+:[A-Za-z0-9*]+)")
+#: AWS names the action it refused: "... is not authorized to perform: sagemaker:ListEndpoints on ...";
+#: other wordings carry it too ("not authorized: logs:GetLogEvents"): the first service:Action.
+_ACTION = re.compile(r"\b([a-z][a-z0-9-]*:[A-Z][A-Za-z0-9*]+)\b")
 
 
 def credentials_hint(code: str, profile: str | None) -> str | None:
