@@ -205,3 +205,26 @@ def test_forbidden_and_missing_results_mark_only_their_series_with_stubber():
     assert engine.fetched_until[(ok, 60)] == now and store.get(ok).sorted_items() == [(now - 120, 5.0)]
     assert empty.call_errors and "InvalidResponse" in empty.call_errors[0]
     assert engine.fetched_until[(ok, 60)] == now  # not advanced: those minutes are read again
+
+
+def test_an_internal_error_answered_on_the_next_page_is_not_a_failure_with_stubber():
+    from botocore.stub import ANY, Stubber
+
+    cw = boto3.client("cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    store = SeriesStore(window=3600)
+    engine = MetricEngine(lambda region: cw, store)
+    now = 1_800_000_000 - 1_800_000_000 % 60
+    key = SeriesKey("AWS/SageMaker", "Invocations", (("EndpointName", "a"), ("VariantName", "v")), "Sum")
+    qid = query_id(key, 60)
+    params = {"MetricDataQueries": ANY, "StartTime": ANY, "EndTime": ANY, "ScanBy": "TimestampAscending"}
+    with Stubber(cw) as stub:
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": qid, "Label": "a", "Timestamps": [], "Values": [], "StatusCode": "InternalError"}],
+            "NextToken": "again"}, params)
+        stub.add_response("get_metric_data", {"MetricDataResults": [
+            {"Id": qid, "Label": "a", "Timestamps": [_ts(now - 60)], "Values": [7.0], "StatusCode": "Complete"}]},
+            {**params, "NextToken": "again"})
+        res = engine.fetch([MetricRequest(key)], now=now)
+        stub.assert_no_pending_responses()
+    assert res.errors == [] and store.get(key).sorted_items() == [(now - 60, 7.0)]
+    assert engine.fetched_until[(key, 60)] == now

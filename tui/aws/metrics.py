@@ -241,8 +241,12 @@ class MetricEngine:
                     v_list.extend(vals)
                     usage.datapoints += len(vals)
                     if r.get("StatusCode") == "InternalError":
+                        # AWS: retry with the NextToken, if there is one (the loop does): only a
+                        # series still in error at the end is marked
                         failed[key] = ("InternalError", "CloudWatch could not return this series")
-                    elif r.get("StatusCode") == "Forbidden":
+                    elif failed.get(key, ("",))[0] == "InternalError":
+                        del failed[key]  # the next page answered it
+                    if r.get("StatusCode") == "Forbidden":
                         failed[key] = ("Forbidden", "CloudWatch may not read this series: cross-account "
                                                     "observability does not share it with this account")
                 for m in resp.get("Messages", []) or []:
