@@ -571,6 +571,11 @@ def reservation_facts(vks: list[VariantDetailKeys], store: SeriesStore, now: int
         def part(values: list[tuple[str, float | None]]) -> str:
             return "  ".join(f"{name} {format_value(v, Unit.PERCENT)}" for name, v in values)
 
+        if all(v is None for _, v in res + use):
+            text = f"{pre}not published for this endpoint in the window (CPU / GPU / MemoryReservation and the " \
+                   f"*UtilizationNormalized instance metrics)"
+            out.append(Fact("Reserved", text, DIM))
+            continue
         text = f"{pre}{part(res)};  used (normalized): {part(use)}   (Average, newest)"
         top = max_or_none(v for _, v in res)
         out.append(Fact("Reserved", text, WARN if top is not None and top >= 95 else ""))
@@ -810,10 +815,14 @@ def _utilization_chart(ep: Endpoint, vks: list["VariantDetailKeys"], store: Seri
                                   [sc.apply(v) for v in grid(store, vk.gpu_util, now, period)]))
         util.append(ChartLine(f"memory{name}", grid(store, vk.memory, now, period)))
     reserved = [vk for vk in vks if vk.reserved]
+    drawn = False
     if len(reserved) == 1 and not multi:  # what the inference components reserve, beside what is used
-        util += [ChartLine(label, grid(store, key, now, period)) for label, key in reserved[0].reservation_lines()
-                 if label.endswith(" reserved")]
-    title = "Instance utilization" + (" and reservations (Average)" if reserved and not multi else "")
+        for label, key in reserved[0].reservation_lines():
+            values = grid(store, key, now, period)
+            if label.endswith(" reserved") and any(v is not None for v in values):  # published ones only
+                util.append(ChartLine(label, values))
+                drawn = True
+    title = "Instance utilization" + (" and reservations (Average)" if drawn else "")
     return ChartSpec(title + (" by variant" if multi else ""), Unit.PERCENT, period, tuple(util[:6]), lo=0)
 
 
