@@ -2,9 +2,11 @@
 
 :class:`EndpointScreen` shows one endpoint: a summary (status, mode, traffic, errors, the
 latency decomposition, alarms), one line about enhanced metrics, the variants table
-(instances, weights, traffic share, errors, latency, utilization), four charts (invocations
-per variant, error rates, model + overhead latency, utilization), multi-model loading,
-serverless cold starts, the inference components it hosts and its alarms.
+(instances, weights, traffic share, errors, latency, CPU / GPU per device), four charts
+(invocations per variant, error rates, model + overhead latency, utilization with the
+reservations; for an endpoint hosting inference components the first three are per
+component, the variants publishing none), multi-model loading, serverless cold starts, the
+inference components it hosts and its alarms.
 
 Keys: Tab moves between the tables; Enter on a component opens it
 (:class:`~tui.screens.component.ComponentScreen`); Enter on a variant, or ``i``, opens the
