@@ -163,6 +163,12 @@ async def test_four_listing_problems_make_one_short_notification_and_a_problems_
         text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         for op in ("ListTrainingJobs", "ListPipelines"):
             assert f"sagemaker:{op}" in text, text
+        # each with its time, the operation and the message
+        import re
+
+        assert re.search(r"\d\d:\d\d:\d\d  warning  cannot list training job in " + REGION, text), text
+        line = next(p.text for p in app.state.problems if "ListTrainingJobs" in p.text)
+        assert line.startswith(f"cannot list training job in {REGION} (ListTrainingJobs): access denied")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ProblemsScreen)

@@ -98,9 +98,12 @@ def describe_error(code: str, message: str = "", where: str = "", profile: str |
 
 
 def discovery_error_text(err: DiscoveryError, profile: str | None = None) -> str:
-    where = err.kind.replace("_", " ")
+    """One line for a kind that could not be listed: the kind, region and operation, and why."""
+    where = err.kind.replace("_", " ").replace("-", " ")
     if err.region:
         where += f" in {err.region}"
+    if err.operation and err.operation[:1].isupper() and len(err.operation) > 4:
+        where += f" ({err.operation})"
     return describe_error(err.code, err.message, f"cannot list {where}", profile)
 
 
