@@ -269,9 +269,21 @@ async def test_multi_model_and_serverless_sections(env):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         table = app.screen.query_one("#serverless", DetailTable)
-        colds = gmd(env, "AWS/SageMaker", "ModelSetupTime", {"EndpointName": sls, "VariantName": "AllTraffic"},
-                    "SampleCount")
-        assert table.cell_text("sls:AllTraffic:cold", "window").startswith(f"{format_count(sum(v for _, v in colds))} in all")
+        # the cold starts over the window the screen read, each minute as CloudWatch holds it (compared
+        # minute by minute: a minute boundary between the screen's read and this one moves the window)
+        from tui.model.endpoint_detail import VariantDetailKeys
+
+        colds = dict(gmd(env, "AWS/SageMaker", "ModelSetupTime", {"EndpointName": sls, "VariantName": "AllTraffic"},
+                         "SampleCount", minutes=120))
+        read = env.store.get(VariantDetailKeys(env.endpoint(sls), "AllTraffic").cold_starts)
+        assert read is not None and read.points
+        for ts, value in read.points.items():
+            assert colds.get(datetime.fromtimestamp(ts, timezone.utc), 0.0) == value
+        shown = table.cell_text("sls:AllTraffic:cold", "window")
+        now = int(time.time())  # the screen drew a moment ago: its window starts now or a minute before
+        totals = {format_count(sum(v for t, v in read.points.items() if t > lo)) for lo in
+                  (now - env.store.window, now - env.store.window - 60)}
+        assert any(shown.startswith(f"{n} in all") for n in totals), (shown, totals)
         assert table.cell_text("sls:AllTraffic:cold", "now").endswith("/min")
         assert table.cell_text("sls:AllTraffic:mem", "window") == "of 4,096 MB"
         assert app.screen.query_one("#variants", DetailTable).cell_text("variant:AllTraffic", "type") == \
