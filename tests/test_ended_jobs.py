@@ -181,6 +181,8 @@ async def test_a_failed_job_shows_its_last_minutes_its_error_lines_and_its_log_e
         # the header: when it ended, and the log's error lines next to the reason
         await wait_for(pilot, lambda: screen.error_lines, 30, "error lines from the log")
         assert screen.error_lines[-1] == f"algo-1 │ {OOM}"
+        # the header grew by the error lines: read it once it is laid out again
+        await wait_for(pilot, lambda: "its last minutes" in screen_text(app), 10, "the header laid out")
         text = screen_text(app)
         ages = {f"ended {format_age(account['failed_end'], t)} ago" for t in (time.time(), time.time() - 60)}
         assert any(a in text for a in ages) and "✖ failed:" in text and "its last minutes" in text, text

@@ -319,8 +319,8 @@ def test_access_denied_on_one_api_names_the_action_in_that_pane_only(proxy, acco
     assert report.ok and not state.stale, report.errors
     denied = [w for w in report.warnings if "sagemaker:ListTrainingJobs" in w]
     assert len(denied) == 1 and denied[0].startswith("cannot list training"), report.warnings
-    assert denied[0].endswith("in ap-northeast-3: access denied: the IAM policy does not allow "
-                              "sagemaker:ListTrainingJobs"), denied
+    assert denied[0].endswith("in ap-northeast-3 (ListTrainingJobs): access denied: the IAM policy does not "
+                              "allow sagemaker:ListTrainingJobs"), denied
     # (plain moto has no inference components or recommender jobs: those kinds warn HTTP 500)
     assert not any("endpoints" in w or "access denied" in w for w in report.warnings if w not in denied)
     ops = proxy.operations(mark)
