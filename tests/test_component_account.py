@@ -24,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import pytest
 
+from tests.pilot import screen_text, wait_for
 from tui.model.catalog import NS_ENDPOINTS, NS_INFERENCE_COMPONENTS, NS_SAGEMAKER, Unit
 from tui.model.format import format_per_minute, format_value
 from tui.model.plan import Pane
@@ -167,19 +168,6 @@ def make_app(url: str):
 
     clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=url, credentials=CREDS, max_attempts=1))
     return SagemonApp(Options(refresh=60), connection=Connection(clients, "test", "123456789012", (REGION,)))
-
-
-async def wait_for(pilot, cond, timeout: float = 20.0, what: str = "condition") -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"{what}: not met in {timeout:.0f}s")
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def open_row(app, pilot, pane: str, name: str, screen_type):

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
+from tests.pilot import screen_text, wait_for
 from tui.model.catalog import Kind
 from tui.model.format import format_age
 from tui.model.plan import job_host_key
@@ -109,15 +110,6 @@ def account():
         moto_ext.uninstall()
 
 
-async def wait_for(pilot, cond, timeout: float = 30.0, what: str = "condition") -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"{what}: not met in {timeout:.0f}s")
-
-
 def make_app(url: str):
     from tui.app import SagemonApp
     from tui.aws.session import AwsClients, AwsSettings
@@ -126,10 +118,6 @@ def make_app(url: str):
 
     clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=url, credentials=CREDS, max_attempts=1))
     return SagemonApp(Options(refresh=60), connection=Connection(clients, "test", "123456789012", (REGION,)))
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def boto3_value(cw, key, at: int) -> float | None:

@@ -20,6 +20,7 @@ import boto3
 import pytest
 from textual.app import App
 
+from tests.pilot import screen_text, wait_for
 from tui.app import THEME_DEFAULTS
 from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
@@ -48,11 +49,6 @@ SIZE = (160, 48)
 #: The jobs here run on p4d.24xlarge: the screens show CloudWatch's sums per GPU and per vCPU.
 P4D = fallback_facts("ml.p4d.24xlarge")
 GPUS, VCPUS = P4D.gpus, P4D.vcpus
-
-
-def screen_text(app: App) -> str:
-    """The terminal as a person sees it, one line per row."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 class Harness(App):
@@ -369,14 +365,6 @@ async def test_first_paint_and_refresh_times(count):
 
 
 # -- demo fleet, through the real app ---------------------------------------------------------------
-
-async def wait_for(pilot, cond, timeout: float = 30.0, what: str = "condition") -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"{what}: not met in {timeout:.0f}s")
 
 
 def demo_app(demo, clients):

@@ -31,25 +31,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.pilot import screen_text, wait_for
 from tui.aws import guard
 
 SIZE = (160, 48)
 README = Path(__file__).resolve().parent.parent / "README.md"
 #: Actions of IAM_ACTIONS the walk cannot reach, with why (keep it short; empty today).
 UNREACHED_BY_WALK: dict[str, str] = {}
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot, cond, timeout: float = 20.0, what: str = "condition") -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{what}: not met in {timeout:.0f}s")
 
 
 class Recorder:

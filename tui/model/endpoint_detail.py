@@ -38,7 +38,7 @@ from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, s
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, age_cell,
                                 latest, name_cell, newest, pct_of_ratio, rate_level, recent_rate, span_sum,
-                                status_cell, traffic, util_level, value_cell)
+                                per_device_cell, status_cell, traffic, util_level, value_cell)
 from tui.model.per_device import scale_for
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, key_builder, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
@@ -702,9 +702,7 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
                       "disk": "DiskUtilization"}[col]
             sc = scale_for(metric, inv.facts(v.instance_type) if inv is not None and v is not None else None)
             val = sc.apply(latest(store, key, now))
-            util[col] = value_cell(val, Unit.PERCENT, level=util_level(metric, val))
-            if val is not None and sc.suffix:
-                util[col] = Cell(util[col].text + sc.suffix.strip(), val, util[col].level)
+            util[col] = per_device_cell(val, sc.suffix, util_level(metric, val))
         cells = {
             "name": name_cell(vk.name),
             "type": Cell(variant_type(v), variant_type(v), DIM),

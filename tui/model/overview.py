@@ -428,10 +428,7 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
                     sc = scale_for(metric, inv.facts(types.get(name)))
                     values.append(sc.apply(value))
                     suffixes.add(sc.suffix.strip())
-            cell = value_cell(mean_or_none(values), Unit.PERCENT)
-            if len(suffixes) == 1 and cell.sort is not None:
-                cell = Cell(cell.text + suffixes.pop(), cell.sort, cell.level)
-            return cell
+            return per_device_cell(mean_or_none(values), suffixes.pop() if len(suffixes) == 1 else "")
 
         mem = mean("memory")
         cells = {
@@ -508,15 +505,19 @@ def host_table(job: Job, store: SeriesStore, now: int, points: int = HOST_POINTS
                             scales=scales([m.name for m in metrics], facts))
 
 
-def _per_device_cell(value: float | None, table: HostTable | None, metric: str) -> Cell:
-    """A per-device mean (0-100 %) with its device count (``"92.0%×8"``; a busy GPU is not a
-    problem, so no colour); ``Σ`` marks CloudWatch's sum where the instance type, and so the
-    device count, is unknown."""
-    sc = table.scales.get(metric) if table is not None else None
-    cell = value_cell(value, Unit.PERCENT)
-    if value is not None and sc is not None and sc.suffix:
-        cell = Cell(cell.text + sc.suffix.strip(), cell.sort, cell.level)
+def per_device_cell(value: float | None, suffix: str = "", level: str = "") -> Cell:
+    """A utilization cell with how it is scaled (:class:`~tui.model.per_device.Scale`'s suffix):
+    ``"92.0%×8"`` a mean per device of 8, ``"736.0%Σ"`` CloudWatch's sum where the instance type,
+    and so the device count, is unknown. No colour by default: a busy GPU is not a problem."""
+    cell = value_cell(value, Unit.PERCENT, level=level)
+    if value is not None and suffix.strip():
+        cell = Cell(cell.text + suffix.strip(), cell.sort, cell.level)
     return cell
+
+
+def _job_per_device_cell(value: float | None, table: HostTable | None, metric: str) -> Cell:
+    sc = table.scales.get(metric) if table is not None else None
+    return per_device_cell(value, sc.suffix if sc is not None else "")
 
 
 def cluster_average(table: HostTable, metric: str) -> float | None:
@@ -569,8 +570,8 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "age": age_cell(created, now),
             "duration": duration_cell(duration),
             "hosts": Cell(hosts, job.instance_count),
-            "cpu": _per_device_cell(cpu, table, "CPUUtilization"),
-            "gpu": _per_device_cell(gpu, table, "GPUUtilization") if "GPUUtilization" in metrics else BLANK,
+            "cpu": _job_per_device_cell(cpu, table, "CPUUtilization"),
+            "gpu": _job_per_device_cell(gpu, table, "GPUUtilization") if "GPUUtilization" in metrics else BLANK,
             "mem": value_cell(mem, Unit.PERCENT, level=util_level("MemoryUtilization", mem)),
             "disk": value_cell(disk, Unit.PERCENT, level=util_level("DiskUtilization", disk))
             if "DiskUtilization" in metrics else BLANK,
