@@ -84,3 +84,17 @@ def shared_demo_clients(shared_demo):
     conn = shared_demo.connection
     creds = {k: v for k, v in dict(conn.credentials).items() if k != "region_name"}
     return AwsClients(AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url, credentials=creds))
+
+
+@pytest.fixture(autouse=True)
+def own_config_and_cache(tmp_path_factory, monkeypatch):
+    """No test (nor the app it starts) reads the user's config file or writes the user's session
+    log: XDG_CONFIG_HOME and XDG_CACHE_HOME are the run's own, and no SAGEMON_* setting is set."""
+    from tui.config.settings import SETTINGS
+
+    base = tmp_path_factory.getbasetemp() / "xdg"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    for setting in SETTINGS:
+        if setting.env and setting.env.startswith("SAGEMON_"):
+            monkeypatch.delenv(setting.env, raising=False)

@@ -9,7 +9,8 @@ redraw in place. The UI thread never calls AWS.
 
 from __future__ import annotations
 
-import json
+import logging
+import os
 import time
 from functools import partial
 
@@ -20,9 +21,12 @@ from textual.screen import ModalScreen
 from textual.theme import Theme
 
 from tui.cli import WINDOWS, Options
+from tui.config.session_log import add_redactor
+from tui.model.thresholds import set_thresholds
 from tui.model.format import safe_text
 from tui.model.overview import Row
 from tui.model.plan import Pane, resource_keys
+from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
 from tui.model.detail import DetailResult
 from tui.refresh import (Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted,
@@ -33,7 +37,10 @@ from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_class
 from tui.screens.help import HelpScreen
 from tui.screens.overview import OverviewScreen
-from tui.theme_files import stylesheet, theme_dir
+from tui import color_mode
+from tui.model.glyphs import use_ascii
+from tui.theme_files import load_theme_files, stylesheet
+from tui.widgets.palette import THEME_DEFAULTS
 from tui.widgets.status_bar import StatusBar
 
 DEFAULT_THEME = "sagemon"
@@ -41,34 +48,13 @@ DEFAULT_THEME = "sagemon"
 LOG_POLL_SECONDS = 2.0
 #: A notification's text is cut to this many cells: one or two lines at 80 columns.
 NOTIFY_CELLS = 70
-#: Status-bar variables every theme must define (defaults for Textual's built-in themes).
-THEME_DEFAULTS = {
-    "sagemon-ok": "ansi_green",
-    "sagemon-info": "ansi_blue",
-    "sagemon-warn": "ansi_yellow",
-    "sagemon-crit": "ansi_red",
-    "sagemon-dim": "ansi_bright_black",
-    "sagemon-spark": "ansi_cyan",
-    "sagemon-stale": "ansi_red",
-    "sagemon-bar": "ansi_black",
-}
+#: Where the session's problems are logged (to the session log file, when the command opened one).
+problem_log = logging.getLogger("tui.session")
 
 
 def load_themes() -> list[Theme]:
-    """The themes shipped in the themes folder (``*.json``, each a list of Theme fields)."""
-    out = []
-    for path in sorted(theme_dir().glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        for fields in data.get("themes", []):
-            fields = {k: v for k, v in fields.items() if not k.startswith("_")}
-            try:
-                out.append(Theme(**fields))
-            except TypeError:
-                continue
-    return out
+    """The shipped themes, then the user's own (``$XDG_CONFIG_HOME/sagemon-tui/themes``)."""
+    return load_theme_files().themes
 
 
 class SagemonCommands(Provider):
@@ -77,7 +63,7 @@ class SagemonCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
         app: SagemonApp = self.app  # type: ignore[assignment]
         cmds = [(f"Pane: {p.title} (:{p.value})", partial(app.jump_to, p), f"show the {p.value} pane")
-                for p in Pane]
+                for p in app.overview.panes]
         cmds += [
             ("Refresh now (r)", app.action_refresh, "fetch discovery and metrics now"),
             ("Pause / resume refresh (p)", app.action_pause, "stop or restart the automatic refresh"),
@@ -106,21 +92,29 @@ class SagemonApp(App):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {SagemonCommands}
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
+        # ids: the config's [keys] table rebinds them (tui.config.rules.KEY_ACTIONS)
+        Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("e", "problems", "Problems", show=False),
-        Binding("r", "refresh", "Refresh"),
-        Binding("p", "pause", "Pause"),
-        Binding("t", "window", "Window"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("e", "problems", "Problems", show=False, id="problems"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("t", "window", "Window", id="window"),
     ]
 
     def __init__(self, opts: Options | None = None, *, connection: Connection | None = None,
                  full_every: int | None = None, demo_seed: int | None = None) -> None:
         self.opts = opts or Options()
-        super().__init__()
-        for theme in load_themes():
+        # colour mode and glyphs: chosen once, here (the console is made in App.__init__)
+        self.color_mode = color_mode.resolve(getattr(self.opts, "color", None), os.environ)
+        with color_mode.console_colors(self.color_mode):
+            super().__init__()
+        color_mode.apply(self, self.color_mode)
+        use_ascii(bool(getattr(self.opts, "ascii", False)))
+        loaded = load_theme_files()
+        for theme in loaded.themes:
             self.register_theme(theme)
+        self.theme_problems = list(loaded.problems)
         self.state = AppState(window=self.opts.window, profile=self.opts.profile, regions=tuple(self.opts.regions),
                               refresh_interval=float(self.opts.refresh))
         self.connection = connection
@@ -128,14 +122,15 @@ class SagemonApp(App):
         self.scheduler: RefreshScheduler | None = None
         self._full_every = full_every
         self._demo_seed = demo_seed
-        self._frame = 0
-        self._spinner = None
+        self._frame = 0  # the status bar's activity glyph (still)
         self._detail: DetailScreen | None = None
         self._drill: DrillScreen | None = None  # the drill-down screen on top, if any
         self._details: dict[str, DetailResult] = {}  # last reads per drill-down owner
         self.log_feed: LogFeed | None = None
         self._log_polling = False
-        self.overview = OverviewScreen(self.state)
+        set_thresholds(self.opts.thresholds)  # the health levels' numbers: the config's, or the defaults
+        self.overview = OverviewScreen(self.state, hidden_panes=self.opts.hidden_panes,
+                                       hidden_columns=self.opts.hidden_columns)
         self.started = time.monotonic()
         self.first_data_at: float | None = None
 
@@ -155,8 +150,20 @@ class SagemonApp(App):
             self.pop_screen()
 
     def on_mount(self) -> None:
-        if DEFAULT_THEME in self.available_themes:
-            self.theme = DEFAULT_THEME
+        wanted = getattr(self.opts, "theme", None) or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.theme_problems.append(f"no theme named {wanted!r}: using {DEFAULT_THEME!r} "
+                                       f"(Ctrl+P > theme lists them)")
+            wanted = DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        for problem in self.theme_problems:
+            self.notify(safe_text(problem, 300), title="themes", severity="warning", timeout=10, markup=False)
+        if self.opts.keys:
+            self.set_keymap(self.opts.keys)
+        if self.opts.config_warning:
+            self.notify(safe_text(self.opts.config_warning, 300), title="config file ignored: using the defaults",
+                        severity="warning", timeout=15, markup=False)
         self.push_screen(self.overview)
         self.set_interval(1.0, self._tick)
         self.set_interval(LOG_POLL_SECONDS, self._poll_logs)
@@ -164,10 +171,13 @@ class SagemonApp(App):
             self.call_later(self._connected, self.connection)
         else:
             self.state.set_phase("starting local AWS…" if self.opts.demo else "connecting to AWS…")
-            self._start_spinner()
-            self.run_worker(self._connect_worker, name="connect", group="connect", thread=True,
-                            exit_on_error=False)
+            # after the first frame: the worker imports boto3 (and moto for the demo), which
+            # would otherwise compete with the first paint for the interpreter
+            self.call_after_refresh(self._start_connect)
         self._show_status()
+
+    def _start_connect(self) -> None:
+        self.run_worker(self._connect_worker, name="connect", group="connect", thread=True, exit_on_error=False)
 
     def _connect_worker(self) -> None:
         from textual.worker import get_current_worker
@@ -199,6 +209,7 @@ class SagemonApp(App):
         self.state.errors = [message.text]
         self.state.stale_since = time.time()
         self._stop_spinner()
+        problem_log.warning("start-up failed: %s", message.text)
         self.notify(message.text, title="sagemon-tui", severity="error", timeout=30, markup=False)
         self._broadcast()
 
@@ -207,6 +218,8 @@ class SagemonApp(App):
 
     def _connected(self, conn: Connection) -> None:
         self.connection = conn
+        if hasattr(conn.clients, "redact"):
+            add_redactor(conn.clients.redact)  # the session log masks this session's exact credentials
         self.state.set_phase(None)
         self.state.profile = conn.profile
         self.state.account = conn.account
@@ -217,7 +230,7 @@ class SagemonApp(App):
         self.log_feed = LogFeed(conn.clients)
         if self._drill is not None:
             self.drill_screen_active(self._drill)
-        self.scheduler = RefreshScheduler(self, self.refresher, self.opts.refresh, lambda: self.overview.pane)
+        self.scheduler = RefreshScheduler(self, self.refresher, self.opts.refresh, self.refresh_request)
         self.scheduler.set_paused(self.state.paused)
         self.scheduler.request(full=True)
         self._show_status()
@@ -245,6 +258,8 @@ class SagemonApp(App):
         in one short line: the panes and the status bar say the rest, and a notification never
         covers more than a few lines of an 80x24 terminal (nor the help, which stays on top)."""
         new = self.state.note_problems(errors, warnings)
+        for problem in new:  # the session log file (if one is open: see tui.config.session_log)
+            problem_log.log(logging.ERROR if problem.level == "error" else logging.WARNING, "%s", problem.text)
         if not new or isinstance(self.screen, ModalScreen):  # the help or problems screen is read
             return
         severity = "error" if any(p.level == "error" for p in new) else "warning"
@@ -270,16 +285,11 @@ class SagemonApp(App):
         self._show_status()
 
     def _start_spinner(self) -> None:
-        if self._spinner is None:
-            self._spinner = self.set_interval(0.1, self._spin)
+        """A refresh or start-up step began: the status bar says so (a still glyph: no timer
+        animates it, so a quiet screen writes nothing to the terminal)."""
+        self._show_status()
 
     def _stop_spinner(self) -> None:
-        if self._spinner is not None and not self.state.refreshing and not self.state.phase:
-            self._spinner.stop()
-            self._spinner = None
-
-    def _spin(self) -> None:
-        self._frame += 1
         self._show_status()
 
     def _show_status(self) -> None:
@@ -289,6 +299,16 @@ class SagemonApp(App):
         except Exception:  # noqa: BLE001 - a modal screen without a status bar
             return
         bar.show(self.state, left, self._frame)
+
+    def refresh_request(self) -> RefreshRequest:
+        """What the next refresh should fetch (called as it starts): the pane shown and, while the
+        overview is the screen in view, the rows on screen (fetched at the refresh rate; the
+        rest of the pane and the other panes in the slower tiers)."""
+        top = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None)
+        keys = self.overview.visible_row_keys() if top is self.overview else frozenset()
+        return RefreshRequest(self.overview.pane, keys, window=WINDOWS.get(self.state.window),
+                              interval=float(self.opts.refresh),
+                              max_cost_per_day=getattr(self.opts, "max_cost_per_day", None))
 
     def pane_shown(self, pane: Pane) -> None:
         """The overview switched panes: refresh it now if its data is older than the interval."""
@@ -339,6 +359,8 @@ class SagemonApp(App):
             self._show_drill(None)
             if changed and request is not None and self.scheduler is not None:
                 self.scheduler.request()
+        elif changed and self.scheduler is not None:
+            self.scheduler.request()  # back on the overview: its rows on screen are the fast tier again
 
     def _show_drill(self, result: DetailResult | None) -> None:
         screen = self._drill

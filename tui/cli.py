@@ -1,42 +1,44 @@
 """The ``sagemon-tui`` command line: parse and validate options, then start the app.
 
-Bad flags exit with status 2 and one line on stderr, never a traceback, before the full-screen
-UI opens. That includes an AWS profile (``--profile``, or ``AWS_PROFILE`` /
-``AWS_DEFAULT_PROFILE`` in the environment) that botocore's shared config and credentials
-files do not define, and an endpoint URL (``--endpoint-url`` or ``AWS_ENDPOINT_URL``) whose
-scheme, host or port is unusable. Heavy imports (Textual, boto3) happen only after the options
-are valid, and botocore only when a profile must be checked, so ``--help`` is instant.
+Settings come from defaults, the config file, ``SAGEMON_*`` variables and flags, in that order
+of precedence (:mod:`tui.config.settings`); :func:`resolve` merges them into :class:`Options`
+and is what every command uses (``sagemon-tui``, ``sagemon-tui config``, ``sagemon-tui
+snapshot``). Bad flags or variables exit with status 2 and one line on stderr, never a
+traceback, before the full-screen UI opens. That includes an AWS profile (``--profile``, or
+``AWS_PROFILE`` / ``AWS_DEFAULT_PROFILE`` in the environment) that botocore's shared config and
+credentials files do not define, and an endpoint URL (``--endpoint-url`` or
+``AWS_ENDPOINT_URL``) whose scheme, host or port is unusable. A config file that cannot be used
+is one warning line, and the defaults. Heavy imports (Textual, boto3) happen only after the
+options are valid, and botocore only when a profile must be checked, so ``--help`` is instant.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
-import re
 import sys
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from tui import __version__
+from tui.config import settings
+from tui.config.rules import (COLORS, DEFAULT_REFRESH, MIN_REFRESH, WINDOWS, UsageError, check_endpoint_url,
+                              check_profile)
 
-MIN_REFRESH = 10
-DEFAULT_REFRESH = 60
-WINDOWS = {"1h": 3600, "3h": 3 * 3600, "12h": 12 * 3600, "24h": 24 * 3600}
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-#: A DNS name or IPv4 address as botocore accepts it: labels of letters, digits and hyphens.
-_HOST_RE = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+__all__ = ["COLORS", "DEFAULT_REFRESH", "MIN_REFRESH", "WINDOWS", "Options", "UsageError", "build_parser",
+           "check_endpoint_url", "check_profile", "main", "parse", "resolve", "unreachable"]
+
 #: The environment variables botocore reads a profile name from, in its order of precedence.
 _PROFILE_ENV = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
-#: How many known profile names an unknown-profile error lists.
-_PROFILES_LISTED = 5
-
-
-class UsageError(Exception):
-    """An invalid command line value."""
 
 
 @dataclass
 class Options:
+    """Everything the app, ``config`` and ``snapshot`` run with; :attr:`sources` says where each
+    setting came from: ``default``, the config file's path, a variable (``SAGEMON_REFRESH``)
+    or a flag (``--refresh``)."""
+
     profile: str | None = None
     regions: tuple[str, ...] = ()
     endpoint_url: str | None = None
@@ -46,25 +48,53 @@ class Options:
     demo_speed: float = 1.0
     demo_describe: str | None = None
     extra: dict = field(default_factory=dict)
+    config_path: str | None = None  #: the config file read (it may not exist)
+    config_warning: str | None = None  #: why the config file was ignored, in one line
+    theme: str | None = None
+    color: str = "auto"  #: one of COLORS
+    ascii: bool = False
+    max_cost_per_day: float | None = None  #: US dollars
+    thresholds: dict = field(default_factory=dict)  #: {metric: (warn, critical)}
+    hidden_panes: tuple[str, ...] = ()  #: pane names (Pane values)
+    hidden_columns: dict = field(default_factory=dict)  #: {pane name: (column keys)}
+    keys: dict = field(default_factory=dict)  #: {action: key(s)}, applied to the app's bindings
+    bell: bool = False
+    debug: bool = False
+    sources: dict = field(default_factory=dict)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2 (argparse prints usage too by default)
-        self.exit(2, f"sagemon-tui: error: {message} (see sagemon-tui --help)\n")
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_common_arguments(p: argparse.ArgumentParser) -> None:
+    """The flags every command shares: where to read from and how to show it."""
+    by_key = settings.BY_KEY
+    p.add_argument("--config", metavar="PATH", dest="config_path",
+                   help="the config file (default: $XDG_CONFIG_HOME/sagemon-tui/config.toml, "
+                        "~/.config/sagemon-tui/config.toml without it)")
+    p.add_argument("--profile", help=by_key["profile"].help)
+    p.add_argument("--region", dest="regions", metavar="REGION", help=by_key["regions"].help)
+    p.add_argument("--endpoint-url", help=by_key["endpoint_url"].help)
+    p.add_argument("--refresh", metavar="SECONDS", help=by_key["refresh"].help)
+    p.add_argument("--window", metavar="WINDOW", help=by_key["window"].help)
+    p.add_argument("--theme", metavar="NAME", help=by_key["theme"].help)
+    p.add_argument("--color", metavar="MODE", help=by_key["color"].help)
+    p.add_argument("--ascii", action="store_true", default=None, help=by_key["ascii"].help)
+    p.add_argument("--max-cost-per-day", metavar="USD", help=by_key["max_cost_per_day"].help)
+    p.add_argument("--debug", action="store_true", default=None, help=by_key["debug"].help)
+
+
+def build_parser(prog: str = "sagemon-tui") -> argparse.ArgumentParser:
     p = _Parser(
-        prog="sagemon-tui",
-        description="Live-monitor Amazon SageMaker endpoints, jobs and pipelines through CloudWatch.",
+        prog=prog,
+        description="Live-monitor Amazon SageMaker endpoints, jobs and pipelines through CloudWatch. "
+                    "Commands: 'sagemon-tui config' prints the settings in effect and where each came from; "
+                    "'sagemon-tui snapshot' prints one table and exits.",
         epilog="Keys: ':' jump to a pane, '/' filter, Enter drill down, Esc back, '?' help, 'q' quit.",
     )
-    p.add_argument("--profile", help="AWS profile name (default: the environment's credentials)")
-    p.add_argument("--region", help="AWS region, or several separated by commas (us-east-1,eu-west-1)")
-    p.add_argument("--endpoint-url", help="an AWS-compatible endpoint URL (also read from AWS_ENDPOINT_URL)")
-    p.add_argument("--refresh", metavar="SECONDS", help=f"seconds between refreshes "
-                   f"(default {DEFAULT_REFRESH}, minimum {MIN_REFRESH})")
-    p.add_argument("--window", metavar="WINDOW", help="time window shown: 1h, 3h (default), 12h or 24h")
+    add_common_arguments(p)
     p.add_argument("--demo", action="store_true", help="run against an embedded local AWS with a live demo fleet")
     p.add_argument("--demo-speed", metavar="N", help="with --demo: run the simulated clock N times faster")
     p.add_argument("--demo-describe", metavar="FILE",
@@ -74,65 +104,41 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def parse(argv: list[str] | None = None) -> Options:
-    args = build_parser().parse_args(argv)
+def resolve(argv_or_args: list[str] | argparse.Namespace | None = None, *, warn: bool = True) -> Options:
+    """The options of a command line (a list of arguments, or what a parser made of them: a
+    parser built on :func:`add_common_arguments`): defaults < config file < ``SAGEMON_*`` <
+    flags. A bad value exits 2 with one line on stderr; a bad config file prints one warning
+    line there (with ``warn``) and is ignored, the warning kept in :attr:`Options.config_warning`."""
+    args = argv_or_args if isinstance(argv_or_args, argparse.Namespace) else build_parser().parse_args(argv_or_args)
     try:
-        return validate(args)
+        opts = validate(args)
     except UsageError as exc:
         sys.stderr.write(f"sagemon-tui: error: {exc}\n")
         raise SystemExit(2) from None
+    if warn and opts.config_warning:
+        sys.stderr.write(f"sagemon-tui: warning: {opts.config_warning}\n")
+    return opts
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    """:func:`resolve` of a list of arguments."""
+    return resolve(argv)
 
 
 def validate(args: argparse.Namespace) -> Options:
-    opts = Options(profile=args.profile, demo=args.demo)
-    if args.region is not None:
-        regions = tuple(r.strip() for r in args.region.split(",") if r.strip())
-        if not regions:
-            raise UsageError("--region needs at least one region name")
-        bad = [r for r in regions if not _REGION_RE.match(r)]
-        if bad:
-            raise UsageError(f"--region: not a region name: {bad[0]!r} (expected e.g. us-east-1)")
-        opts.regions = tuple(dict.fromkeys(regions))
-    from_env = args.endpoint_url is None
-    url = os.environ.get("AWS_ENDPOINT_URL") if from_env else args.endpoint_url
-    if url is not None and url != "":
-        opts.endpoint_url = check_endpoint_url(url, "AWS_ENDPOINT_URL" if from_env else "--endpoint-url")
-    if args.refresh is not None:
-        try:
-            refresh = int(args.refresh)
-        except ValueError:
-            raise UsageError(f"--refresh must be a whole number of seconds, got {args.refresh!r}") from None
-        if refresh < MIN_REFRESH:
-            raise UsageError(f"--refresh must be at least {MIN_REFRESH} seconds, got {refresh}")
-        opts.refresh = refresh
-    if args.window is not None:
-        if args.window not in WINDOWS:
-            raise UsageError(f"--window must be one of {', '.join(WINDOWS)}, got {args.window!r}")
-        opts.window = args.window
-    if args.demo_speed is not None:
-        if not args.demo:
-            raise UsageError("--demo-speed only applies with --demo")
-        try:
-            speed = float(args.demo_speed)
-        except ValueError:
-            raise UsageError(f"--demo-speed must be a number, got {args.demo_speed!r}") from None
-        if not (0 < speed <= 3600):
-            raise UsageError(f"--demo-speed must be between 0 and 3600, got {args.demo_speed}")
-        opts.demo_speed = speed
-    if args.demo_describe is not None:
-        if not args.demo:
-            raise UsageError("--demo-describe only applies with --demo")
-        if not args.demo_describe.strip():
-            raise UsageError("--demo-describe needs a file path")
-        folder = os.path.dirname(os.path.abspath(args.demo_describe))
-        if not os.path.isdir(folder):
-            raise UsageError(f"--demo-describe: no such directory: {folder!r}")
-        opts.demo_describe = args.demo_describe
-    if args.demo and (args.profile or args.endpoint_url):
+    """:class:`Options` from parsed arguments, or a :class:`UsageError`."""
+    demo = bool(getattr(args, "demo", False))
+    if getattr(args, "endpoint_url", None) == "":
+        args.endpoint_url = None  # an empty flag is no flag (as an empty AWS_ENDPOINT_URL)
+    if demo and (args.profile or args.endpoint_url):
         raise UsageError("--demo runs its own local AWS: drop --profile/--endpoint-url")
-    if args.profile is not None:
-        check_profile(args.profile, "--profile")
-    else:
+    flags = {s.key: getattr(args, s.key, None) for s in settings.SETTINGS if s.flag}
+    found = settings.resolve(flags, getattr(args, "config_path", None), os.environ,
+                             skip=("profile",) if demo else ())
+    opts = Options(demo=demo, config_path=str(found.config_path), config_warning=found.warning,
+                   sources=dict(found.sources), **found.values)
+    _demo_options(args, opts)
+    if opts.profile is None:
         # botocore refuses to build any session (the demo's too) under an unknown env profile
         env = next((name for name in _PROFILE_ENV if name in os.environ), None)
         if env is not None:
@@ -140,63 +146,27 @@ def validate(args: argparse.Namespace) -> Options:
     return opts
 
 
-def check_endpoint_url(url: str, source: str) -> str:
-    """``url`` if it is an http(s) URL with a host and a valid port, else a :class:`UsageError`
-    that names the bad part. ``source`` is where the URL came from (the flag or variable)."""
-    bad = next((ch for ch in url if ch.isspace() or not ch.isprintable()), None)
-    if bad is not None:
-        what = "whitespace" if bad.isspace() else "a control character"
-        raise UsageError(f"{source}: the URL contains {what} ({bad!r}): {url!r}")
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:  # an unclosed IPv6 bracket, ...
-        raise UsageError(f"{source}: not a valid URL ({exc}): {url!r}") from None
-    if parts.scheme not in ("http", "https"):
-        got = f"scheme {parts.scheme!r}" if parts.scheme else "no scheme"
-        raise UsageError(f"{source} must be an http(s) URL such as http://localhost:4566, got {url!r} ({got})")
-    hostport = parts.netloc.rpartition("@")[2]
-    if hostport.startswith("["):  # an IPv6 address: urlsplit has checked the brackets
-        host, _, rest = hostport[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else None
-    else:
-        host, colon, port = hostport.partition(":")
-        port = port if colon else None
-        if host and not _HOST_RE.fullmatch(host):
-            raise UsageError(f"{source}: not a valid host name: {host!r} in {url!r}")
-    if not host:
-        raise UsageError(f"{source}: no host in {url!r} (expected e.g. http://localhost:4566)")
-    if port is not None and not (re.fullmatch(r"[0-9]{1,5}", port) and 1 <= int(port) <= 65535):
-        raise UsageError(f"{source}: the port must be a number from 1 to 65535, got {port!r} in {url!r}")
-    return url
-
-
-def _shown_path(path: str) -> str:
-    full = os.path.expanduser(path)
-    home = os.path.expanduser("~")
-    return "~" + full[len(home):] if home not in ("", "~", os.sep) and full.startswith(home + os.sep) else full
-
-
-def check_profile(name: str, source: str) -> None:
-    """A :class:`UsageError` unless botocore's shared config or credentials file defines the
-    profile ``name`` (the files are botocore's own choice: ``~/.aws/config`` and
-    ``~/.aws/credentials``, or ``AWS_CONFIG_FILE`` / ``AWS_SHARED_CREDENTIALS_FILE``)."""
-    if not name.strip():
-        raise UsageError(f"{source} needs a profile name, got {name!r}")
-    import botocore.session
-    from botocore.exceptions import BotoCoreError
-
-    session = botocore.session.Session()
-    try:
-        known = session.available_profiles
-    except (BotoCoreError, OSError, ValueError) as exc:  # a config file that cannot be read or parsed
-        raise UsageError(f"{source}: cannot read the AWS config files: {' '.join(str(exc).split())}") from None
-    if name in known:
-        return
-    files = " or ".join(_shown_path(session.get_config_variable(var))
-                        for var in ("config_file", "credentials_file"))
-    names = [n if n.isprintable() else repr(n) for n in sorted(known)]
-    listed = ", ".join(names[:_PROFILES_LISTED]) + (", ..." if len(names) > _PROFILES_LISTED else "")
-    raise UsageError(f"{source}: no profile named {name!r} in {files} (known: {listed or 'none'})")
+def _demo_options(args: argparse.Namespace, opts: Options) -> None:
+    speed, describe = getattr(args, "demo_speed", None), getattr(args, "demo_describe", None)
+    if speed is not None:
+        if not opts.demo:
+            raise UsageError("--demo-speed only applies with --demo")
+        try:
+            value = float(speed)
+        except ValueError:
+            raise UsageError(f"--demo-speed must be a number, got {speed!r}") from None
+        if not (0 < value <= 3600):
+            raise UsageError(f"--demo-speed must be between 0 and 3600, got {speed}")
+        opts.demo_speed = value
+    if describe is not None:
+        if not opts.demo:
+            raise UsageError("--demo-describe only applies with --demo")
+        if not describe.strip():
+            raise UsageError("--demo-describe needs a file path")
+        folder = os.path.dirname(os.path.abspath(describe))
+        if not os.path.isdir(folder):
+            raise UsageError(f"--demo-describe: no such directory: {folder!r}")
+        opts.demo_describe = describe
 
 
 #: Seconds to wait for a connection to ``--endpoint-url`` before starting the full-screen UI.
@@ -222,13 +192,84 @@ def unreachable(url: str, timeout: float = REACH_TIMEOUT) -> str | None:
         return exc.strerror or str(exc)
 
 
+def _toml(value) -> str:
+    """``value`` as a TOML literal, so a line of ``sagemon-tui config`` reads back as TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return "{ " + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + " }"
+
+
+def describe(opts: Options) -> list[str]:
+    """One line per setting: ``key = value  # where it came from`` (the value in TOML; a setting
+    with no value says ``unset``)."""
+    lines = []
+    for s in settings.SETTINGS:
+        value = getattr(opts, s.key)
+        if s.key == "hidden_columns":
+            value = [f"{pane}.{col}" for pane, cols in value.items() for col in cols]
+        elif s.key == "thresholds":
+            value = {m: {"warn": w, "critical": c} for m, (w, c) in value.items()}
+        lines.append(f"{s.key} = {'unset' if value is None else _toml(value)}  # {opts.sources.get(s.key, 'default')}")
+    return lines
+
+
+def config_main(argv: list[str]) -> int:
+    """``sagemon-tui config [--path]``: the settings in effect and where each came from, or
+    where the config file is."""
+    p = build_parser("sagemon-tui config")
+    p.description = "Print the settings in effect, one per line, and where each came from."
+    p.add_argument("--path", action="store_true", help="print where the config file is read from, and exit")
+    args = p.parse_args(argv)
+    if args.path:
+        path = args.config_path or str(settings.default_path())
+        sys.stdout.write(os.path.expanduser(path) + "\n")
+        return 0
+    opts = resolve(args)
+    sys.stdout.write("".join(line + "\n" for line in describe(opts)))
+    return 0
+
+
+def _open_session_log(opts: Options):
+    """The session log (see :mod:`tui.config.session_log`), or None with one warning line."""
+    from tui.config import session_log
+
+    try:
+        log = session_log.start(debug=opts.debug)
+    except OSError as exc:
+        sys.stderr.write(f"sagemon-tui: warning: no session log: {session_log.log_path()}: "
+                         f"{exc.strerror or exc}\n")
+        return None
+    if opts.config_warning:
+        logging.getLogger("tui.session").warning("config: %s", opts.config_warning)
+    return log
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["config"]:
+        return config_main(argv[1:])
+    if argv[:1] == ["snapshot"]:
+        try:
+            from tui.snapshot import main as snapshot_main
+        except ModuleNotFoundError as exc:
+            if exc.name != "tui.snapshot":
+                raise
+            sys.stderr.write("sagemon-tui: error: this build has no snapshot command\n")
+            return 2
+        return snapshot_main(argv[1:])
     opts = parse(argv)
     if opts.endpoint_url:
         why = unreachable(opts.endpoint_url)
         if why is not None:
             sys.stderr.write(f"sagemon-tui: cannot reach {opts.endpoint_url}: {why}\n")
             return 1
+    log = _open_session_log(opts)
     try:
         from tui.app import run
         return run(opts)
@@ -236,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
         sys.stderr.write(f"sagemon-tui: {type(exc).__name__}: {exc}\n")
+        logging.getLogger("tui.session").error("the app stopped: %s: %s", type(exc).__name__, exc, exc_info=exc)
         return 1
+    finally:
+        if log is not None:
+            log.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from tui.model.catalog import Unit
 from tui.model.format import format_age, format_count, format_value
+from tui.model.thresholds import threshold
 
 if TYPE_CHECKING:
     from tui.model.hosts import HostTable
@@ -93,6 +94,21 @@ class Level(str, Enum):
 
 
 _RANK = {Level.OK: 0, Level.WARN: 1, Level.CRIT: 2}
+
+
+#: Buckets of the heat scale of utilization grids: ``heat-0`` (idle) to ``heat-4`` (saturated).
+HEAT_BUCKETS = 5
+#: Stale data: a level of its own (coloured by the theme's ``sagemon-stale``), not a severity.
+STALE = "stale"
+
+
+def heat_level(percent: float | None) -> str | None:
+    """The heat bucket of a utilization in percent: ``"heat-0"`` below 20 % ... ``"heat-4"`` at
+    80 % and above; ``None`` for no value. A semantic name: the theme decides the colours."""
+    if percent is None or percent != percent:
+        return None
+    bucket = int(max(0.0, min(percent, 100.0)) // (100 / HEAT_BUCKETS))
+    return f"heat-{min(bucket, HEAT_BUCKETS - 1)}"
 
 
 def worst(levels: Iterable[Level]) -> Level:
@@ -225,7 +241,7 @@ def disk_flag(host: str, values: list[float | None], period: int = 60) -> Health
     if not pts:
         return None
     latest = pts[-1][1]
-    if latest >= DISK_FULL_PCT:
+    if latest >= threshold(DISK_METRIC).critical:  # DISK_FULL_PCT unless the config says otherwise
         level = Level.CRIT if latest >= DISK_CRIT_PCT else Level.WARN
         return HealthFlag(FlagKind.DISK_FULL, level, f"disk {_pct(latest)} full", host, DISK_METRIC)
     if len(pts) < DISK_TREND_MIN_POINTS or latest <= pts[0][1]:  # too few, or not rising
@@ -250,7 +266,7 @@ def disk_flag(host: str, values: list[float | None], period: int = 60) -> Health
 
 def memory_flag(host: str, latest: float | None) -> HealthFlag | None:
     """Memory nearly full: latest MemoryUtilization at ``MEMORY_HIGH_PCT`` or more."""
-    if latest is None or latest != latest or latest < MEMORY_HIGH_PCT:
+    if latest is None or latest != latest or latest < threshold(MEMORY_METRIC).critical:  # MEMORY_HIGH_PCT
         return None
     return HealthFlag(FlagKind.MEMORY_HIGH, Level.WARN, f"memory {_pct(latest)} used", host,
                       MEMORY_METRIC)
@@ -316,13 +332,10 @@ def metric_level(metric: str, value: float | None) -> Level:
     ``*Normalized`` endpoint metrics. Per-GPU and per-core sums are judged against peers
     (:func:`lagging_gpu_flags`), not here.
     """
-    if value is None or value != value:
+    t = threshold(metric) if metric in (DISK_METRIC, MEMORY_METRIC) or metric.endswith("Normalized") else None
+    if value is None or value != value or t is None:
         return Level.OK
-    if metric == DISK_METRIC:
-        return Level.CRIT if value >= DISK_FULL_PCT else Level.WARN if value >= DISK_WARN_PCT else Level.OK
-    if metric == MEMORY_METRIC or metric.endswith("Normalized"):
-        return Level.CRIT if value >= MEMORY_HIGH_PCT else Level.WARN if value >= MEMORY_WARN_PCT else Level.OK
-    return Level.OK
+    return Level.CRIT if value >= t.critical else Level.WARN if value >= t.warn else Level.OK
 
 
 # -- job summary -------------------------------------------------------------------------
@@ -378,11 +391,13 @@ def error_rate(errors: float | None, invocations: float | None) -> float | None:
     return 100.0 * errors / invocations
 
 
-def error_level(rate_pct: float | None, warn: float = ERROR_RATE_WARN_PCT,
-                crit: float = ERROR_RATE_CRIT_PCT) -> Level:
-    """Level of an error rate in percent (``None`` is ``OK``: no traffic, nothing failing)."""
+def error_level(rate_pct: float | None, warn: float | None = None, crit: float | None = None) -> Level:
+    """Level of an error rate in percent (``None`` is ``OK``: no traffic, nothing failing); the
+    bounds default to the ``Invocation5XXErrors`` thresholds (ERROR_RATE_*_PCT unless configured)."""
     if rate_pct is None or rate_pct != rate_pct:
         return Level.OK
+    t = threshold("Invocation5XXErrors")
+    warn, crit = (t.warn if warn is None else warn), (t.critical if crit is None else crit)
     return Level.CRIT if rate_pct >= crit else Level.WARN if rate_pct >= warn else Level.OK
 
 
@@ -397,11 +412,14 @@ def latency_ms(value: float | None, unit: Unit) -> float | None:
 
 
 def latency_level(value: float | None, unit: Unit = Unit.MICROSECONDS,
-                  warn_ms: float = LATENCY_P99_WARN_MS, crit_ms: float = LATENCY_P99_CRIT_MS) -> Level:
-    """Level of a (p99) latency given in ``unit`` (ModelLatency is in microseconds)."""
+                  warn_ms: float | None = None, crit_ms: float | None = None) -> Level:
+    """Level of a (p99) latency given in ``unit`` (ModelLatency is in microseconds); the bounds
+    default to the ``ModelLatency`` thresholds (LATENCY_P99_*_MS unless configured)."""
     ms = latency_ms(value, unit)
     if ms is None:
         return Level.OK
+    t = threshold("ModelLatency")
+    warn_ms, crit_ms = (t.warn if warn_ms is None else warn_ms), (t.critical if crit_ms is None else crit_ms)
     return Level.CRIT if ms >= crit_ms else Level.WARN if ms >= warn_ms else Level.OK
 
 

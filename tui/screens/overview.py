@@ -96,30 +96,34 @@ class OverviewScreen(Screen):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("enter", "open", "Open", show=True),
         Binding("escape", "back", "Back", show=False),
-        Binding("s", "sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False),
-        Binding("tab", "next_pane", "Next pane", show=False),
-        Binding("shift+tab", "prev_pane", "Previous pane", show=False),
+        Binding("s", "sort", "Sort", id="sort"),  # ids: the config's [keys] may rebind them
+        Binding("S", "reverse_sort", "Reverse", show=False, id="reverse_sort"),
+        Binding("tab", "next_pane", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "prev_pane", "Previous pane", show=False, id="prev_pane"),
     ] + [Binding(str(i + 1), f"pane('{p.value}')", p.title, show=False) for i, p in enumerate(Pane)]
 
-    def __init__(self, state: AppState, pane: Pane = Pane.ENDPOINTS, **kwargs) -> None:
+    def __init__(self, state: AppState, pane: Pane = Pane.ENDPOINTS, *, hidden_panes: tuple[str, ...] = (),
+                 hidden_columns: dict[str, tuple[str, ...]] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.state = state
-        self.pane = pane
+        #: the panes shown, in tab order (the config's ``hidden_panes`` left out)
+        self.panes = [p for p in Pane if p.value not in hidden_panes] or list(Pane)
+        self.pane = pane if pane in self.panes else self.panes[0]
+        self._hidden_columns = dict(hidden_columns or {})
         self._dirty: set[Pane] = set(Pane)
         self._notice_text = ""
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Breadcrumb(id="breadcrumb")
-        tabs = Tabs(*[Tab(self._tab_label(p), id=p.value) for p in Pane], active=self.pane.value, id="panes")
+        tabs = Tabs(*[Tab(self._tab_label(p), id=p.value) for p in self.panes], active=self.pane.value, id="panes")
         tabs.can_focus = False
         yield tabs
         yield Static("", id="notice", classes="notice")
         with ContentSwitcher(initial=f"pane-{self.pane.value}", id="switcher"):
-            for p in Pane:
+            for p in self.panes:
                 with Vertical(id=f"pane-{p.value}", classes="pane"):
-                    yield ResourceTable(p, id=f"table-{p.value}")
+                    yield ResourceTable(p, hidden=self._hidden_columns.get(p.value, ()), id=f"table-{p.value}")
                     yield Static("", id=f"empty-{p.value}", classes="empty")
         yield CommandLine(id="command")
         yield StatusBar(id="status")
@@ -144,7 +148,7 @@ class OverviewScreen(Screen):
     def state_changed(self) -> None:
         """A refresh landed (or start-up progressed): redraw the visible pane in place."""
         self._dirty = set(Pane)
-        for p in Pane:
+        for p in self.panes:
             try:
                 tab = self.query_one(f"#panes Tab#{p.value}", Tab)
             except Exception:  # noqa: BLE001 - not composed yet
@@ -217,6 +221,10 @@ class OverviewScreen(Screen):
 
     # -- switching panes -----------------------------------------------------------------------
     def show_pane(self, pane: Pane) -> None:
+        if pane not in self.panes:
+            self.notify(f"the {pane.value} pane is hidden (hidden_panes in the config file)", severity="warning",
+                        timeout=4, markup=False)
+            return
         if pane is not self.pane:
             self.pane = pane
             self.query_one("#switcher", ContentSwitcher).current = f"pane-{pane.value}"
@@ -239,11 +247,11 @@ class OverviewScreen(Screen):
             self.show_pane(pane)
 
     def action_next_pane(self) -> None:
-        panes = list(Pane)
+        panes = self.panes
         self.show_pane(panes[(panes.index(self.pane) + 1) % len(panes)])
 
     def action_prev_pane(self) -> None:
-        panes = list(Pane)
+        panes = self.panes
         self.show_pane(panes[(panes.index(self.pane) - 1) % len(panes)])
 
     # -- command line --------------------------------------------------------------------------
@@ -362,6 +370,22 @@ class OverviewScreen(Screen):
         elif table.all_rows:
             empty.display = False
         self._update_breadcrumb()
+
+    # -- what is on screen ------------------------------------------------------------------------
+    def visible_row_keys(self) -> frozenset[str] | None:
+        """The resource keys of the visible pane's rows in view, from the table's scroll offset
+        and height (None: not known yet, before the table has rows and a size)."""
+        try:
+            table = self.table()
+        except Exception:  # noqa: BLE001 - not composed yet
+            return None
+        if not table.all_rows:
+            return None
+        height = table.size.height - (table.header_height if table.show_header else 0)
+        if height <= 0:
+            return None
+        first = max(0, int(table.scroll_offset.y))
+        return frozenset(r.key for r in table.shown[first:first + height])
 
     # -- status --------------------------------------------------------------------------------
     def status_bar(self) -> StatusBar:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.cells import cell_len, set_cell_size
+from rich.measure import Measurement
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -26,6 +27,7 @@ from textual.widgets import DataTable
 from tui.model.format import safe_text, sparkline
 from tui.model.overview import COLUMNS, Column, Row, sort_rows, visible_columns
 from tui.model.plan import Pane
+from tui.widgets.palette import on_theme_change
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
 #: Columns of resource names: cut in the middle, where names of one family are alike.
@@ -89,12 +91,58 @@ def row_texts(row: Row, columns, style_for, name_columns=None) -> list[Text]:
     return cells
 
 
+class LiveCell:
+    """A table cell (a Rich renderable) that draws the current row of its key, built only when painted.
+
+    The table holds one per row and column; a refresh swaps the rows they read instead of
+    rewriting 13,000 cells, so only the rows on screen ever build their text (memoised per
+    row object). ``row_key`` lets the table re-order rows; ``plain`` is the text shown.
+    """
+
+    __slots__ = ("table", "row_key", "col", "_row", "_text")
+
+    def __init__(self, table: "ResourceTable", row_key: str, col: Column) -> None:
+        self.table, self.row_key, self.col = table, row_key, col
+        self._row: Row | None = None
+        self._text = Text("")
+
+    def text(self) -> Text:
+        row = self.table._drawn.get(self.row_key)
+        if row is not None and row is not self._row:
+            self._row, self._text = row, self.table._cell_text(row, self.col)
+        return self._text
+
+    def __rich_console__(self, console, options):
+        yield self.text()
+
+    def __rich_measure__(self, console, options) -> Measurement:
+        # the column's width is fixed: adding 1,000 rows must not build their text to measure it
+        return Measurement(self.col.width, self.col.width)
+
+    @property
+    def plain(self) -> str:
+        return self.text().plain
+
+
+def row_changed(old: Row | None, new: Row) -> bool:
+    """Whether a row draws differently (its cells, sparkline or sparkline colour)."""
+    return old is not new and (old is None or old.cells != new.cells or old.spark != new.spark
+                               or old.spark_level != new.spark_level)
+
+
+#: When more rows than this leave at once (a narrowing filter), rows are re-added instead
+#: (DataTable.remove_row re-indexes every row on each call).
+REBUILD_ROWS_OVER = 32
+
+
 class ResourceTable(DataTable):
     """One overview pane."""
 
     DEFAULT_CSS = """
     ResourceTable { height: 1fr; }
     """
+
+    _batching = False  # swapping in a refresh's rows: no full repaint (see refresh)
 
     #: Enter opens the row (shown in the footer); Home / End go to the first / last row
     #: (DataTable's own Home / End scroll sideways).
@@ -116,16 +164,17 @@ class ResourceTable(DataTable):
             super().__init__()
             self.table = table
 
-    def __init__(self, pane: Pane, **kwargs) -> None:
+    def __init__(self, pane: Pane, hidden: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.pane = pane
+        self.hidden = frozenset(hidden)  # column keys the config hides (``hidden_columns``)
         self.columns_spec: list[Column] = []
         self.all_rows: list[Row] = []
         self.shown: list[Row] = []
         self.filter_text = ""
         self.sort_column: str | None = None
         self.sort_reverse = False
-        self._cells: dict[str, list[Text]] = {}
+        self._drawn: dict[str, Row] = {}  # the row each key's cells draw
         self._order: list[str] = []
         self._layout: tuple | None = None
         self._styles: dict[str, object] = {}
@@ -197,6 +246,9 @@ class ResourceTable(DataTable):
             return True
         return False
 
+    def on_mount(self) -> None:
+        on_theme_change(self, self.restyle)
+
     def restyle(self) -> None:
         """Re-read theme colours (after a theme switch) and redraw every cell."""
         self._styles = {}
@@ -220,8 +272,15 @@ class ResourceTable(DataTable):
     def _cell_text(self, row: Row, col: Column) -> Text:
         return cell_text(row, col, self._style)
 
-    def _row_cells(self, row: Row) -> list[Text]:
-        return row_texts(row, self.columns_spec, self._style)
+    def _row_cells(self, key: str) -> list[LiveCell]:
+        return [LiveCell(self, key, c) for c in self.columns_spec]
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        # update_cell repaints the whole table: while rows are swapped, only the changed rows
+        # on screen are repainted (refresh_row passes their regions)
+        if self._batching and not regions and not layout and not recompose:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _fit_columns(self) -> list[Column]:
         """The columns that fit; spare width goes first to text columns whose cells are cut
@@ -230,7 +289,8 @@ class ResourceTable(DataTable):
         longest = max((len(r.name) for r in self.all_rows), default=12)
         name_width = max(12, min(48, longest))
         avail = max(20, width - 2)
-        cols = visible_columns(COLUMNS[self.pane], avail, name_width=name_width, grow_spark=False)
+        cols = visible_columns([c for c in COLUMNS[self.pane] if c.key not in self.hidden], avail,
+                               name_width=name_width, grow_spark=False)
         spare = avail - sum(c.width + 2 for c in cols)
         if self._text_width_for != width:  # widths only grow while the terminal keeps its size
             self._text_width_for, self._text_widths = width, {}
@@ -285,38 +345,53 @@ class ResourceTable(DataTable):
         self.columns_spec = cols
         for c in cols:
             self.add_column(self._header(c), width=c.width, key=c.key)
-        self._cells = {}
-        self._order = []
+        self._add_all(rows)
+
+    def _add_all(self, rows: list[Row]) -> None:
+        self._drawn = {r.key: r for r in rows}
+        self._order = [r.key for r in rows]
         for r in rows:
-            cells = self._row_cells(r)
-            self.add_row(*cells, key=r.key)
-            self._cells[r.key] = cells
-            self._order.append(r.key)
+            self.add_row(*self._row_cells(r.key), key=r.key)
 
     def _update(self, rows: list[Row]) -> None:
+        """Swap in a refresh's rows: cells read them when painted, so only the rows on screen
+        that changed are repainted; rows that came or went are added or removed, and the
+        table is re-ordered once when the order moved."""
         wanted = [r.key for r in rows]
-        wanted_set = set(wanted)
-        for key in [k for k in self._order if k not in wanted_set]:
-            self.remove_row(key)
-            self._cells.pop(key, None)
-        present = set(self._order) & wanted_set
-        col_keys = [c.key for c in self.columns_spec]
-        for r in rows:
-            cells = self._row_cells(r)
-            if r.key not in present:
-                self.add_row(*cells, key=r.key)
-                self._cells[r.key] = cells
-                continue
-            old = self._cells[r.key]
-            for i, (a, b) in enumerate(zip(old, cells)):
-                if a.plain != b.plain or a.style != b.style or a.spans != b.spans:
-                    self.update_cell(r.key, col_keys[i], b)
-            self._cells[r.key] = cells
-        current = [k for k in self._order if k in wanted_set] + [r.key for r in rows if r.key not in present]
-        if current != wanted:
-            index = {k: i for i, k in enumerate(wanted)}
-            self.sort(col_keys[0], key=lambda cell: index.get(getattr(cell, "row_key", ""), len(index)))
-        self._order = wanted
+        if wanted != self._order:
+            wanted_set = set(wanted)
+            gone = [k for k in self._order if k not in wanted_set]
+            if len(gone) > REBUILD_ROWS_OVER:
+                self.clear()
+                self._add_all(rows)
+                return
+            for key in gone:
+                self.remove_row(key)
+            present = set(self._order) - set(gone)
+            for r in rows:
+                if r.key not in present:
+                    self.add_row(*self._row_cells(r.key), key=r.key)
+            current = [k for k in self._order if k in wanted_set] + [k for k in wanted if k not in present]
+            if current != wanted:
+                index = {k: i for i, k in enumerate(wanted)}
+                self.sort(self.columns_spec[0].key,
+                          key=lambda cell: index.get(getattr(cell, "row_key", ""), len(index)))
+            self._order = wanted
+        old, self._drawn = self._drawn, {r.key: r for r in rows}
+        if not rows:
+            return
+        first = max(0, int(self.scroll_offset.y))
+        height = max(0, self.size.height - (self.header_height if self.show_header else 0))
+        changed = [i for i in range(first, min(first + height + 1, len(rows))) if row_changed(old.get(wanted[i]), rows[i])]
+        self._batching = True
+        try:
+            # one cell written back as it is: the table's render caches start afresh (rows
+            # scrolled into view later are drawn from the new data) without a full repaint
+            self.update_cell(wanted[0], self.columns_spec[0].key, self.get_cell(wanted[0], self.columns_spec[0].key))
+        finally:
+            self._batching = False
+        for i in changed:
+            self.refresh_row(i)
 
     def on_resize(self) -> None:
         self._render_view()
