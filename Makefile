@@ -55,8 +55,10 @@ wheel-check: $(STAMP)
 	  assert 'site-packages' in str(d) and any(d.glob('*.tcss')), d; print('themes shipped in wheel:', d)"
 	@echo "wheel-check: ok"
 
+# The benchmark of issue 13: seeds a reference fleet on the embedded moto server, prints one table,
+# writes bench/results.json (about 7-9 minutes on 2 cores; BENCH_QUICK=1 for a faster, noisier pass).
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The soak: the demo's day compressed into SOAK_MINUTES real minutes, read through a fault proxy
 # that injects faults at random (tests/test_soak.py; `make test` skips it).

@@ -357,7 +357,7 @@ async def test_demo_every_pane_lists_the_fleet(demo):
 
 
 async def test_demo_endpoint_numbers_match_what_the_demo_put(demo):
-    from tui.model.overview import newest
+    from tui.model.readings import newest
     from tui.model.plan import ComponentKeys, EndpointKeys, endpoint_components
 
     app = demo_app(demo)

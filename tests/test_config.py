@@ -18,7 +18,7 @@ from tui.cli import Options, parse
 from tui.config import session_log
 from tui.config.settings import SETTINGS, default_path
 from tui.model import health
-from tui.model.overview import util_level
+from tui.model.cells import util_level
 from tui.model.plan import Pane
 from tui.model.thresholds import set_thresholds
 

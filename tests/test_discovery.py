@@ -137,10 +137,12 @@ def test_describe_cache_is_reused_across_refreshes(clients, writer, unique):
     inv = d.discover(clients, kinds=kinds, cache=cache, usage=again)
     assert inv.errors == []
     assert len(_mine(inv.endpoints, unique)) == 3
-    # Configs, models, ended jobs and settled pipelines' executions come from the cache.
-    for op in ("DescribeEndpointConfig", "DescribeModel", "DescribeTrainingJob", "ListPipelineExecutions"):
+    # Configs, models, ended jobs, settled pipelines' executions and unchanged endpoints (same
+    # EndpointStatus and LastModifiedTime in the listing) come from the cache.
+    for op in ("DescribeEndpoint", "DescribeEndpointConfig", "DescribeModel", "DescribeTrainingJob",
+               "ListPipelineExecutions"):
         assert op not in again.by_operation
-    assert again.by_operation["DescribeEndpoint"] == len(inv.endpoints)
+    assert _mine(inv.endpoints, unique) == _mine(first.endpoints, unique)
     assert _mine(inv.jobs, unique) == _mine(first.jobs, unique)
     assert _mine(inv.jobs, unique)[0].hosts == [f"done-{unique}/algo-1", f"done-{unique}/algo-2"]
     assert [p.executions for p in _mine(inv.pipelines, unique)] == [p.executions for p in _mine(first.pipelines, unique)]
@@ -265,7 +267,8 @@ def test_enhanced_endpoint_dimensions_from_list_metrics(clients, writer, unique)
     usage = Usage()
     found = d.enhanced_endpoint_dimensions(clients.cloudwatch(), ep, components=[f"ic-{unique}"], usage=usage)
     assert found == {"instances": ["i-1", "i-2"], "accelerators": {"i-1": ["0"], "i-2": ["0", "1"]},
-                     "containers": ["c-9"], "variants": {"A": ["i-2"], "B": ["i-1"]}}
+                     "containers": ["c-9"], "variants": {"A": ["i-2"], "B": ["i-1"]},
+                     "metrics": {"i-1": ["Invocations"], "i-2": ["Invocations"]}}
     assert usage.by_operation["ListMetrics"] == usage.billable_requests == 4
 
 
@@ -360,7 +363,8 @@ def test_enhanced_metrics_and_component_endpoints_stubbed(clients):
                "CreationTime": T0, "LastModifiedTime": T0, "InferenceComponentStatus": "InService",
                "Specification": {"ModelName": "llama"}, "RuntimeConfig": {"DesiredCopyCount": 4, "CurrentCopyCount": 2}}
     with Stubber(sm) as stub:  # discover(workers=1) fetches kinds one after the other, in KINDS order
-        stub.add_response("list_endpoints", {"Endpoints": [ep_summary]}, {"SortBy": "Name", "SortOrder": "Ascending"})
+        stub.add_response("list_endpoints", {"Endpoints": [ep_summary]},
+                          {"SortBy": "Name", "SortOrder": "Ascending", "MaxResults": 100})  # pages of 100
         stub.add_response("describe_endpoint", desc, {"EndpointName": "llm"})
         stub.add_response("describe_endpoint_config", cfg, {"EndpointConfigName": "llm-cfg"})
         stub.add_response("list_inference_components", {"InferenceComponents": [ic_summary]})
@@ -527,7 +531,7 @@ def test_labeling_jobs_stubbed(clients):
                                  "FailedNonRetryableError": 3, "Unlabeled": 877}}
     with Stubber(sm) as stub:
         stub.add_response("list_labeling_jobs", {"LabelingJobSummaryList": [summary]},
-                          {"SortBy": "CreationTime", "SortOrder": "Descending"})
+                          {"SortBy": "CreationTime", "SortOrder": "Descending", "MaxResults": 100})
         (job,) = d.list_labeling_jobs(sm)
     assert (job.name, job.status, job.region, job.workteam, job.total_labeled, job.human_labeled,
             job.machine_labeled, job.failed_non_retryable, job.unlabeled) == (
@@ -589,9 +593,9 @@ def test_execution_steps_stubbed(clients):
              {"StepName": "Register"}]
     with Stubber(sm) as stub:
         stub.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": steps[:2], "NextToken": "t"},
-                          {"PipelineExecutionArn": arn, "SortOrder": "Ascending"})
+                          {"PipelineExecutionArn": arn, "SortOrder": "Ascending", "MaxResults": 100})
         stub.add_response("list_pipeline_execution_steps", {"PipelineExecutionSteps": steps[2:]},
-                          {"PipelineExecutionArn": arn, "SortOrder": "Ascending", "NextToken": "t"})
+                          {"PipelineExecutionArn": arn, "SortOrder": "Ascending", "MaxResults": 100, "NextToken": "t"})
         got = d.list_execution_steps(sm, arn)
     assert [(s.name, s.status, s.step_type, s.failure_reason) for s in got] == [
         ("Train", "Succeeded", "TrainingJob", None), ("Check", "Failed", None, "accuracy < 0.9"),

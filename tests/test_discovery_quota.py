@@ -352,7 +352,7 @@ def test_running_job_past_every_bound_is_described_directly(account, aws_paging,
 def test_item_cap_never_hides_a_running_job(account, aws_paging, clients, monkeypatch):
     """With a cap far below the jobs listed, every running job is still found (the cap only
     shortens the walk through finished history, all of it with lookback=None)."""
-    monkeypatch.setattr(d, "MAX_ITEMS", 20)
+    monkeypatch.setattr(d.jobs, "MAX_ITEMS", 20)  # the job listings read it in their own module
     sm, uid = clients.sagemaker(REGION), account["uid"]
     for lookback in (timedelta(days=60), None):
         with Calls(sm) as calls:

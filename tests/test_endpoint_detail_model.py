@@ -296,7 +296,8 @@ def enhanced_fixture():
 def test_instance_table_shows_the_hot_gpu_on_its_instance():
     ep, info, store = enhanced_fixture()
     keys = instances_keys(ep, info)
-    assert len(keys) == 2 * (3 + 5 + 4)  # traffic, utilization, one GPUUtilization per GPU
+    # traffic, utilization (GPU memory only on the GPU screen), one GPUUtilization per GPU
+    assert len(keys) == 2 * (3 + 4 + 4)
     assert {k.dimensions[-1][0] for k in keys} == {"InstanceId", "AcceleratorId"}
     table = instance_table(ep, info, store, NOW)
     assert [m.name for m in table.metrics] == ["Inv/min", "5XX/min", "Latency", "CPUUtilization",

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tui.model import cells, columns
 from tui.model import overview as ov
 from tui.model.catalog import Kind
 from tui.model.plan import ComponentKeys, EndpointKeys, FeatureKeys, Pane, PipelineKeys, job_host_key
@@ -314,22 +315,22 @@ def test_labeling_falls_back_to_describe_counters(store):
 
 
 def test_filter_and_sort():
-    rows = [ov.Row(str(i), n, None, {"inv": ov.Cell("x", v), "name": ov.Cell(n, n)})
+    rows = [cells.Row(str(i), n, None, {"inv": cells.Cell("x", v), "name": cells.Cell(n, n)})
             for i, (n, v) in enumerate([("alpha", 3.0), ("beta", None), ("gamma", 10.0)])]
     assert [r.name for r in rows if r.matches("MM")] == ["gamma"]
-    assert [r.name for r in ov.sort_rows(rows, "inv")] == ["alpha", "gamma", "beta"]
-    assert [r.name for r in ov.sort_rows(rows, "inv", reverse=True)] == ["gamma", "alpha", "beta"]
-    assert [r.name for r in ov.sort_rows(rows, "name", reverse=True)] == ["gamma", "beta", "alpha"]
+    assert [r.name for r in cells.sort_rows(rows, "inv")] == ["alpha", "gamma", "beta"]
+    assert [r.name for r in cells.sort_rows(rows, "inv", reverse=True)] == ["gamma", "alpha", "beta"]
+    assert [r.name for r in cells.sort_rows(rows, "name", reverse=True)] == ["gamma", "beta", "alpha"]
 
 
 def test_columns_hide_by_priority():
-    cols = ov.COLUMNS[Pane.ENDPOINTS]
-    narrow = ov.visible_columns(cols, 78)
+    cols = columns.COLUMNS[Pane.ENDPOINTS]
+    narrow = columns.visible_columns(cols, 78)
     assert sum(c.width + 2 for c in narrow) <= 78
     keys = [c.key for c in narrow]
     assert {"name", "status", "inv"} <= set(keys)
     assert "cache" not in keys
-    wide = ov.visible_columns(cols, 400)
+    wide = columns.visible_columns(cols, 400)
     assert len(wide) == len(cols)
     # order is kept
     assert keys == [c.key for c in cols if c.key in keys]

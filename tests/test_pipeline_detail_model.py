@@ -123,7 +123,7 @@ def test_execution_request_grows_with_the_steps_and_step_rows():
     steps = [PipelineStep("Prep", "Succeeded", "ProcessingJob", at(3598), at(3000)),
              PipelineStep("Train", "Failed", "TrainingJob", at(2999), at(2959), "quota")]
     req = execution_request(p, e, steps)
-    assert req.reads == ((READ_STEPS, "us-east-1", ARN + "f"),) and len(req.keys) == 12
+    assert req.reads == ((READ_STEPS, "us-east-1", ARN + "f"),) and len(req.keys) == 10  # 5 a step
     assert step_keys(p, "Train")["failed"].dimensions == (("PipelineName", "churn"), ("StepName", "Train"))
     store = SeriesStore(3 * 3600)
     k = step_keys(p, "Prep")

@@ -76,6 +76,41 @@ def test_a_backed_off_refresh_says_so_beside_its_countdown():
     state = good_state(NOW - 30)
     state.backoff = 4
     text = status_text(state, seconds_left=200.0, frame=0, width=160, now=NOW).plain
-    assert "next 200s (throttled: backing off ×4)" in text
+    assert "next 4m (throttled: backing off ×4)" in text
     state.backoff = 1
     assert "backing off" not in status_text(state, seconds_left=50.0, frame=0, width=160, now=NOW).plain
+
+
+def test_the_countdown_changes_once_a_minute_not_every_second():
+    """At idle the line must not change every second: the countdown is in whole minutes."""
+    state = good_state(NOW - 30)
+    texts = {status_text(state, seconds_left=left, frame=0, width=160, now=NOW).plain for left in range(121, 180)}
+    assert len(texts) == 1 and "next 3m" in texts.pop()
+    within = {status_text(state, seconds_left=left, frame=0, width=160, now=NOW).plain for left in range(0, 60)}
+    assert len(within) == 1 and "next <1m" in within.pop()
+    assert "next 2m" in status_text(state, seconds_left=61, frame=0, width=160, now=NOW).plain
+
+
+async def test_the_bar_is_redrawn_only_when_its_line_changes():
+    from textual.app import App, ComposeResult
+
+    from tui.widgets.status_bar import StatusBar
+
+    class BarApp(App):
+        def compose(self) -> ComposeResult:
+            yield StatusBar()
+
+    app = BarApp()
+    async with app.run_test(size=(120, 3)) as pilot:
+        bar = app.query_one(StatusBar)
+        drawn: list[str] = []
+        update = bar.update
+        bar.update = lambda content="", **kw: (drawn.append(content.plain), update(content, **kw))[1]
+        state = good_state(time.time() - 30)
+        for left in (50.0, 49.0, 48.0, 30.0):  # a second-by-second tick within the same minute
+            bar.show(state, left, 0)
+            await pilot.pause()
+        assert len(drawn) == 1 and "next <1m" in drawn[0]
+        state.paused = True
+        bar.show(state, None, 0)
+        assert len(drawn) == 2 and "PAUSED" in drawn[1]

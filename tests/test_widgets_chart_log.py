@@ -222,7 +222,7 @@ async def test_log_view_bounds_follow_and_search():
         await pilot.pause()
         assert view.matches == list(range(10, 20)) and view.current_match == 10
         first = view.lines[10]
-        highlighted = [seg for seg in first if seg.style and seg.style.bgcolor is not None]
+        highlighted = [seg for seg in first if seg.style and (seg.style.bgcolor is not None or seg.style.reverse)]
         assert "".join(seg.text for seg in highlighted).lower() == "step 8"
         top = view.scroll_offset.y
         assert top <= 10 < top + view.scrollable_content_region.height  # the match is in view

@@ -10,6 +10,7 @@ from tui.model.hosts import HostTable, build_host_table
 from tui.model.resources import default_hosts
 from tui.model.series import Series
 from tui.widgets.host_grid import SUMMARY_ROWS, HostGrid
+from tui.widgets.palette import palette
 
 METRICS = instance_metrics(Kind.TRAINING_JOB)
 HOSTS = default_hosts(Kind.TRAINING_JOB, "bert", 256)
@@ -74,10 +75,13 @@ async def test_rows_summary_and_flags():
         assert plain_row(grid, "bert/algo-12")[-1] == "disk 98% full"
         assert plain_row(grid, SUMMARY_ROWS[0])[-1] == "2 of 256 hosts flagged"
         assert plain_row(grid, SUMMARY_ROWS[0])[4].strip() == "22.0%"  # min of GPU
-        # colours come from thresholds and flags: the full disk is red, a normal cell is not
+        # colours come from thresholds and flags, in the theme's colours: the full disk is
+        # critical, a normal cell is not
+        crit = palette(app).style("crit")
+        assert crit.color is not None
         disk = grid.get_cell("bert/algo-12", "DiskUtilization")
-        assert any("red" in str(s.style) for s in disk.spans)
-        assert not any("red" in str(s.style) for s in grid.get_cell("bert/algo-2", "DiskUtilization").spans)
+        assert any(s.style == crit for s in disk.spans)
+        assert not any(s.style == crit for s in grid.get_cell("bert/algo-2", "DiskUtilization").spans)
         # every cell is a Text: nothing is parsed as markup
         assert all(isinstance(c, Text) for c in grid.get_row("bert/algo-7"))
 
@@ -189,3 +193,35 @@ async def test_home_and_end_go_to_the_first_and_last_host():
         await pilot.press("home")
         await pilot.pause()
         assert grid.selected_host == HOSTS[0]  # the first host, not the pinned min row
+
+
+async def test_a_refresh_rewrites_the_hosts_on_screen_and_the_others_when_shown():
+    app = GridApp(make_table())
+    async with app.run_test(size=(150, 14)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(HostGrid)
+        written: list[str] = []
+        update_cell = grid.update_cell
+
+        def recording(row_key, column_key, value, **kwargs):
+            written.append(getattr(row_key, "value", row_key))
+            return update_cell(row_key, column_key, value, **kwargs)
+
+        grid.update_cell = recording
+        new = make_table(NOW + 60, shift=5)
+        grid.update_table(new)
+        await pilot.pause()
+        hosts_written = {k for k in written if k not in SUMMARY_ROWS}
+        assert hosts_written and len(hosts_written) <= 16  # about a screenful of 256 hosts
+        far = HOSTS[200]
+        assert far not in hosts_written
+        cpu = new.row(far).latest["CPUUtilization"]
+        grid.select_host(far)  # scrolled into view: brought up to date before it is painted
+        await pilot.pause()
+        assert far in written
+        assert grid.get_cell(far, "CPUUtilization").plain.split()[0] == f"{cpu:.1f}%"
+        line = grid.render_line(grid.cursor_row - int(grid.scroll_offset.y) + 1).text
+        assert f"{cpu:.1f}%" in line
+        other = HOSTS[150]  # never shown: a read of its cell is current all the same
+        assert grid.get_cell(other, "CPUUtilization").plain.split()[0] == \
+            f"{new.row(other).latest['CPUUtilization']:.1f}%"

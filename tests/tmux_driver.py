@@ -29,15 +29,26 @@ class Tmux:
         return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check,
                               timeout=20)
 
-    def start(self, argv: list[str], env: dict[str, str] | None = None) -> "Tmux":
+    def start(self, argv: list[str], env: dict[str, str] | None = None, unset: tuple[str, ...] = (),
+              record: str | None = None) -> "Tmux":
+        """Run ``argv`` in the pane with ``env`` added and the variables in ``unset`` removed
+        (``COLORTERM``: a plain ssh session); ``record`` names a file that gets every byte the
+        app writes to the terminal, escape sequences included (tmux ``pipe-pane``)."""
         merged = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
         merged.update(env or {})
+        for name in unset:
+            merged.pop(name, None)
         prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in merged.items())
+        removed = " ".join(f"-u {shlex.quote(name)}" for name in ("COLUMNS", "LINES", *unset))
         # COLUMNS/LINES inherited from a test runner would pin the app to their size, not the pane's
-        command = f"env -u COLUMNS -u LINES {prefix} {' '.join(shlex.quote(a) for a in argv)}"
+        command = f"env {removed} {prefix} {' '.join(shlex.quote(a) for a in argv)}"
+        if record is not None:  # the pane waits for the pipe before it runs the app
+            command = f"sleep 0.3; {command}"
         self._tmux("-f", os.devnull, "new-session", "-d", "-s", self.session, "-x", str(self.width),
                    "-y", str(self.height), command)
         self._tmux("set-option", "-t", self.session, "remain-on-exit", "on")
+        if record is not None:
+            self._tmux("pipe-pane", "-o", "-t", self.session, f"cat >> {shlex.quote(record)}")
         return self
 
     def keys(self, *keys: str, literal: bool = False) -> None:

@@ -24,7 +24,7 @@ from tui.cli import WINDOWS, Options
 from tui.config.session_log import add_redactor
 from tui.model.thresholds import set_thresholds
 from tui.model.format import safe_text
-from tui.model.overview import Row
+from tui.model.cells import Row
 from tui.model.plan import Pane, resource_keys
 from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
@@ -32,6 +32,7 @@ from tui.model.detail import DetailResult
 from tui.refresh import (Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted,
                          StartupFailed, StartupProgress, connect)
 from tui.refresh_detail import LogFeed
+from tui.screens.copy_export import CopyExportActions
 from tui.screens.detail import DetailScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_class
@@ -40,7 +41,7 @@ from tui.screens.overview import OverviewScreen
 from tui import color_mode
 from tui.model.glyphs import use_ascii
 from tui.theme_files import load_theme_files, stylesheet
-from tui.widgets.palette import THEME_DEFAULTS
+from tui.widgets.palette import THEME_DEFAULTS, theme_defaults  # noqa: F401 - THEME_DEFAULTS re-exported
 from tui.widgets.status_bar import StatusBar
 
 DEFAULT_THEME = "sagemon"
@@ -84,7 +85,7 @@ class SagemonCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class SagemonApp(App):
+class SagemonApp(CopyExportActions, App):
     """sagemon-tui."""
 
     CSS_PATH = str(stylesheet())
@@ -100,6 +101,12 @@ class SagemonApp(App):
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("p", "pause", "Pause", id="pause"),
         Binding("t", "window", "Window", id="window"),
+        Binding("y", "copy", "Copy", show=False, id="copy"),
+        Binding("Y", "copy(True)", "Copy ARN", show=False, id="copy_arn"),
+        Binding("o", "console_url", "Console URL", show=False, id="console_url"),
+        Binding("x", "export('csv')", "Export CSV", show=False, id="export_csv"),
+        Binding("X", "export('json')", "Export JSON", show=False, id="export_json"),
+        Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot"),
     ]
 
     def __init__(self, opts: Options | None = None, *, connection: Connection | None = None,
@@ -135,7 +142,17 @@ class SagemonApp(App):
         self.first_data_at: float | None = None
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_DEFAULTS)
+        """The health colours for themes that do not set them (Textual's built-in ones)."""
+        theme = self.current_theme
+        try:
+            panel = theme.to_color_system().generate().get("panel")
+        except Exception:  # noqa: BLE001 - the defaults alone
+            panel = None
+        return theme_defaults(theme.dark, panel)
+
+    def get_line_filters(self):
+        """Textual's filters, and no colour at all in colour mode ``none`` (``NO_COLOR``)."""
+        return color_mode.line_filters(getattr(self, "color_mode", "auto"), super().get_line_filters())
 
     # -- start-up ------------------------------------------------------------------------------
     def on_resize(self, event) -> None:

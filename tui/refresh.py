@@ -10,17 +10,19 @@ Two halves:
 * :class:`RefreshScheduler` runs it on a Textual app: every ``interval`` seconds, never two
   at once, paused on request, and posts one :class:`RefreshDone` message per refresh.
 
-What is fetched: the visible pane's discovery and series on every refresh; every pane on the
-first refresh and then on every ``full_every``-th; the opened resource's series while its
-detail screen is open. Percentile statistics go in a call of their own so a backend that
-refuses them (HTTP 500) cannot take the other series down with it.
+What is fetched follows the tiered schedule of :mod:`tui.model.schedule`, from one
+:class:`~tui.model.schedule.RefreshRequest` per refresh: the rows on screen (and the open
+drill-down screen's series) on every refresh; the rest of the visible pane and the other panes
+(with their discovery) on the first refresh and then on every ``full_every``-th, stretched
+further under ``--max-cost-per-day``; a settled ended job's series once. Percentiles go in the
+same GetMetricData calls as the plain statistics; a backend that refuses them (HTTP 500) has
+the plain ones asked again at once, and percentiles off from then on.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -29,11 +31,14 @@ from textual.message import Message
 from tui.model.catalog import Kind
 from tui.model.cost import Usage
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.plan import PANE_KINDS, Pane, is_extended_stat, pane_keys
+from tui.model.plan import PANE_KINDS, Pane, is_extended_stat
 from tui.model.resources import Inventory
+from tui.model.schedule import (CostEstimate, RefreshRequest, Tier, TierKeys, TierLoad, due_tiers, estimate,
+                                tier_keys)
 from tui.model.series import SeriesKey, SeriesStore
 from tui.model.state import (CREDENTIAL_CODES, RefreshReport, describe_error, discovery_error_text, failed_kinds,
                               merge_inventory)
+from tui.refresh_connect import Connected, Connection, StartupFailed, StartupProgress, connect  # noqa: F401
 
 #: Every ``FULL_EVERY``-th refresh covers all panes (the first one always does).
 FULL_EVERY = 5
@@ -79,20 +84,6 @@ class CallCounter:
         return out
 
 
-@dataclass
-class Connection:
-    """How to reach AWS once the app has started (built in a worker, never on the UI thread)."""
-
-    clients: object  # tui.aws.session.AwsClients
-    profile: str | None
-    account: str | None
-    regions: tuple[str, ...]
-    demo: object | None = None  # tui.demo.DemoAws while --demo runs
-    #: Set when older history has landed after the connection was made (the demo backfills the
-    #: newest minutes first): the refresher then re-reads the whole window once.
-    history: threading.Event | None = None
-
-
 class Refresher:
     """One refresh at a time, synchronously; run it from a worker thread."""
 
@@ -130,6 +121,13 @@ class Refresher:
         #: What the open drill-down screen needs (series, reads), or None.
         self.detail: DetailRequest | None = None
         self.pending_window: int | None = None
+        #: Seconds between scheduled refreshes when a bare pane is passed to run() (a request carries its own).
+        self.interval = 60.0
+        #: Series of settled jobs fetched once: never requested again (their points cannot change).
+        self._kept: set[SeriesKey] = set()
+        #: The schedule at the last refresh: tiers, how often each is due, what a day costs.
+        self.estimate: CostEstimate = estimate([TierLoad(t, 0, 1 if t in (Tier.VISIBLE, Tier.DETAIL)
+                                                          else self.full_every) for t in Tier], self.interval)
 
     # -- discovery -----------------------------------------------------------------------------
     def _discover_kinds(self, kinds: set[Kind]) -> Inventory:
@@ -143,30 +141,36 @@ class Refresher:
                         cache=self._describe_cache)
 
     # -- one refresh ---------------------------------------------------------------------------
-    def run(self, visible: Pane, *, full: bool = False, cancelled: Callable[[], bool] = lambda: False
-            ) -> RefreshReport:
-        """Discover and fetch what is due; never raises (failures become report errors)."""
+    def run(self, request: RefreshRequest | Pane, *, full: bool = False,
+            cancelled: Callable[[], bool] = lambda: False) -> RefreshReport:
+        """Discover and fetch what is due for ``request`` (a bare pane: its first rows are taken
+        as on screen); never raises (failures become report errors)."""
+        if not isinstance(request, RefreshRequest):
+            request = RefreshRequest(request, interval=self.interval)
         with self._lock:
-            return self._run(visible, full, cancelled)
+            return self._run(request, full or request.full, cancelled)
 
-    def _run(self, visible: Pane, full: bool, cancelled) -> RefreshReport:
+    def _run(self, request: RefreshRequest, full: bool, cancelled) -> RefreshReport:
         started = time.time()
-        if self.pending_window is not None and self.pending_window != self.store.window:
-            self._set_window(self.pending_window)
+        window = request.window or self.pending_window
+        if window is not None and window != self.store.window:
+            self._set_window(window)
         self.pending_window = None
         if self.history is not None and self.history.is_set():
             self.history = None
             self.engine.fetched_until.clear()  # older points landed since: read the whole window
+            self._kept.clear()
             full = True
-        full = full or self.count % self.full_every == 0
-        panes = tuple(Pane) if full else (visible,)
+        due = due_tiers(self.estimate, self.count, full or self.count == 0)
+        full = due >= set(Tier)
+        panes = tuple(Pane) if Tier.OTHER in due else (request.pane,)
         self.count += 1
         report = RefreshReport(started=started, finished=started, panes=panes, full=full)
         kinds = {k for p in panes for k in PANE_KINDS[p]}
         wanted: set = set(kinds)
         detail = self.detail
-        if full or (detail is not None and detail.owner.startswith(("endpoint", "component"))):
-            wanted.add("alarm")  # alarms show on endpoint screens; list them with full refreshes
+        if Tier.OTHER in due or (detail is not None and detail.owner.startswith(("endpoint", "component"))):
+            wanted.add("alarm")  # alarms show on endpoint screens; list them with the slow tier
         if self.renew_session and hasattr(self.clients, "renew"):
             self.renew_session = False
             self.clients.renew()  # credentials renewed since (aws sso login) are read again
@@ -201,23 +205,27 @@ class Refresher:
             return self._finish(report)
         now_ts = int(self.clock())
         now = datetime.fromtimestamp(now_ts, timezone.utc)
-        keys: list[SeriesKey] = []
-        for p in panes:
-            keys += pane_keys(p, self.inventory, now, self.store.window)
-        keys += list(self.detail_keys)
-        detail = self.detail
         fine: list[SeriesKey] = []  # detail series published faster than the default period
+        detail_keys = list(self.detail_keys)
         if detail is not None and detail.span is None:
             if detail.period:
                 fine = list(detail.keys)
             else:
-                keys += list(detail.keys)
-        keys = list(dict.fromkeys(keys))
+                detail_keys += list(detail.keys)
+        tiers = tier_keys(request, self.inventory, now, self.store.window, detail_keys + fine)
+        self.estimate = self._estimate(tiers, request)
+        due = due_tiers(self.estimate, self.count - 1, full)  # the cap may have stretched a tier just now
+        fine_set = set(fine)
+        keys = [k for t in Tier if t in due for k in tiers.tiers[t]
+                if k not in self._kept and k not in fine_set]
         if full:
-            self._forget_unused(set(keys) | set(fine))
-        self._fetch(keys, now_ts, report, cancelled)
+            self._forget_unused(set(tiers.all()))
+        done = self._fetch(keys, now_ts, report, cancelled)
         if fine and not cancelled():
-            self._fetch(fine, now_ts, report, cancelled, published=detail.period)
+            done |= self._fetch(fine, now_ts, report, cancelled, published=detail.period)
+        self._kept |= tiers.settled & done  # an ended job's points cannot change: never again
+        self._kept &= tiers.settled
+        report.estimate = self.estimate = self._estimate(tiers, request)  # percentiles may be off now
         if detail is not None and not cancelled():
             from tui.refresh_detail import run_reads
 
@@ -226,6 +234,16 @@ class Refresher:
                 report.detail.store = self._fetch_span(detail, report, cancelled)
         report.store = snapshot(self.store)
         return self._finish(report)
+
+    def _estimate(self, tiers: TierKeys, request: RefreshRequest) -> CostEstimate:
+        """What the schedule requests per day: each tier's series (those of settled jobs are
+        requested once, not per refresh; percentiles only while the backend answers them)."""
+        def billed(keys: list[SeriesKey]) -> int:
+            return sum(1 for k in keys if k not in tiers.settled and (self.percentiles or not is_extended_stat(k.stat)))
+
+        every = {Tier.VISIBLE: 1, Tier.DETAIL: 1, Tier.PANE: self.full_every, Tier.OTHER: self.full_every}
+        loads = [TierLoad(t, billed(tiers.tiers[t]), every[t]) for t in Tier]
+        return estimate(loads, request.interval, request.max_cost_per_day)
 
     def _fetch_span(self, detail: DetailRequest, report: RefreshReport, cancelled) -> SeriesStore:
         """``detail``'s series over its own span, in a store of their own (kept while the same
@@ -282,48 +300,61 @@ class Refresher:
         return report
 
     def _fetch(self, keys: list[SeriesKey], now: int, report: RefreshReport, cancelled,
-               published: int = 60) -> None:
-        from tui.aws.metrics import MetricRequest, choose_period
+               published: int = 60) -> set[SeriesKey]:
+        """Fetch ``keys`` (percentiles in the same calls as the plain statistics); returns the
+        series updated. A backend that refuses percentiles fails the calls that hold them: those
+        calls' plain statistics are asked again at once without them, and when that answers,
+        percentiles are off for the rest of the run (a general outage fails both, and proves
+        nothing about percentiles)."""
+        from tui.aws.metrics import FetchResult, choose_period
 
         period = choose_period(self.store.window, now, published=published)
-        basic = [MetricRequest(k, period) for k in keys if not is_extended_stat(k.stat)]
-        extended = [MetricRequest(k, period) for k in keys if is_extended_stat(k.stat)] if self.percentiles else []
-        report.series += len(basic) + len(extended)
-        metric_usage = Usage()
-        basic_ok = not basic  # the plain statistics were answered in this refresh
-        for batch, is_ext in ((basic, False), (extended, True)):
-            if not batch or cancelled():
-                continue
-            try:
-                res = self.engine.fetch(batch, now=now, cancelled=cancelled)
-            except Exception as exc:  # noqa: BLE001
-                report.errors.append(describe_error(_code(exc), str(exc), "metrics", self.profile))
-                continue
-            metric_usage.metrics_requested += res.usage.metrics_requested
-            metric_usage.metric_data_calls += res.usage.metric_data_calls
-            metric_usage.datapoints += res.usage.datapoints
-            if not is_ext:
-                basic_ok = not res.call_errors
-            # percentiles fail where the plain statistics just succeeded: this endpoint cannot
-            # compute them (a general outage fails both, and proves nothing about percentiles)
-            if is_ext and res.call_errors and not res.updated and basic_ok and _unsupported(res):
+        wanted = [k for k in keys if self.percentiles or not is_extended_stat(k.stat)]
+        report.series += len(wanted)
+        res = self._engine_fetch(wanted, period, now, report, cancelled)
+        if res is None:
+            return set()
+        failed = {e.key for e in res.errors}
+        if self.percentiles and res.call_errors and _unsupported(res) \
+                and any(is_extended_stat(k.stat) for k in failed):
+            retry = [k for k in wanted if k in failed and not is_extended_stat(k.stat)]
+            again = self._engine_fetch(retry, period, now, report, cancelled) if retry and not cancelled() else None
+            if (again is not None and not again.call_errors) or (not retry and res.updated):
                 self.percentiles = False
                 report.warnings.append("this CloudWatch endpoint cannot compute percentiles: p50/p99 show –")
-                continue
-            if res.call_errors:
-                code = res.errors[0].code if res.errors else "Error"
-                msg = res.errors[0].message if res.errors else res.call_errors[0]
-                report.throttled = report.throttled or code in THROTTLE_CODES
-                if code in CREDENTIAL_CODES:  # expired between the listing and the metrics
-                    self.renew_session = True
-                line = describe_error(code, msg, "metrics", self.profile)
-                (report.errors if not res.updated else report.warnings).append(line)
-            elif res.errors:
-                report.warnings.append(f"metrics: {len(res.errors)} series could not be read")
+                updated = res.updated | (again.updated if again is not None else set())
+                res = FetchResult(updated=updated, errors=list(again.errors) if again is not None else [])
+        self._report_result(res, report)
+        return set(res.updated)
+
+    def _engine_fetch(self, keys: list[SeriesKey], period: int, now: int, report: RefreshReport, cancelled):
+        """One :meth:`MetricEngine.fetch`, its billed usage added to ``report`` (None: it raised)."""
+        from tui.aws.metrics import FetchResult, MetricRequest
+
+        if not keys or cancelled():
+            return FetchResult()
+        try:
+            res = self.engine.fetch([MetricRequest(k, period) for k in keys], now=now, cancelled=cancelled)
+        except Exception as exc:  # noqa: BLE001
+            report.errors.append(describe_error(_code(exc), str(exc), "metrics", self.profile))
+            return None
         # api_calls for GetMetricData come from the call counter; the engine adds what is billed
-        report.usage.metrics_requested += metric_usage.metrics_requested
-        report.usage.metric_data_calls += metric_usage.metric_data_calls
-        report.usage.datapoints += metric_usage.datapoints
+        report.usage.metrics_requested += res.usage.metrics_requested
+        report.usage.metric_data_calls += res.usage.metric_data_calls
+        report.usage.datapoints += res.usage.datapoints
+        return res
+
+    def _report_result(self, res, report: RefreshReport) -> None:
+        if res.call_errors:
+            code = res.errors[0].code if res.errors else "Error"
+            msg = res.errors[0].message if res.errors else res.call_errors[0]
+            report.throttled = report.throttled or code in THROTTLE_CODES
+            if code in CREDENTIAL_CODES:  # expired between the listing and the metrics
+                self.renew_session = True
+            line = describe_error(code, msg, "metrics", self.profile)
+            (report.errors if not res.updated else report.warnings).append(line)
+        elif res.errors:
+            report.warnings.append(f"metrics: {len(res.errors)} series could not be read")
 
     def _forget_unused(self, wanted: set[SeriesKey]) -> None:
         unused = [k for k in self.store.keys() if k not in wanted]
@@ -335,6 +366,7 @@ class Refresher:
         self.store.set_window(seconds)
         if grow:  # the older part of the window was never fetched: start those series afresh
             self.engine.forget(self.store.keys())
+            self._kept.clear()
 
 
 #: AWS's ways of saying "too many requests": the scheduler backs off after them.
@@ -391,111 +423,22 @@ class LogLines(Message):
         self.error = error
 
 
-class StartupProgress(Message):
-    """A start-up step ("starting local AWS…", "seeding demo fleet…")."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class Connected(Message):
-    """The AWS connection is ready; refreshes can begin."""
-
-    def __init__(self, connection: Connection) -> None:
-        super().__init__()
-        self.connection = connection
-
-
-class StartupFailed(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-# -- start-up --------------------------------------------------------------------------------------
-
-def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = None,
-            cancelled: Callable[[], bool] = lambda: False) -> Connection:
-    """Build the AWS clients (and, with ``--demo``, start and seed the local AWS first).
-
-    Blocking: call it from a worker thread. ``progress`` receives the start-up steps.
-    """
-    from tui.aws.session import AwsClients, AwsSettings
-
-    if opts.demo:
-        progress("starting local AWS…")
-        from tui.demo import DemoAws
-
-        kwargs = {"speed": opts.demo_speed, "describe_to": opts.demo_describe}
-        if demo_seed is not None:
-            kwargs["seed"] = demo_seed
-        demo = DemoAws(**kwargs)
-        conn = demo.start()
-        try:
-            if cancelled():
-                return Connection(None, None, None, (), demo)
-            progress("seeding demo fleet…")
-            done = threading.Event()
-            failure: list[BaseException] = []
-
-            def report_progress() -> None:  # the demo's own steps while it populates
-                while not done.wait(0.5):
-                    phase = getattr(demo, "phase", "") or ""
-                    pct = getattr(demo, "progress", None)
-                    if phase and phase not in ("starting", "ready", "stopped"):
-                        progress(f"demo: {phase}" + (f" {pct * 100:.0f}%" if pct else ""))
-                progress("")  # populated: the status bar shows refreshes again
-
-            def populate_then_live() -> None:
-                try:
-                    demo.populate()
-                    demo.start_live()
-                except BaseException as exc:  # noqa: BLE001 - reported through the connect call
-                    failure.append(exc)
-                finally:
-                    done.set()
-
-            threading.Thread(target=report_progress, name="demo-progress", daemon=True).start()
-            threading.Thread(target=populate_then_live, name="demo-populate", daemon=True).start()
-            # The app starts once the newest minutes are in; older history keeps landing and the
-            # refresher re-reads the whole window when it is complete (Connection.history).
-            queryable = getattr(demo, "queryable", demo.ready)
-            while not (queryable.is_set() or done.is_set()):
-                if cancelled():
-                    demo.stop()
-                    return Connection(None, None, None, (), demo)
-                queryable.wait(0.2)
-            if failure:
-                raise failure[0]
-            settings = AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
-                                   credentials=dict(conn.credentials or {}))
-            clients = AwsClients(settings)
-            return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo,
-                              history=None if demo.ready.is_set() else demo.ready)
-        except BaseException:
-            demo.stop()
-            raise
-    progress("connecting to AWS…")
-    settings = AwsSettings(profile=opts.profile, regions=tuple(opts.regions), endpoint_url=opts.endpoint_url)
-    clients = AwsClients(settings)
-    account = clients.account_id()
-    return Connection(clients, opts.profile or clients.session.profile_name, account, clients.regions)
-
-
 # -- scheduling on a Textual app -------------------------------------------------------------------
 
 class RefreshScheduler:
     """Runs :class:`Refresher` on an app's thread workers on a fixed cadence.
 
-    ``tick()`` is called once a second by the app; a refresh starts when it is due, unless
+    ``visible()`` is called on the UI thread as each refresh starts and returns its
+    :class:`~tui.model.schedule.RefreshRequest` (or a bare pane): the one immutable message
+    from the UI to the worker. ``tick()`` is called once a second by the app; a refresh starts when it is due, unless
     one is running (they never overlap: a request made meanwhile runs right after) or
     refreshing is paused. The worker posts :class:`RefreshStarted` and :class:`RefreshDone`.
     While AWS throttles, the interval doubles after each throttled refresh (up to
     :data:`MAX_BACKOFF` times) and returns to normal after the first refresh that is not.
     """
 
-    def __init__(self, app, refresher: Refresher, interval: float, visible: Callable[[], Pane],
+    def __init__(self, app, refresher: Refresher, interval: float,
+                 visible: Callable[[], RefreshRequest | Pane],
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.app = app
         self.refresher = refresher
@@ -536,17 +479,18 @@ class RefreshScheduler:
         self.running = True
         self._started_at = self.clock()
         self.next_due = self._started_at + self.interval * self.backoff
-        pane = self.visible()
-        self._worker = self.app.run_worker(lambda: self._work(pane, full), name="refresh", group="refresh",
+        request = self.visible()  # built here, on the UI thread: the worker never reads UI state
+        self._worker = self.app.run_worker(lambda: self._work(request, full), name="refresh", group="refresh",
                                            thread=True, exit_on_error=False)
 
-    def _work(self, pane: Pane, full: bool) -> None:
+    def _work(self, request: RefreshRequest | Pane, full: bool) -> None:
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
+        pane = request.pane if isinstance(request, RefreshRequest) else request
         self.app.post_message(RefreshStarted((pane,)))
         try:
-            report = self.refresher.run(pane, full=full, cancelled=lambda: worker.is_cancelled)
+            report = self.refresher.run(request, full=full, cancelled=lambda: worker.is_cancelled)
         except Exception as exc:  # noqa: BLE001 - run() already catches; this is the last guard
             now = time.time()
             report = RefreshReport(now, now, (pane,), full, errors=[describe_error(_code(exc), str(exc))])

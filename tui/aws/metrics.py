@@ -5,8 +5,8 @@ Given the series wanted now (:class:`MetricRequest`), it
 * asks only for what is new: the first fetch of a series covers the whole window; later
   fetches start at the end of the last successful fetch minus an overlap (CloudWatch points
   arrive late), so a refresh after an outage covers the whole gap and no minute is lost;
-* groups series with the same time range and period into calls of at most 500 queries,
-  follows NextToken, asks for ``TimestampAscending`` and maps stable query ids back to series;
+* groups series with the same period into calls of at most 500 queries (short incremental
+  ranges share one range, whatever their start; a first fetch has its own), follows NextToken, asks for ``TimestampAscending`` and maps stable query ids back to series;
 * runs independent calls (regions, time ranges) in parallel threads;
 * merges points into the :class:`~tui.model.series.SeriesStore` (late points replace older
   values) and counts calls, metrics requested and datapoints for the cost meter.
@@ -28,6 +28,10 @@ from tui.model.series import SeriesKey, SeriesStore
 
 MAX_QUERIES_PER_CALL = 500
 DEFAULT_OVERLAP = 300
+#: Incremental ranges up to this long (seconds) go in one call whatever their start: series
+#: refreshed every minute and those refreshed every few minutes share their calls, so a refresh
+#: of Q series makes ceil(Q/500) calls per region and period.
+MERGE_SPAN = 3600
 #: Seconds back that each period's data is kept by CloudWatch.
 RETENTION = ((15 * 86400, 60), (63 * 86400, 300), (455 * 86400, 3600))
 #: Periods CloudWatch stores for high-resolution metrics (kept 3 hours).
@@ -154,7 +158,10 @@ class MetricEngine:
         """Group requests into GetMetricData calls (same region, range and period; <= 500)."""
         now = int(self.clock() if now is None else now)
         window = self.store.window
-        groups: dict[tuple[str, int, int, int], list[SeriesKey]] = {}
+        # (region, end, period, range class) -> [(start, key)]; the class is the exact start for a
+        # first fetch or a long gap, MERGE_SPAN for the short incremental ranges, which share one
+        # range (the earliest start among them: billing is per metric, not per point)
+        groups: dict[tuple[str, int, int, int], list[tuple[int, SeriesKey]]] = {}
         seen: set[tuple[SeriesKey, int]] = set()
         for req in requests:
             if (req.key, req.period) in seen:
@@ -166,9 +173,12 @@ class MetricEngine:
             done = self.fetched_until.get((req.key, p))
             start = earliest if done is None else max(earliest, done - self.overlap)
             start -= start % p
-            groups.setdefault((req.key.region, start, end, p), []).append(req.key)
+            short = done is not None and start > earliest and end - start <= MERGE_SPAN
+            groups.setdefault((req.key.region, end, p, -1 if short else start), []).append((start, req.key))
         calls = []
-        for (region, start, end, p), keys in sorted(groups.items(), key=lambda kv: kv[0]):
+        for (region, end, p, _cls), members in sorted(groups.items(), key=lambda kv: kv[0]):
+            start = min(s for s, _k in members)
+            keys = [k for _s, k in members]
             for i in range(0, len(keys), MAX_QUERIES_PER_CALL):
                 calls.append(_Call(region, start, end, p, keys[i:i + MAX_QUERIES_PER_CALL]))
         return calls

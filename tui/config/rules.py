@@ -121,7 +121,7 @@ def check_hidden_panes(value: object, source: str) -> tuple[str, ...]:
 
 def check_hidden_columns(value: object, source: str) -> dict[str, tuple[str, ...]]:
     """``pane.column`` items (``jobs.disk``) as {pane: columns}; a pane's name column stays."""
-    from tui.model.overview import COLUMNS
+    from tui.model.columns import COLUMNS
     from tui.model.plan import pane_named
 
     out: dict[str, list[str]] = {}

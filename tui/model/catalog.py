@@ -342,10 +342,16 @@ CATALOG: tuple[MetricDef, ...] = tuple(
     + _recommender() + _ground_truth() + _feature_store() + _pipelines()
 )
 
+#: The catalog's entries by metric name, in catalog order (:func:`find` runs for every key built).
+_BY_NAME: dict[str, tuple[MetricDef, ...]] = {}
+for _m in CATALOG:
+    _BY_NAME[_m.name] = _BY_NAME.get(_m.name, ()) + (_m,)
+del _m
+
 
 def find(name: str, group: str | None = None, namespace: str | None = None) -> MetricDef:
     """The catalog entry named ``name`` (names repeat across groups: narrow by group/namespace)."""
-    hits = [m for m in CATALOG if m.name == name and (group is None or m.group == group)
+    hits = [m for m in _BY_NAME.get(name, ()) if (group is None or m.group == group)
             and (namespace is None or namespace in m.namespaces)]
     if not hits:
         raise KeyError(name)

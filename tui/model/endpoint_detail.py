@@ -36,9 +36,11 @@ from tui.model.format import (MISSING, format_age, format_count, format_duration
                               percent)
 from tui.model.health import FlagKind, HealthFlag, Level, median, recent_mean, sort_flags
 from tui.model.hosts import HostTable, build_host_table
-from tui.model.overview import (BLANK, COLUMNS, CRIT, DIM, FRESH, INFO, OK, WARN, Cell, Column, Rate, Row, age_cell,
-                                latest, name_cell, newest, pct_of_ratio, rate_level, recent_rate, span_sum,
-                                per_device_cell, status_cell, traffic, util_level, value_cell)
+from tui.model.cells import (BLANK, CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, age_cell, name_cell, rate_level,
+                             per_device_cell, status_cell, util_level, value_cell)
+from tui.model.columns import COLUMNS
+from tui.model.overview import pct_of_ratio, traffic
+from tui.model.readings import FRESH, Rate, latest, newest, recent_rate, span_sum
 from tui.model.per_device import scale_for
 from tui.model.plan import ComponentKeys, EndpointKeys, Pane, endpoint_variants, has_gpu, key_builder, metric_key
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant, epoch_seconds
@@ -604,6 +606,8 @@ VARIANT_COLUMNS: tuple[Column, ...] = (
                                  "the instance type's vCPUs, 'Σ': the sum where the type is unknown)"),
     C("gpu", "GPU", 9, 2, help="GPUUtilization average over instances, per GPU (0-100 %: CloudWatch's sum ÷ "
                                  "the instance type's GPUs, 'Σ': the sum where the type is unknown)"),
+    C("gpu_mem", "GPU mem", 9, 4, help="GPUMemoryUtilization average over instances, per GPU (0-100 %: "
+                                         "CloudWatch's sum ÷ the instance type's GPUs, 'Σ': the sum where unknown)"),
     C("mem", "Mem", 6, 3, help="MemoryUtilization average over instances"),
     C("disk", "Disk", 6, 5, help="DiskUtilization average over instances"),
     C("trend", "Invocations", 20, 4, False, True, help="invocations per minute over the window"),
@@ -694,12 +698,13 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
         p99 = lat("latency_p99")
         util = {}
         for col, key, applies in (("cpu", vk.cpu, not vk.serverless), ("gpu", vk.gpu_util, vk.gpu),
-                                  ("mem", vk.memory, True), ("disk", vk.disk, not vk.serverless)):
+                                  ("gpu_mem", vk.gpu_memory, vk.gpu), ("mem", vk.memory, True),
+                                  ("disk", vk.disk, not vk.serverless)):
             if not applies:
                 util[col] = BLANK
                 continue
-            metric = {"cpu": "CPUUtilization", "gpu": "GPUUtilization", "mem": "MemoryUtilization",
-                      "disk": "DiskUtilization"}[col]
+            metric = {"cpu": "CPUUtilization", "gpu": "GPUUtilization", "gpu_mem": "GPUMemoryUtilization",
+                      "mem": "MemoryUtilization", "disk": "DiskUtilization"}[col]
             sc = scale_for(metric, inv.facts(v.instance_type) if inv is not None and v is not None else None)
             val = sc.apply(latest(store, key, now))
             util[col] = per_device_cell(val, sc.suffix, util_level(metric, val))
@@ -952,6 +957,9 @@ INSTANCE_METRICS = ("CPUUtilization", "MemoryUtilization", "DiskUtilization", "G
                     "GPUMemoryUtilization")
 #: Utilization columns of the instances grid (disk and GPU memory are on the GPU screen).
 GRID_METRICS = ("CPUUtilization", "MemoryUtilization", "GPUUtilization")
+#: Instance-level utilization CloudWatch normalizes to 0-100 %: shown per instance (a grid
+#: column and a fact) where ListMetrics finds the InstanceId series, fetched only then.
+NORMALIZED_METRICS = ("CPUUtilizationNormalized", "GPUUtilizationNormalized", "GPUMemoryUtilizationNormalized")
 #: Utilization metrics shown per GPU (AcceleratorId).
 GPU_METRICS = ("GPUUtilization", "GPUMemoryUtilization")
 
@@ -969,7 +977,7 @@ class EnhancedInfo:
 
     ``state``: "pending" (no answer yet), "error", "none" (no enhanced series) or "found".
     ``instances`` maps each variant to its InstanceIds; ``accelerators`` each InstanceId to
-    its AcceleratorIds.
+    its AcceleratorIds; ``metrics`` each InstanceId to the metric names listed for it.
     """
 
     state: str
@@ -977,6 +985,7 @@ class EnhancedInfo:
     accelerators: dict[str, list[str]] = field(default_factory=dict)
     containers: list[str] = field(default_factory=list)
     error: str | None = None
+    metrics: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
@@ -1019,8 +1028,9 @@ def enhanced_info(ep: Endpoint, detail: DetailResult | None) -> EnhancedInfo:
     variants = {k: v for k, v in variants.items() if v}
     accelerators = {str(k): list(v) for k, v in (data.get("accelerators") or {}).items()}
     containers = list(data.get("containers") or [])
+    metrics = {str(k): list(v) for k, v in (data.get("metrics") or {}).items()}
     state = "found" if variants else "none"
-    return EnhancedInfo(state, variants, accelerators, containers)
+    return EnhancedInfo(state, variants, accelerators, containers, metrics=metrics)
 
 
 def configured_period(ep: Endpoint) -> int | None:
@@ -1117,7 +1127,7 @@ def _ns(metric: str, group: str) -> str:
 
 def instance_key(ep: Endpoint, variant: str, instance: str, metric: str, stat: str | None = None) -> SeriesKey:
     """An enhanced per-instance series (``EndpointName``, ``VariantName``, ``InstanceId``)."""
-    group = cat.G_INSTANCE if metric in INSTANCE_METRICS else cat.G_INVOCATION
+    group = cat.G_INSTANCE if metric in INSTANCE_METRICS + NORMALIZED_METRICS else cat.G_INVOCATION
     m = cat.find(metric, group)
     if cat.VARIANT_INSTANCE not in m.enhanced_dimensions:
         raise ValueError(f"{metric} has no per-instance series")
@@ -1147,8 +1157,12 @@ def _variant_has_gpu(ep: Endpoint, variant: str, info: EnhancedInfo) -> bool:
 
 
 def instance_metric_names(ep: Endpoint, variant: str, info: EnhancedInfo) -> list[str]:
+    """The per-instance utilization series of a variant: the sums (GPU ones where it has GPUs)
+    and the normalized ones ListMetrics lists for any of its instances."""
     gpu = _variant_has_gpu(ep, variant, info)
-    return [m for m in INSTANCE_METRICS if gpu or not m.startswith("GPU")]
+    listed = {m for i in info.instances.get(variant, []) for m in info.metrics.get(i, [])}
+    return [m for m in INSTANCE_METRICS if gpu or not m.startswith("GPU")] + \
+        [m for m in NORMALIZED_METRICS if m in listed]
 
 
 #: Per-instance invocation series: (metric, statistic, column name).
@@ -1157,14 +1171,16 @@ INSTANCE_TRAFFIC = (("Invocations", cat.SUM, "Inv/min"), ("Invocation5XXErrors",
 
 
 def instances_keys(ep: Endpoint, info: EnhancedInfo, *, with_gpus: bool = True) -> list[SeriesKey]:
-    """Every series of the instances screen: invocations, 5XX and latency, utilization, and
-    (``with_gpus``) each GPU's utilization for the hottest-GPU column."""
+    """Every series of the instances screen: invocations, 5XX and latency, utilization (not GPU
+    memory: the GPU screen shows it), and (``with_gpus``) each GPU's utilization for the
+    hottest-GPU column."""
     keys: list[SeriesKey] = []
     for variant, inst in info.pairs:
         for metric, stat, _ in INSTANCE_TRAFFIC:
             keys.append(instance_key(ep, variant, inst, metric, stat))
         for metric in instance_metric_names(ep, variant, info):
-            keys.append(instance_key(ep, variant, inst, metric))
+            if metric != "GPUMemoryUtilization":
+                keys.append(instance_key(ep, variant, inst, metric))
         if with_gpus:
             for acc in info.accelerators.get(inst, []):
                 keys.append(gpu_key(ep, variant, inst, acc, "GPUUtilization"))
@@ -1286,6 +1302,7 @@ def instance_table(ep: Endpoint, info: EnhancedInfo, store: SeriesStore, now: in
     lagging GPU, memory, a hot GPU)."""
     gpu = any(_variant_has_gpu(ep, v, info) for v in info.instances)
     names = [m for m in GRID_METRICS if gpu or not m.startswith("GPU")]
+    names += [m for m in NORMALIZED_METRICS if any(m in instance_metric_names(ep, v, info) for v in info.instances)]
     metrics = [INV_PER_MIN, ERR_PER_MIN, LATENCY] + [cat.find(m, cat.G_INSTANCE) for m in names]
     if any(info.accelerators.get(i) for _, i in info.pairs):
         metrics.append(HOTTEST_GPU)
@@ -1301,7 +1318,8 @@ def instance_table(ep: Endpoint, info: EnhancedInfo, store: SeriesStore, now: in
         if m is HOTTEST_GPU:
             return pointwise_max([store.get(gpu_key(ep, variant, inst, a, "GPUUtilization"))
                                   for a in info.accelerators.get(inst, [])])
-        if m.name.startswith("GPU") and not _variant_has_gpu(ep, variant, info):
+        if m.name.startswith("GPU") and not _variant_has_gpu(ep, variant, info) \
+                or m.name not in instance_metric_names(ep, variant, info):
             return None
         return store.get(instance_key(ep, variant, inst, m.name))
 
@@ -1417,7 +1435,9 @@ def instance_facts(ep: Endpoint, variant: str, instance: str, info: EnhancedInfo
 
 
 _SHORT = {"CPUUtilization": "CPU", "MemoryUtilization": "memory", "DiskUtilization": "disk",
-          "GPUUtilization": "GPU (sum)", "GPUMemoryUtilization": "GPU memory (sum)"}
+          "GPUUtilization": "GPU (sum)", "GPUMemoryUtilization": "GPU memory (sum)",
+          "CPUUtilizationNormalized": "CPU (normalized)", "GPUUtilizationNormalized": "GPU (normalized)",
+          "GPUMemoryUtilizationNormalized": "GPU memory (normalized)"}
 
 
 # ==============================================================================================

@@ -25,6 +25,7 @@ from functools import lru_cache
 from rich.cells import split_graphemes
 
 from tui.model.catalog import Unit
+from tui.model.glyphs import glyphs
 from tui.model.resources import epoch_seconds
 
 #: What every formatter shows for a value that does not exist.
@@ -345,24 +346,25 @@ def sparkline(values: list[float | None], width: int, lo: float | None = None,
     """
     if width <= 0:
         return ""
+    table = glyphs()  # ``--ascii``: ``_.-~=+*#`` and ``.``
+    chars, gap = table.spark, table.gap
     pts = resample(values, width)
     present = [v for v in pts if v is not None]
     if not present:
-        return (" " * (width - len(pts))) + SPARK_GAP * len(pts)
+        return (" " * (width - len(pts))) + gap * len(pts)
     low = min(present) if lo is None else lo
     high = max(present) if hi is None else hi
     span = high - low
-    top = len(SPARK_CHARS) - 1
-    chars = SPARK_CHARS
+    top = len(chars) - 1
     out = [" " * (width - len(pts))]
     if span <= 0:
         for v in pts:
-            out.append(SPARK_GAP if v is None else chars[0] if v <= 0 else chars[top // 2])
+            out.append(gap if v is None else chars[0] if v <= 0 else chars[top // 2])
         return "".join(out)
     k = top / span
     for v in pts:
         if v is None:
-            out.append(SPARK_GAP)
+            out.append(gap)
             continue
         idx = int((v - low) * k + 0.5)
         out.append(chars[0 if idx < 0 else top if idx > top else idx])

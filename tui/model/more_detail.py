@@ -29,8 +29,8 @@ from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, grid, max_tex
                                        recent_count, series_period, status_fact, status_level, total_text,
                                        window_max, window_points, window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_per_minute, percent
-from tui.model.overview import (CRIT, DIM, INFO, OK, WARN, Cell, Column, Rate, Row, latest, name_cell, newest,
-                                recent_rate, value_cell)
+from tui.model.cells import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, name_cell, value_cell
+from tui.model.readings import Rate, latest, newest, recent_rate
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, key_builder
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
@@ -270,6 +270,7 @@ class FeatureOpKeys:
 
     def __init__(self, fg: FeatureGroup, op: str, mode: str) -> None:
         self.op, self.mode = op, mode
+        self.throughput = fg.throughput_mode
         key = key_builder(Kind.FEATURE_GROUP, fg.region, {"FeatureGroupName": fg.name, "OperationName": op},
                           group=cat.G_FEATURE_STORE)
         self.invocations = key("Invocations", cat.SUM)
@@ -283,8 +284,12 @@ class FeatureOpKeys:
         self.capacity_units = key(f"Consumed{word}CapacityUnits", cat.SUM)
 
     def all(self) -> list[SeriesKey]:
-        return [self.invocations, self.errors_4xx, self.errors_5xx, self.throttled, self.latency, self.latency_p99,
-                self.request_units, self.capacity_units]
+        """The operation's series; of the units, only those of the group's throughput mode
+        where it is known (request units on demand, capacity units provisioned)."""
+        units = [k for k, mode in ((self.request_units, "Provisioned"), (self.capacity_units, "OnDemand"))
+                 if self.throughput != mode]
+        return [self.invocations, self.errors_4xx, self.errors_5xx, self.throttled, self.latency,
+                self.latency_p99] + units
 
 
 def feature_op_keys(fg: FeatureGroup) -> list[FeatureOpKeys]:

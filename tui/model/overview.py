@@ -1,4 +1,4 @@
-"""The overview panes as data: columns, and one row per resource computed from the store.
+"""The overview panes as data: one row per resource computed from the store.
 
 Pure Python (no Textual, no boto3): the widgets only draw what this module computes, and
 the tests check its numbers exactly.
@@ -19,11 +19,14 @@ How the numbers are computed (all from :class:`~tui.model.series.SeriesStore` po
 
 A value that has no data is ``None`` and shows as "–", never as a made-up zero; a value
 that does not apply to a resource (cache hit for a single-model endpoint) is blank.
+
+The columns are in :mod:`tui.model.columns`, the cells in :mod:`tui.model.cells`, the reads
+of the store in :mod:`tui.model.readings`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
@@ -31,331 +34,20 @@ from tui.model import aggregate, health, plan
 from tui.model import catalog as cat
 from tui.model.aggregate import max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Unit
-from tui.model.format import MISSING, format_age, format_duration, format_value
+from tui.model.cells import (BLANK, CRIT, DIM, OK, STATUS_LEVELS, WARN, Cell, Row, age_cell, duration_cell, name_cell,
+                             per_device_cell, rate_level, status_cell, util_level, value_cell)
+from tui.model.glyphs import glyphs
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.plan import Pane
 from tui.model.instances import InstanceFacts
 from tui.model.per_device import scale_for, scales
 from tui.model.resources import Inventory, Job, epoch_seconds, job_anchor
+from tui.model.readings import FRESH, latest, recent_rate, span_sum, trend, window_points, window_sum
 from tui.model.series import SeriesKey, SeriesStore
-
-#: Seconds of the recent span rates are averaged over.
-SPAN = 300
-#: A series whose newest point is older than this has no current value.
-FRESH = 900
-
-# Health levels a cell can carry (the widgets map them to theme colours).
-OK, INFO, WARN, CRIT, DIM = "ok", "info", "warn", "crit", "dim"
 
 #: Points of each host's recent series the job health rules look at.
 HOST_POINTS = 30
 
-STATUS_LEVELS = {
-    "InService": OK, "Completed": OK, "Succeeded": OK, "Created": OK, "Active": OK,
-    "Executing": INFO, "InProgress": INFO, "Pending": INFO, "Creating": INFO, "Updating": INFO,
-    "SystemUpdating": INFO, "Starting": INFO,
-    "RollingBack": WARN, "Stopping": WARN, "Stopped": WARN, "Deleting": WARN, "CreateFailed": CRIT,
-    "UpdateFailed": CRIT, "DeleteFailed": CRIT, "Failed": CRIT, "OutOfService": CRIT,
-    # Inference Recommender spells its statuses in capitals
-    "COMPLETED": OK, "IN_PROGRESS": INFO, "PENDING": INFO, "STOPPING": WARN, "STOPPED": WARN,
-    "DELETING": WARN, "FAILED": CRIT,
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One table column: ``priority`` 0 is always shown; higher numbers hide first."""
-
-    key: str
-    label: str
-    width: int
-    priority: int = 1
-    numeric: bool = True
-    spark: bool = False
-    help: str = ""
-
-
-@dataclass
-class Cell:
-    """What a cell shows, how it sorts and its health level."""
-
-    text: str
-    sort: float | str | None = None
-    level: str = ""
-
-
-@dataclass
-class Row:
-    key: str
-    name: str
-    resource: object
-    cells: dict[str, Cell]
-    spark: list[float | None] = field(default_factory=list)
-    spark_level: str = ""
-
-    def matches(self, needle: str) -> bool:
-        """Case-insensitive substring match on the name and every cell's text."""
-        needle = needle.lower()
-        if not needle:
-            return True
-        if needle in self.name.lower():
-            return True
-        return any(needle in c.text.lower() for c in self.cells.values())
-
-
-BLANK = Cell("", None, "")
-
-
-def name_cell(name: str) -> Cell:
-    """A resource's name: shown as is, sorted without regard to case."""
-    return Cell(name, name.lower())
-
-
-def value_cell(value: float | None, unit: Unit = Unit.NONE, stat: str | None = None, level: str = "") -> Cell:
-    return Cell(format_value(value, unit, stat=stat), value, level if value is not None else "")
-
-
-def util_level(metric: str, value: float | None) -> str:
-    """Colour of a utilization: only 0-100 % scales (memory, disk, *Normalized) have fixed
-    thresholds; per-core and per-GPU sums are judged against peers by the health rules."""
-    return "" if value is None else health.metric_level(metric, value).value
-
-
-def rate_level(value: float | None) -> str:
-    return "" if value is None else health.error_level(value).value
-
-
-def status_cell(status: str | None) -> Cell:
-    if not status:
-        return Cell("–", None, "")
-    return Cell(status, status, STATUS_LEVELS.get(status, ""))
-
-
-def duration_cell(seconds: float | None, level: str = "") -> Cell:
-    return Cell(format_duration(seconds), seconds, level if seconds is not None else "")
-
-
-def age_cell(then: float | None, now: int) -> Cell:
-    """How long ago ``then`` was; sorts by the age in seconds."""
-    if then is None:
-        return Cell(MISSING, None, "")
-    return Cell(format_age(then, now), now - then, "")
-
-
-# -- reading the store -------------------------------------------------------------------------
-
-def newest(store: SeriesStore, key: SeriesKey, now: int, fresh: int | None = FRESH) -> tuple[int, float] | None:
-    """The newest point at or before ``now`` (and not older than ``fresh`` seconds)."""
-    s = store.get(key)
-    if s is None or not s.points:
-        return None
-    ts = max((t for t in s.points if t <= now), default=None)
-    if ts is None or (fresh is not None and now - ts > fresh):
-        return None
-    return ts, s.points[ts]
-
-
-def latest(store: SeriesStore, key: SeriesKey, now: int, fresh: int | None = FRESH) -> float | None:
-    p = newest(store, key, now, fresh)
-    return None if p is None else p[1]
-
-
-def span_sum(store: SeriesStore, key: SeriesKey, anchor: int, span: int = SPAN) -> float | None:
-    """Sum of the points in ``(anchor - span, anchor]``; None when the span holds none."""
-    s = store.get(key)
-    if s is None:
-        return None
-    vals = [v for t, v in s.points.items() if anchor - span < t <= anchor]
-    return sum(vals) if vals else None
-
-
-def window_sum(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
-    return span_sum(store, key, now, store.window)
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A count over the recent span of one series (the span ends at its newest point), and
-    the span's anchor."""
-
-    total: float | None = None  # sum over the span
-    minutes: float = SPAN / 60
-    anchor: int | None = None
-
-    @property
-    def per_minute(self) -> float | None:
-        return None if self.total is None else self.total / self.minutes
-
-
-def recent_rate(store: SeriesStore, key: SeriesKey, now: int) -> Rate:
-    p = newest(store, key, now)
-    if p is None:
-        return Rate()
-    return Rate(span_sum(store, key, p[0]), anchor=p[0])
-
-
-def trend(store: SeriesStore, keys: Iterable[SeriesKey], now: int, combine: Callable = sum) -> list[float | None]:
-    """The window's grid of values, combining several series point by point."""
-    series = [s for s in (store.get(k) for k in keys) if s is not None]
-    if not series:
-        return []
-    period = series[0].period
-    count = store.window // period
-    grids = [s.values(now, count) for s in series if s.period == period]
-    return aggregate.combine(grids, combine)
-
-
-# -- columns -----------------------------------------------------------------------------------
-
-C = Column
-NAME_WIDTH = 30
-COLUMNS: dict[Pane, tuple[Column, ...]] = {
-    Pane.ENDPOINTS: (
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("status", "Status", 11, 0, False),
-        C("mode", "Mode", 10, 6, False, help="serverless, multi-model (MME) or inference components (IC)"),
-        C("variants", "Var", 3, 7),
-        C("instances", "Inst", 4, 4),
-        C("inv", "Inv/min", 8, 0, help="average invocations per minute over the last 5 minutes"),
-        C("e4xx", "4XX", 6, 6, help="4XX errors in the last 5 minutes"),
-        C("e4xx_rate", "4XX%", 6, 5, help="4XX errors / invocations, last 5 minutes"),
-        C("e5xx", "5XX", 6, 4, help="5XX errors in the last 5 minutes"),
-        C("e5xx_rate", "5XX%", 6, 1, help="5XX errors / invocations, last 5 minutes"),
-        C("p50", "p50", 8, 3, help="ModelLatency p50, newest minute"),
-        C("p99", "p99", 8, 2, help="ModelLatency p99, newest minute"),
-        C("overhead", "Ovhd", 8, 5, help="OverheadLatency average, newest minute"),
-        C("cpu", "CPU", 9, 3, help="CPUUtilization average of the newest minute, per vCPU (0-100 %: "
-                                   "CloudWatch's sum ÷ the instance type's vCPUs; 'Σ': the sum, type unknown)"),
-        C("gpu", "GPU", 9, 3, help="GPUUtilization average of the newest minute, per GPU (0-100 %: "
-                                   "CloudWatch's sum ÷ the instance type's GPUs; 'Σ': the sum, type unknown)"),
-        C("mem", "Mem", 6, 6, help="MemoryUtilization average, newest minute"),
-        C("cache", "Cache", 6, 8, help="multi-model: ModelCacheHit average (share of requests served warm)"),
-        C("models", "Models", 6, 8, help="multi-model: LoadedModelCount average per instance"),
-        C("setup", "Setup", 8, 8, help="serverless: ModelSetupTime average (cold start)"),
-        C("trend", "Invocations", 20, 2, False, True, help="invocations per minute over the window"),
-    ),
-    Pane.COMPONENTS: (
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("endpoint", "Endpoint", 22, 3, False),
-        C("status", "Status", 11, 0, False),
-        C("copies", "Copies", 6, 1, help="current copies (desired when different)"),
-        C("inv", "Inv/min", 8, 0, help="invocations per minute, last 5 minutes"),
-        C("per_copy", "Inv/copy", 8, 2, help="InvocationsPerCopy per minute, last 5 minutes"),
-        C("concurrency", "Conc/copy", 9, 4, help="ConcurrentRequestsPerCopy maximum, newest minute"),
-        C("latency", "Latency", 8, 3, help="ModelLatency average, newest minute"),
-        C("e5xx", "5XX", 6, 4, help="5XX errors in the last 5 minutes"),
-        C("cpu", "CPU", 6, 2, help="CPUUtilizationNormalized average"),
-        C("gpu", "GPU", 6, 2, help="GPUUtilizationNormalized average"),
-        C("mem", "Mem", 6, 3, help="MemoryUtilizationNormalized average"),
-        C("trend", "Inv/copy", 20, 2, False, True, help="invocations per copy over the window"),
-    ),
-    Pane.JOBS: (
-        C("type", "Type", 10, 2, False),
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("status", "Status", 11, 0, False),
-        C("age", "Age", 7, 4, help="time since the job was created"),
-        C("duration", "Duration", 8, 2, help="run time (so far, while running)"),
-        C("hosts", "Hosts", 16, 3, False, help="instances x type"),
-        C("cpu", "CPU", 9, 2, help="cluster average of each host's newest CPUUtilization per vCPU (0-100 %: "
-                                   "CloudWatch's sum ÷ the instance type's vCPUs; 'Σ': the sum, type unknown)"),
-        C("gpu", "GPU", 9, 1, help="cluster average of each host's newest GPUUtilization per GPU (0-100 %: "
-                                   "CloudWatch's sum ÷ the instance type's GPUs; 'Σ': the sum, type unknown)"),
-        C("mem", "Mem", 6, 3, help="cluster average of each host's newest MemoryUtilization"),
-        C("disk", "Disk", 6, 5, help="fullest host's newest DiskUtilization"),
-        C("health", "Health", 26, 0, False, help="failed, a full disk, a lagging or silent host"),
-        C("trend", "GPU/CPU", 20, 2, False, True, help="cluster-average GPU (or CPU) utilization"),
-    ),
-    Pane.PIPELINES: (
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("status", "Latest", 11, 0, False, help="status of the latest execution"),
-        C("last_start", "Started", 8, 2, help="how long ago the latest execution started"),
-        C("duration", "Duration", 8, 1, help="latest execution's duration (so far, while running)"),
-        C("started", "Started#", 8, 1, help="ExecutionStarted over the window"),
-        C("succeeded", "Ok#", 6, 2, help="ExecutionSucceeded over the window"),
-        C("failed", "Failed#", 7, 1, help="ExecutionFailed over the window"),
-        C("avg_duration", "AvgDur", 8, 3, help="ExecutionDuration average over the window"),
-        C("trend", "Executions", 20, 3, False, True, help="executions started over the window"),
-    ),
-    Pane.LABELING: (
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("status", "Status", 11, 0, False),
-        C("age", "Age", 7, 3),
-        C("labeled", "Labeled", 9, 0, help="TotalDatasetObjectsLabeled"),
-        C("human", "Human", 8, 1, help="DatasetObjectsHumanAnnotated"),
-        C("auto", "Auto", 8, 2, help="DatasetObjectsAutoAnnotated"),
-        C("failed", "Failed", 7, 1, help="DatasetObjectsLabelingFailed"),
-        C("workteam", "Workteam", 16, 4, False),
-        C("trend", "Labeled", 20, 3, False, True),
-    ),
-    Pane.FEATURES: (
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("status", "Status", 11, 0, False),
-        C("stores", "Stores", 14, 4, False, help="online and/or offline store"),
-        C("reads", "Reads/min", 9, 0, help="GetRecord invocations per minute, last 5 minutes"),
-        C("writes", "Writes/min", 10, 1, help="PutRecord invocations per minute, last 5 minutes"),
-        C("read_latency", "Read lat", 8, 2, help="GetRecord Latency average"),
-        C("write_latency", "Write lat", 9, 3, help="PutRecord Latency average"),
-        C("e5xx", "5XX", 6, 2, help="GetRecord + PutRecord 5XX errors, last 5 minutes"),
-        C("throttled", "Throttled", 9, 3, help="throttled GetRecord + PutRecord requests, last 5 minutes"),
-        C("trend", "Reads", 20, 3, False, True),
-    ),
-    Pane.RECOMMENDATIONS: (
-        C("name", "Name", NAME_WIDTH, 0, False),
-        C("type", "Type", 9, 3, False),
-        C("status", "Status", 11, 0, False),
-        C("age", "Age", 7, 4),
-        C("inv", "Inv/min", 8, 0, help="ClientInvocations per minute, last 5 minutes"),
-        C("errors", "Err%", 6, 1, help="ClientInvocationErrors / ClientInvocations, last 5 minutes"),
-        C("latency", "Latency", 8, 1, help="ClientLatency average, newest minute"),
-        C("users", "Users", 6, 2, help="NumberOfUsers maximum, newest minute"),
-        C("trend", "Invocations", 20, 3, False, True),
-    ),
-}
-
-
-def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | None = None,
-                    padding: int = 2, grow_spark: bool = True, min_name: int = 20) -> list[Column]:
-    """The columns that fit ``width`` cells, dropping the highest priority numbers first.
-
-    ``padding`` is the space a table adds around each column. Which columns stay is decided
-    with the name at ``min_name`` cells (a fifth of the width on wide terminals); the spare width then goes back to the name (up to
-    ``name_width``) and after that to the sparkline column (up to 40 more cells).
-    """
-    cols = list(columns)
-    want_name = name_width if name_width is not None else next((c.width for c in cols if c.key == "name"), 0)
-    short = min(want_name, max(min_name, width // 5))
-
-    def resized(c: Column, w: int) -> Column:
-        return C(c.key, c.label, w, c.priority, c.numeric, c.spark, c.help)
-
-    cols = [resized(c, short) if c.key == "name" else c for c in cols]
-
-    def total(cs: list[Column]) -> int:
-        return sum(c.width + padding for c in cs)
-
-    shown = list(cols)
-    for prio in sorted({c.priority for c in cols if c.priority > 0}, reverse=True):
-        if total(shown) <= width:
-            break
-        # drop the rightmost columns of this priority one at a time
-        for c in reversed([c for c in shown if c.priority == prio]):
-            if total(shown) <= width:
-                break
-            shown.remove(c)
-    spare = width - total(shown)
-    if spare > 0 and want_name > short:
-        grow = min(spare, want_name - short)
-        shown = [resized(c, c.width + grow) if c.key == "name" else c for c in shown]
-        spare -= grow
-    elif spare < 0:
-        shown = [resized(c, max(8, c.width + spare)) if c.key == "name" else c for c in shown]
-    if spare > 0 and grow_spark:
-        extra = min(spare, 40)
-        shown = [resized(c, c.width + extra) if c.spark else c for c in shown]
-    return shown
-
-
-# -- rows --------------------------------------------------------------------------------------
 
 @dataclass
 class Traffic:
@@ -505,15 +197,6 @@ def host_table(job: Job, store: SeriesStore, now: int, points: int = HOST_POINTS
                             scales=scales([m.name for m in metrics], facts))
 
 
-def per_device_cell(value: float | None, suffix: str = "", level: str = "") -> Cell:
-    """A utilization cell with how it is scaled (:class:`~tui.model.per_device.Scale`'s suffix):
-    ``"92.0%×8"`` a mean per device of 8, ``"736.0%Σ"`` CloudWatch's sum where the instance type,
-    and so the device count, is unknown. No colour by default: a busy GPU is not a problem."""
-    cell = value_cell(value, Unit.PERCENT, level=level)
-    if value is not None and suffix.strip():
-        cell = Cell(cell.text + suffix.strip(), cell.sort, cell.level)
-    return cell
-
 
 def _job_per_device_cell(value: float | None, table: HostTable | None, metric: str) -> Cell:
     sc = table.scales.get(metric) if table is not None else None
@@ -532,9 +215,9 @@ def job_health_cell(job: Job, table: HostTable | None) -> Cell:
         if job.status == "Stopped":
             return Cell("stopped", 3, DIM)
         if job.running or job.status == "Completed":
-            return Cell("✔ ok", 4, OK)
+            return Cell(f"{glyphs().ok} ok", 4, OK)
         return Cell("", 5, "")
-    mark = "✖" if h.level is health.Level.CRIT else "▲"
+    mark = glyphs().crit if h.level is health.Level.CRIT else glyphs().warn
     return Cell(f"{mark} {h.reason}", 0 if h.level is health.Level.CRIT else 1, h.level.value)
 
 
@@ -605,7 +288,7 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         else:
             duration = None if end is None else end - start
         started, succeeded, failed = (window_sum(store, x, now) for x in (k.started, k.succeeded, k.failed))
-        avg_dur = mean_or_none(v for _t, v in _window_points(store, k.duration, now))
+        avg_dur = mean_or_none(v for _t, v in window_points(store, k.duration, now))
         cells = {
             "name": name_cell(p.name),
             "status": status_cell(status),
@@ -619,12 +302,6 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         rows.append(Row(p.key, p.name, p, cells, trend(store, [k.started], now)))
     return rows
 
-
-def _window_points(store: SeriesStore, key: SeriesKey, now: int) -> list[tuple[int, float]]:
-    s = store.get(key)
-    if s is None:
-        return []
-    return [(t, v) for t, v in s.points.items() if now - store.window < t <= now]
 
 
 def labeling_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
@@ -723,20 +400,3 @@ def pane_rows(pane: Pane, inv: Inventory, store: SeriesStore, now: int) -> list[
 
 def resource_count(pane: Pane, inv: Inventory) -> int:
     return len(plan.pane_resources(pane, inv))
-
-
-def sort_rows(rows: list[Row], column: str | None, reverse: bool = False) -> list[Row]:
-    """Rows ordered by a column's sort values; rows without a value always go last."""
-    if column is None:
-        return list(rows)
-
-    def key(r: Row):
-        c = r.cells.get(column)
-        v = None if c is None else c.sort
-        if isinstance(v, str):
-            return (0, 1, v)
-        return (0, 0, v) if v is not None else (1, 0, 0)
-
-    present = [r for r in rows if key(r)[0] == 0]
-    missing = [r for r in rows if key(r)[0] == 1]
-    return sorted(present, key=key, reverse=reverse) + missing

@@ -28,7 +28,8 @@ from tui.model.detail import READ_EXECUTIONS, READ_STEPS, DetailRequest, DetailR
 from tui.model.endpoint_detail import (Fact, grid, metric_row, status_fact, window_max, window_mean, window_points,
                                        window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
-from tui.model.overview import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, newest, status_cell
+from tui.model.cells import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, status_cell
+from tui.model.readings import newest
 from tui.model.plan import PipelineKeys, key_builder
 from tui.model.resources import Pipeline, PipelineExecution, PipelineStep, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
@@ -325,7 +326,7 @@ def step_keys(p: Pipeline, step: str) -> dict[str, SeriesKey]:
                       names=cat.PIPELINE_STEP)
     return {"started": key("StepStarted", cat.SUM), "succeeded": key("StepSucceeded", cat.SUM),
             "failed": key("StepFailed", cat.SUM), "stopped": key("StepStopped", cat.SUM),
-            "duration": key("StepDuration", cat.AVG), "duration_max": key("StepDuration", cat.MAX)}
+            "duration": key("StepDuration", cat.AVG)}
 
 
 def steps_of(ex: PipelineExecution, detail: DetailResult | None, region: str

@@ -219,6 +219,8 @@ class FeatureGroup:
     creation_time: datetime | None = None
     online_store: bool = False
     offline_store: bool = False
+    #: "OnDemand" or "Provisioned" (DescribeFeatureGroup's ThroughputConfig); None: not known.
+    throughput_mode: str | None = None
     kind: Kind = Kind.FEATURE_GROUP
 
     @property

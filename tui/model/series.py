@@ -39,6 +39,9 @@ class Series:
     period: int
     window: int
     points: dict[int, float] = field(default_factory=dict)
+    #: (the points dict, its length, its newest timestamp): kept by :meth:`merge`, so the
+    #: newest point is found in O(1); a dict replaced or grown elsewhere is rescanned once.
+    _newest: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def capacity(self) -> int:
@@ -47,11 +50,25 @@ class Series:
     def merge(self, timestamps: Iterable[int], values: Iterable[float]) -> int:
         """Insert or replace points (late points overwrite earlier values); returns how many."""
         n = 0
+        top = self.newest_time()
         for ts, v in zip(timestamps, values):
-            self.points[int(ts) - int(ts) % self.period] = float(v)
+            t = int(ts) - int(ts) % self.period
+            self.points[t] = float(v)
+            if top is None or t > top:
+                top = t
             n += 1
-        self._trim()
+        self._trim()  # never drops the newest point
+        self._newest = (self.points, len(self.points), top)
         return n
+
+    def newest_time(self) -> int | None:
+        """The timestamp of the newest point (None when empty), without scanning the points."""
+        cached = self._newest
+        if cached is not None and cached[0] is self.points and cached[1] == len(self.points):
+            return cached[2]
+        top = max(self.points) if self.points else None
+        self._newest = (self.points, len(self.points), top)
+        return top
 
     def _trim(self) -> None:
         if not self.points:
@@ -63,10 +80,8 @@ class Series:
             del self.points[ts]
 
     def latest(self) -> tuple[int, float] | None:
-        if not self.points:
-            return None
-        ts = max(self.points)
-        return ts, self.points[ts]
+        ts = self.newest_time()
+        return None if ts is None else (ts, self.points[ts])
 
     def last_value(self) -> float | None:
         last = self.latest()

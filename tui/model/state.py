@@ -17,6 +17,7 @@ from tui.model.cost import Usage, cost_per_day
 from tui.model.detail import DetailResult
 from tui.model.plan import PANE_FIELDS, PANE_KINDS, Pane
 from tui.model.resources import DiscoveryError, Inventory
+from tui.model.schedule import CostEstimate
 from tui.model.series import SeriesStore
 
 #: Inventory list attribute per resource kind: its pane's list (jobs share one list).
@@ -170,6 +171,7 @@ class RefreshReport:
     percentiles: bool = True
     detail: "DetailResult | None" = None  # reads for the open drill-down screen
     throttled: bool = False  # AWS throttled this refresh: the scheduler backs off
+    estimate: "CostEstimate | None" = None  # what the polling schedule requests per day, by tier
 
     @property
     def ok(self) -> bool:
@@ -214,6 +216,7 @@ class AppState:
     problems: list[Problem] = field(default_factory=list)  # every distinct problem of the run, in order
     active_problems: set[str] = field(default_factory=set)  # those the last refresh still had
     recent_costs: list[float] = field(default_factory=list)  # USD of the last refreshes
+    estimate: "CostEstimate | None" = None  # the polling schedule's cost, by tier (last refresh's)
 
     @property
     def stale(self) -> bool:
@@ -245,10 +248,14 @@ class AppState:
     def cost_per_day(self, now: float | None = None) -> float:
         """Estimated CloudWatch USD per day at the current rate.
 
-        The mean cost of the recent refreshes (visible-pane and full ones mixed as they
+        Exactly what the polling schedule requests per day (metrics per refresh x refreshes per
+        day x price, by tier: :class:`~tui.model.schedule.CostEstimate`) once a refresh has
+        reported it. Otherwise the mean cost of the recent refreshes (visible-pane and full ones mixed as they
         come) times the refreshes a day at ``refresh_interval``; before the first refresh,
         or without an interval, the run's total extrapolated over its elapsed time.
         """
+        if self.estimate is not None:
+            return self.estimate.per_day()
         if self.recent_costs and self.refresh_interval:
             per_refresh = sum(self.recent_costs) / len(self.recent_costs)
             return per_refresh * 86400.0 / self.refresh_interval
@@ -295,6 +302,8 @@ class AppState:
         self.usage.add(report.usage)
         self.recent_costs = (self.recent_costs + [report.usage.cost])[-RECENT_REFRESHES:]
         self.percentiles = report.percentiles
+        if report.estimate is not None:
+            self.estimate = report.estimate
         if report.inventory is not None:
             self.inventory = report.inventory
             self.loaded = True

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tui.model import catalog as cat
 from tui.model.format import MISSING, format_age, format_value, safe_text, sparkline
-from tui.model.overview import latest
+from tui.model.readings import latest
 from tui.model.plan import pane_of_kind, resource_keys
 from tui.model.resources import Inventory
 from tui.model.series import SeriesKey

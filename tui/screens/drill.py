@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.model.detail import DetailRequest, DetailResult, LogRequest
+from tui.widgets.palette import on_theme_change
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.model.logs import LogLine
@@ -61,6 +62,24 @@ class DrillScreen(Screen):
             if screen is self:
                 break
         return crumbs
+
+    def on_mount(self) -> None:
+        on_theme_change(self, self._recolour)
+
+    def _recolour(self) -> None:
+        """The theme changed: draw again from the last data (widgets that hold coloured cells
+        recolour themselves; headers and flag lines are drawn here)."""
+        state = getattr(self.app, "state", None)
+        if state is None or not self.is_mounted or self.app.screen is not self:
+            return  # a screen under the top one is drawn again when it is returned to
+        try:
+            self.recolour(state)
+        except Exception:  # noqa: BLE001 - a drawing bug must not take the app down
+            pass
+
+    def recolour(self, state: "AppState") -> None:
+        """Draw what holds theme colours again (default: :meth:`show` from the last data)."""
+        self.show(state, None)
 
     def on_screen_resume(self) -> None:
         hook = getattr(self.app, "drill_screen_active", None)

@@ -15,7 +15,7 @@ Esc goes back.
 
 The building blocks below are shared by the endpoint, component, pipeline, labeling,
 feature-group and recommendation screens: :class:`ResourceScreen` (breadcrumb, a body,
-status bar and footer; keeps the last state and detail result), :class:`DetailTable` (rows of :class:`~tui.model.overview.Row`,
+status bar and footer; keeps the last state and detail result), :class:`DetailTable` (rows of :class:`~tui.model.cells.Row`,
 updated in place with the cursor kept on its row), :class:`FactsView` (labelled facts) and
 :class:`ChartPanel` (a grid of :class:`~tui.widgets.chart.MetricChart`, rebuilt only when
 a chart's lines change: a chart costs tens of milliseconds to draw). Screens never call
@@ -41,12 +41,15 @@ from tui.model.endpoint_detail import (ALARM_COLUMNS, COMPONENT_COLUMNS, METRIC_
                                        configured_period, enhanced_info, enhanced_line, mme_rows, serverless_rows, variant_rows)
 from tui.model.format import safe_text
 from tui.widgets.resource_table import cell_text, row_texts
-from tui.model.overview import Column, Row, component_rows, visible_columns
+from tui.model.cells import Column, Row
+from tui.model.columns import visible_columns
+from tui.model.overview import component_rows
 from tui.model.resources import Endpoint, Inventory
 from tui.screens.drill import DrillScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
 from tui.widgets.status_bar import StatusBar
+from tui.widgets.palette import on_theme_change
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
 
@@ -132,6 +135,14 @@ class DetailTable(DataTable):
         if cells is None or column not in keys:
             return ""
         return cells[keys.index(column)].plain
+
+    def on_mount(self) -> None:
+        on_theme_change(self, self._recolour)
+
+    def _recolour(self) -> None:
+        """The theme changed: re-read its colours and redraw every cell."""
+        self._styles = {}
+        self._render_rows()
 
     # -- drawing ---------------------------------------------------------------------------------
     def _style(self, level: str):
@@ -241,8 +252,11 @@ class FactsView(Static):
         super().__init__("", **kwargs)
         self.facts: list[Fact] = []
 
-    def set_facts(self, facts: list[Fact]) -> None:
-        if facts == self.facts and self.is_mounted:
+    def on_mount(self) -> None:
+        on_theme_change(self, lambda: self.set_facts(self.facts, force=True))  # the new colours
+
+    def set_facts(self, facts: list[Fact], *, force: bool = False) -> None:
+        if facts == self.facts and self.is_mounted and not force:
             return
         self.facts = list(facts)
         grid = Table.grid(padding=(0, 2), expand=True)

@@ -24,6 +24,11 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓ PgUp PgDn Home End", "move in the table"),
     ("Ctrl+P", "command palette: panes, refresh, pause, window, theme"),
     ("e", "problems: every failed call or listing of this run, with its time"),
+    ("y / Y", "copy the selected resource's name (y again: its ARN) / its ARN; in a log: the selected line "
+              "(the search match, else the newest line in view); over SSH too (OSC 52)"),
+    ("o", "the AWS console page of the selected resource: shown and copied"),
+    ("x / X", "export this screen's tables and series as CSV / JSON (./sagemon-export-*)"),
+    ("Ctrl+S", "save an SVG screenshot (./sagemon-screenshot-*.svg)"),
     ("?", "this help"),
     ("q", "quit"),
 )

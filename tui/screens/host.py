@@ -33,13 +33,15 @@ from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, host_charts, host_l
                                   host_table, job_hosts, series_of)
 from tui.model.resources import Job, job_anchor
 from tui.screens.drill import DrillScreen
-from tui.screens.job import LEVEL_STYLES, STATUS_STYLES, PromptLine, find_job, pushed_breadcrumb
+from tui.screens.job import PromptLine, find_job, pushed_breadcrumb
 from tui.screens.logs import LogFollowing, LogScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
 from tui.widgets.host_grid import short_name
 from tui.widgets.log_view import LogView
 from tui.widgets.status_bar import StatusBar
+from tui.model.glyphs import glyphs
+from tui.widgets.palette import palette
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.model.state import AppState
@@ -177,7 +179,8 @@ class HostScreen(LogFollowing, DrillScreen):
         head.append(safe_text(self.job.name, 80))
         head.append(f"  {self.job.type_label}", "dim")
         head.append("  ")
-        head.append(safe_text(self.job.status or "?", 40), STATUS_STYLES.get(self.job.status, "bold"))
+        pal = palette(self.app)
+        head.append(safe_text(self.job.status or "?", 40), pal.status(self.job.status))
         if self.job.instance_type:
             head.append(f"  {safe_text(self.job.instance_type, 40)}")
         if row is not None and row.last_seen is not None:
@@ -188,10 +191,12 @@ class HostScreen(LogFollowing, DrillScreen):
             for i, f in enumerate(row.flags):
                 if i:
                     flags.append(" · ", "dim")
-                flags.append("▲ " if f.level is Level.WARN else "✖ ", LEVEL_STYLES[f.level])
-                flags.append(safe_text(f.reason, 160), LEVEL_STYLES[f.level])
+                mark = glyphs().warn if f.level is Level.WARN else glyphs().crit
+                flags.append(f"{mark} ", pal.style(f.level.value))
+                flags.append(safe_text(f.reason, 160), pal.style(f.level.value))
         elif row is not None and row.last_seen is not None:
-            flags.append(f"● no flags: in line with its {max(len(hosts) - 1, 0)} peers", "green")
+            flags.append(f"{glyphs().dot} no flags: in line with its {max(len(hosts) - 1, 0)} peers",
+                         pal.style("ok"))
         else:
             flags.append("○ no metrics for this host in the window", "dim")
         values = Text(no_wrap=True, overflow="ellipsis")
@@ -207,13 +212,16 @@ class HostScreen(LogFollowing, DrillScreen):
         flags.no_wrap = False  # the reasons matter most: they may take a second line
         self.query_one("#host-header", Static).update(Group(head, flags, values))
 
-    def _value_style(self, chart: HostChart) -> str:
+    def _value_style(self, chart: HostChart, default: str = ""):
+        """The theme's style of the chart's metric: its flag's level, else ``default``."""
         row = self._row()
+        level = default
         if row is not None:
             for f in row.flags:
                 if f.metric == chart.metric.name:
-                    return LEVEL_STYLES[f.level]
-        return ""
+                    level = f.level.value
+                    break
+        return palette(self.app).style(level) if level else ""
 
     def _draw_breadcrumb(self) -> None:
         right = f"window {self.state.window}" if self.state is not None else ""
@@ -230,13 +238,14 @@ class HostScreen(LogFollowing, DrillScreen):
         if not self.log_request().follows:
             title.append("the job has ended: its last lines", "bold")
         else:
-            title.append("following" if log.follow else "paused (f follows)", "green" if log.follow else "yellow")
+            title.append("following" if log.follow else "paused (f follows)",
+                         palette(self.app).style("ok" if log.follow else "warn"))
         title.append(f"  {len(log.plain_lines):,} lines", "dim")
         if log.search_text:
             title.append(f"  /{safe_text(log.search_text, 40)}: {len(log.matches)} matches (n/N)", "dim")
         if self.log_error:
-            title.append("  ⚠ ", "bold yellow")
-            title.append(safe_text(self.log_error, 200), "yellow")
+            title.append(f"  {glyphs().alert} ", palette(self.app).style("warn"))
+            title.append(safe_text(self.log_error, 200), palette(self.app).style("warn"))
         elif not self.log_count:
             title.append("  waiting for log lines…", "dim")
         self.query_one("#host-log-title", Static).update(title)
@@ -296,7 +305,7 @@ class HostScreen(LogFollowing, DrillScreen):
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(chart_title(c).ljust(11), "bold")
             line.append(f" {label} ")
-            line.append(sparkline(c.host, spark, 0.0, hi or None), self._value_style(c) or "cyan")
+            line.append(sparkline(c.host, spark, 0.0, hi or None), self._value_style(c, "spark"))
             line.append(f" {format_value(c.latest, c.metric.unit):>8}")
             line.append("  median ", "dim")
             line.append(sparkline(c.median, spark, 0.0, hi or None), "dim")

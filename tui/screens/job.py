@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -34,7 +35,6 @@ from textual.widgets import Footer, Input, Static
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.model.format import format_age, format_value, safe_text
-from tui.model.health import Level
 from tui.model.hosts import HostTable, host_label
 from tui.model.job_detail import (AlgorithmChart, LogDedup, algorithm_charts, algorithm_names, error_lines,
                                   host_table, hosts_error, job_facts, job_hosts, job_log_request,
@@ -48,6 +48,8 @@ from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
 from tui.widgets.host_grid import HEALTH_COLUMN, HOST_COLUMN, VALUE_WIDTH, HostGrid, short_name
 from tui.widgets.status_bar import StatusBar
+from tui.model.glyphs import glyphs
+from tui.widgets.palette import palette
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.model.state import AppState
@@ -65,11 +67,6 @@ HEADER_FLAGS = 4
 #: Newest lines of a failed job's log searched for its error lines.
 ERROR_SCAN_LINES = 2000
 
-STATUS_STYLES = {
-    "InProgress": "bold blue", "Completed": "bold green", "Failed": "bold red", "Stopped": "bold yellow",
-    "Stopping": "yellow",
-}
-LEVEL_STYLES = {Level.OK: "green", Level.WARN: "bold yellow", Level.CRIT: "bold red"}
 
 
 def find_job(state: "AppState", key: str) -> Job | None:
@@ -317,7 +314,8 @@ class JobScreen(DrillScreen):
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f.name, "bold")
         head.append(f"  {f.type}  ", "dim")
-        head.append(f.status, STATUS_STYLES.get(self.job.status, "bold"))
+        pal = palette(self.app)
+        head.append(f.status, pal.status(self.job.status))
         if f.secondary:
             head.append(f" · {f.secondary}")
         head.append(f"   {f.instances}")
@@ -335,15 +333,15 @@ class JobScreen(DrillScreen):
         lines = [head]
         if f.failure:
             fail = Text()  # wraps: the reason is what an on-call engineer came for
-            fail.append("✖ failed: ", "bold red")
-            fail.append(f.failure, "red")
+            fail.append(f"{glyphs().crit} failed: ", pal.style("crit"))
+            fail.append(f.failure, pal.style("crit") + Style(bold=False))
             lines.append(fail)
         if self.error_lines:
             errs = Text(no_wrap=True, overflow="ellipsis")
             errs.append("  last error lines of its log (l: the whole log)", "dim")
             for line in self.error_lines:
                 errs.append("\n  ")
-                errs.append(safe_text(line, 300), "red")
+                errs.append(safe_text(line, 300), pal.style("crit") + Style(bold=False))
             lines.append(errs)
         flags = self._flags_line(table) if table is not None else None
         if flags is not None:
@@ -359,6 +357,7 @@ class JobScreen(DrillScreen):
         return self.state.inventory.facts(self.job.instance_type) if self.state is not None else None
 
     def _flags_line(self, table: HostTable) -> Text | None:
+        pal = palette(self.app)
         out = Text()  # may wrap: on a narrow terminal the grid's health column is off screen
         n = len(table.rows)
         flagged = sorted(table.flagged, key=lambda r: -r.level.rank)
@@ -369,17 +368,18 @@ class JobScreen(DrillScreen):
             reporting = max((s.reporting for s in table.summary.values()), default=0)
             if not reporting:
                 return None  # the note above the grid says why
-            out.append(f"● all {n} hosts ok" if n > 1 else "● the host is ok", "green")
+            dot = glyphs().dot
+            out.append(f"{dot} all {n} hosts ok" if n > 1 else f"{dot} the host is ok", pal.style("ok"))
             if not self.job.running and self.job.end_time is not None:
                 out.append("  (its last minutes: the grid and charts end where the job ended)", "dim")
             return out
-        out.append(f"▲ {len(flagged)} of {n} hosts flagged: ", LEVEL_STYLES[table.level])
+        out.append(f"{glyphs().warn} {len(flagged)} of {n} hosts flagged: ", pal.style(table.level.value))
         for i, row in enumerate(flagged[:HEADER_FLAGS]):
             if i:
                 out.append(" · ", "dim")
             out.append(safe_text(row.label, 40), "bold")
             out.append(" ")
-            out.append(safe_text(row.reason, 120), LEVEL_STYLES[row.level])
+            out.append(safe_text(row.reason, 120), pal.style(row.level.value))
         if len(flagged) > HEADER_FLAGS:
             out.append(f" · +{len(flagged) - HEADER_FLAGS} more (sort by Health: s)", "dim")
         return out
@@ -390,7 +390,7 @@ class JobScreen(DrillScreen):
         if not hosts:
             err = hosts_error(self.job, self.detail)
             if err:
-                text = f"⚠ cannot list this job's hosts: {safe_text(err, 200)}"
+                text = f"{glyphs().alert} cannot list this job's hosts: {safe_text(err, 200)}"
             elif self.job.kind is Kind.TRANSFORM_JOB:
                 text = "listing the transform job's hosts (CloudWatch ListMetrics)…"
             else:
@@ -423,7 +423,7 @@ class JobScreen(DrillScreen):
         if grid.sort_column is not None:
             col = grid.sort_column
             label = {HOST_COLUMN: "host", HEALTH_COLUMN: "health"}.get(col) or short_name(col)
-            right.append(f"sort {label} {'▼' if grid.sort_reverse else '▲'}")
+            right.append(f"sort {label} {glyphs().down if grid.sort_reverse else glyphs().up}")
         if self.state is not None:
             right.append(f"window {self.state.window}")
         self.query_one(Breadcrumb).set_path(parts, "  ".join(right))

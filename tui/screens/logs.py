@@ -38,6 +38,8 @@ from tui.screens.job import PromptLine, pushed_breadcrumb
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.log_view import LogView
 from tui.widgets.status_bar import StatusBar
+from tui.model.glyphs import glyphs
+from tui.widgets.palette import palette
 
 if TYPE_CHECKING:  # pragma: no cover
     from tui.model.logs import LogLine
@@ -56,6 +58,11 @@ class LogFollowing:
 
     #: The search prompt's hint.
     SEARCH_HINT = "search (Enter: search, n/N: next/previous)"
+
+    def recolour(self, state) -> None:
+        """A theme switch: the screen and its log's status line (following / paused) again."""
+        super().recolour(state)  # type: ignore[misc]
+        self._draw_log_status()
 
     _ready = False  # composed and mounted: widgets can be drawn
     job_name: str | None = None
@@ -190,7 +197,9 @@ class LogScreen(LogFollowing, DrillScreen):
             out.append("⇤ from its first line (g: newest)", "bold")
             out.append("  ")
         if req.follows:
-            out.append("▶ following" if log.follow else "⏸ paused (f follows)", "green" if log.follow else "yellow")
+            g = glyphs()
+            out.append(f"{g.follow} following" if log.follow else f"{g.paused} paused (f follows)",
+                       palette(self.app).style("ok" if log.follow else "warn"))
         else:
             out.append("■ ended: no more lines will come", "bold")
             if not req.from_begin:
@@ -204,8 +213,8 @@ class LogScreen(LogFollowing, DrillScreen):
             where = f" (at line {current + 1:,})" if current is not None else ""
             out.append(f"  /{safe_text(log.search_text, 40)}: {len(log.matches):,} matches{where}, n/N", "bold")
         if self.log_error:
-            out.append("  ⚠ ", "bold yellow")
-            out.append(safe_text(self.log_error, 240), "yellow")
+            out.append(f"  {glyphs().alert} ", palette(self.app).style("warn"))
+            out.append(safe_text(self.log_error, 240), palette(self.app).style("warn"))
         elif not self.log_count:
             out.append("  waiting for log lines…" if req.follows or not self.log_read else
                        "  no log lines in this span", "dim")

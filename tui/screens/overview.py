@@ -10,17 +10,21 @@ redrawn when they are shown).
 from __future__ import annotations
 
 import time
+from functools import partial
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tab, Tabs
+from textual.worker import get_current_worker
 
 from tui.model.format import safe_text
+from tui.model.cells import Row
 from tui.model.overview import pane_rows, resource_count
 from tui.model.plan import PANE_ALIASES, PANE_KINDS, Pane, pane_named
 from tui.model.state import AppState, discovery_error_text
@@ -52,6 +56,18 @@ SHORT_TITLES = {
     Pane.ENDPOINTS: "Endpts", Pane.COMPONENTS: "Comps", Pane.JOBS: "Jobs", Pane.PIPELINES: "Pipes",
     Pane.LABELING: "Label", Pane.FEATURES: "Feats", Pane.RECOMMENDATIONS: "Recs",
 }
+
+
+#: Panes with more resources than this have their rows built in a thread worker.
+INLINE_ROWS = 150
+
+
+class RowsBuilt(Message):
+    """A pane's rows, built in a thread worker for the redraw numbered ``generation``."""
+
+    def __init__(self, pane: Pane, rows: list[Row], generation: int) -> None:
+        super().__init__()
+        self.pane, self.rows, self.generation = pane, rows, generation
 
 
 class CommandLine(Input):
@@ -112,6 +128,7 @@ class OverviewScreen(Screen):
         self._hidden_columns = dict(hidden_columns or {})
         self._dirty: set[Pane] = set(Pane)
         self._notice_text = ""
+        self._generation = 0  # of the last redraw asked for: older rows built in a worker are dropped
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -171,9 +188,29 @@ class OverviewScreen(Screen):
         return label
 
     def _draw(self, pane: Pane) -> None:
+        """Redraw ``pane`` from the state: a small pane at once, a big one's rows built in a
+        thread worker (the refresh's inventory and series snapshot are never changed once
+        handed over) and shown when ready, so keys never wait for them."""
+        inv, store, now = self.state.inventory, self.state.store, int(time.time())
+        self._generation += 1
+        if resource_count(pane, inv) <= INLINE_ROWS:
+            self._show(pane, pane_rows(pane, inv, store, now))
+            return
+        generation = self._generation
+        self.run_worker(partial(self._build_rows, pane, inv, store, now, generation), name=f"rows-{pane.value}",
+                        group="overview-rows", exclusive=True, thread=True, exit_on_error=False)
+
+    def _build_rows(self, pane: Pane, inv, store, now: int, generation: int) -> None:
+        rows = pane_rows(pane, inv, store, now)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RowsBuilt(pane, rows, generation))
+
+    def on_rows_built(self, message: RowsBuilt) -> None:
+        if message.generation == self._generation and self.is_mounted:  # else newer rows are coming
+            self._show(message.pane, message.rows)
+
+    def _show(self, pane: Pane, rows: list[Row]) -> None:
         table = self.table(pane)
-        now = int(time.time())
-        rows = pane_rows(pane, self.state.inventory, self.state.store, now)
         table.show_rows(rows)
         self._dirty.discard(pane)
         empty = self.query_one(f"#empty-{pane.value}", Static)

@@ -15,9 +15,12 @@ from textual.binding import Binding
 from tui.model.format import safe_text
 from tui.model.state import AppState
 from tui.screens.panel_modal import PanelModal
+from tui.widgets.palette import Palette, palette
 
 
-def problems_renderable(state: AppState) -> Table | Text:
+def problems_renderable(state: AppState, pal: Palette | None = None) -> Table | Text:
+    """The run's problems, newest first; errors and warnings in ``pal``'s (the theme's) colours."""
+    pal = pal or Palette({})
     if not state.problems:
         return Text("No problems so far: every call of this run was answered.", style="dim")
     grid = Table.grid(padding=(0, 2), expand=True)
@@ -27,7 +30,7 @@ def problems_renderable(state: AppState) -> Table | Text:
     for p in reversed(state.problems):
         now = p.text in state.active_problems
         level = Text("error" if p.level == "error" else "warning",
-                     style="bold red" if p.level == "error" else "yellow")
+                     style=pal.style("crit" if p.level == "error" else "warn"))
         when = Text(datetime.fromtimestamp(p.at).strftime("%H:%M:%S"), style="" if now else "dim")
         body = Text(safe_text(p.text, 600), style="" if now else "dim")
         if not now:
@@ -55,7 +58,7 @@ class ProblemsScreen(PanelModal):
         self.panel_title = f"problems of this run ({count})" if count else "problems of this run"
 
     def body(self) -> Table | Text:
-        return problems_renderable(self.state)
+        return problems_renderable(self.state, palette(self.app))
 
 
 __all__ = ["ProblemsScreen", "problems_renderable"]

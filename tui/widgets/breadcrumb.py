@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.model.format import safe_text
+from tui.model.glyphs import glyphs
 from tui.widgets.resource_table import middle_ellipsis
 
 
@@ -44,7 +45,7 @@ def breadcrumb_text(parts: list[str], right: str = "", width: int = 80,
     room = width - cell_len("sagemon") - 3 * len(parts)
     parts = fit_parts(parts, room)
     for i, part in enumerate(parts):
-        out.append(" › ", st["sep"])
+        out.append(f" {glyphs().sep} ", st["sep"])
         out.append(part, st["last"] if i == len(parts) - 1 else st["part"])
     if right:
         r = Text(safe_text(right), st["right"], no_wrap=True)

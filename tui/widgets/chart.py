@@ -22,13 +22,17 @@ import math
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
-from rich.text import Text
+from rich.style import Style
+from rich.text import Span, Text
 from textual.widget import Widget
 
 from tui.model.catalog import Unit
 from tui.model.format import display_scale, safe_text, sparkline, unit_label
+from tui.model.glyphs import glyphs
+from tui.widgets.palette import Palette, on_theme_change, palette
 
-#: Colours given to series in turn (xterm numbers, the same for plotext and the legend).
+#: Codes plotext draws the series with, in turn: markers only, replaced after the build by the
+#: theme's ``$sagemon-series-N`` colours (:func:`themed`), as are the legend and sparklines.
 PALETTE = (12, 10, 9, 14, 13, 11)
 
 #: Below this many columns or rows the chart falls back to one sparkline per series.
@@ -181,9 +185,18 @@ class MetricChart(Widget):
         self._version += 1
         self.refresh()
 
+    def on_mount(self) -> None:
+        on_theme_change(self, self.refresh)
+
+    def _palette(self) -> Palette:
+        try:
+            return palette(self.app)
+        except Exception:  # noqa: BLE001 - drawn outside an app (tests call build_text)
+            return Palette({})
+
     def render(self) -> Text:
         width, height = self.size.width, self.size.height
-        key = (self._version, width, height)
+        key = (self._version, width, height, id(self._palette()))
         if key != self._cache_key:
             self._cache = self.build_text(width, height)
             self._cache_key = key
@@ -215,9 +228,10 @@ class MetricChart(Widget):
         head.append(title, style="bold")
         if unit_text:
             head.append(unit_text, style="dim")
+        pal = self._palette()
         for i, label in enumerate(labels):
             head.append("  ")
-            head.append("■ ", style=f"color({PALETTE[i % len(PALETTE)]})")
+            head.append(f"{glyphs().legend} ", style=pal.series(i))
             head.append(label)
         head.truncate(width, overflow="ellipsis")
         return head
@@ -238,13 +252,13 @@ class MetricChart(Widget):
             for i, s in enumerate(self._series[: height - 1]):
                 out.append("\n")
                 scaled = [None if v is None or v != v else v * scale for v in s.values]
-                out.append(sparkline(scaled, width, lo, hi), style=f"color({PALETTE[i % len(PALETTE)]})")
+                out.append(sparkline(scaled, width, lo, hi), style=self._palette().series(i))
             return out
         lo, hi = self.y_range(present)
         chart = _plot(self._series, width, height - 1, self._period, scale, lo, hi,
                       unit_label(self._unit))
         out.append("\n")
-        out.append_text(chart)
+        out.append_text(themed(chart, self._palette()))
         return out
 
     def y_range(self, present: list[float], *, margins: bool = True) -> tuple[float, float]:
@@ -309,7 +323,7 @@ def _plot(series: list[ChartSeries], width: int, height: int, period: int, scale
         xs, ys, breaks = _segments(s.values, period, scale)
         if not xs:
             continue
-        colour = plt.marker(pixel=plt.pixel(foreground=PALETTE[i % len(PALETTE)]))
+        colour = plt.marker(symbol=glyphs().chart, pixel=plt.pixel(foreground=PALETTE[i % len(PALETTE)]))
         sig = fig.signal(xs, ys, marker=colour)
         sig.lines()
         for b in breaks:
@@ -324,6 +338,19 @@ def _plot(series: list[ChartSeries], width: int, height: int, period: int, scale
     fig.label("min", axis="x")
     fig.label(ylabel, axis="y")
     return Text.from_ansi(fig.build().string().rstrip("\n"), no_wrap=True, end="")
+
+
+def themed(chart: Text, pal: Palette) -> Text:
+    """plotext's output with each series' marker code replaced by the theme's series colour;
+    any other colour plotext used is dropped (the axes take the widget's own colour)."""
+    spans = []
+    for span in chart.spans:
+        style = span.style if isinstance(span.style, Style) else Style.parse(str(span.style))
+        number = style.color.number if style.color is not None else None
+        colour = pal.series(PALETTE.index(number)) if number in PALETTE else Style()
+        spans.append(Span(span.start, span.end, Style(bold=style.bold, dim=style.dim) + colour))
+    chart.spans = spans
+    return chart
 
 
 def _span(series: list[ChartSeries], period: int) -> float:

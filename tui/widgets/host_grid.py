@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Span, Text
 from textual import on
 from textual.binding import Binding, BindingType
@@ -30,8 +31,11 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from tui.model.catalog import MetricDef, Unit
 from tui.model.format import format_value, safe_text, sparkline
-from tui.model.health import FlagKind, Level, metric_level
+from tui.model.glyphs import glyphs
+from tui.model.health import STALE, FlagKind, Level, heat_level, metric_level
 from tui.model.hosts import HostRow, HostTable, MetricSummary
+from tui.widgets.line_cell import LineText
+from tui.widgets.palette import on_theme_change, palette
 
 HOST_COLUMN = "host"
 HEALTH_COLUMN = "health"
@@ -55,9 +59,8 @@ SHORT_NAMES = {
     "MemoryReservation": "Mem res",
 }
 
-LEVEL_STYLES = {Level.OK: "", Level.WARN: "yellow", Level.CRIT: "bold red"}
-SPARK_STYLE = "cyan"
-STALE_STYLE = "dim"
+#: Cells hold semantic levels ("warn", "stale", "heat-3", ...); the theme's palette colours them.
+LEVELS = {Level.OK: "", Level.WARN: "warn", Level.CRIT: "crit"}
 
 VALUE_WIDTH = 7
 #: When more rows than this leave at once (a narrowing filter), rows are rebuilt instead.
@@ -72,10 +75,10 @@ def _natural_key(text: str) -> list[object]:
     return [(0, int(p)) if p.isdigit() else (1, p.lower()) for p in re.split(r"(\d+)", text) if p]
 
 
-class _HostLabel(Text):
+class _HostLabel(LineText):
     """The host-column cell; carries its row key so sorting can find the host."""
 
-    def __init__(self, text: str, row_key: str, style: str = "") -> None:
+    def __init__(self, text: str, row_key: str, style="") -> None:
         super().__init__(text, style=style, no_wrap=True, end="")
         self.row_key = row_key
 
@@ -129,6 +132,8 @@ class HostGrid(DataTable):
         self._sort_reverse = False
         self._cells: dict[tuple[str, str], tuple] = {}  # what each cell shows now
         self._rows: set[str] = set()  # host row keys present in the table
+        self._lagging: set[str] = set()  # rows whose cells still show an older refresh
+        self._scales_now: dict = {}  # the sparkline scales of the newest refresh
 
     # -- public API ------------------------------------------------------------------
 
@@ -259,9 +264,27 @@ class HostGrid(DataTable):
 
     def on_mount(self) -> None:
         self._ready = True
+        on_theme_change(self, self._recolour)
         if self._pending is not None:
             table, self._pending = self._pending, None
             self.update_table(table)
+
+    def _recolour(self) -> None:
+        """The theme changed: every cell is redrawn in the new theme's colours."""
+        self._cells.clear()
+        if self._table is not None and self._ready:
+            self._sync_rows(force_order=False, selected=self.selected_host)
+
+    def _style(self, level: str):
+        """A cell's level ("warn", "stale", "heat-2", "bold", ...) as a style of the current theme."""
+        if level in ("bold", "italic"):
+            return level
+        if level.endswith("+dim"):
+            return palette(self.app).style(level[:-4]) + Style(dim=True)
+        return palette(self.app).style(level)
+
+    def _text(self, text: str, level: str) -> Text:
+        return LineText(text, style=self._style(level), no_wrap=True, end="")
 
     # -- building ----------------------------------------------------------------------
 
@@ -275,6 +298,7 @@ class HostGrid(DataTable):
         self.clear(columns=True)
         self._cells.clear()
         self._rows.clear()
+        self._lagging.clear()
         self._metrics = list(table.metrics)
         if self._sort_column not in (None, *self._sort_columns()):
             self._sort_column, self._sort_reverse = None, False
@@ -294,7 +318,7 @@ class HostGrid(DataTable):
     def _set_header_labels(self) -> None:
         if not self.columns:
             return
-        arrow = " ▼" if self._sort_reverse else " ▲"
+        arrow = " " + (glyphs().down if self._sort_reverse else glyphs().up)
         titles = {HOST_COLUMN: self.row_title, HEALTH_COLUMN: "Health"}
         scales = self._table.scales if self._table is not None else {}
         titles.update({m.name: short_name(m.name) + (scales[m.name].suffix if m.name in scales else "")
@@ -322,6 +346,7 @@ class HostGrid(DataTable):
             self.clear()
             self._cells.clear()
             self._rows.clear()
+            self._lagging.clear()
             for key in SUMMARY_ROWS:
                 self.add_row(*self._summary_cells(key, table), key=key)
                 self._rows.add(key)
@@ -330,6 +355,7 @@ class HostGrid(DataTable):
             for key in gone:
                 self.remove_row(key)
                 self._rows.discard(key)
+                self._lagging.discard(key)
                 for m in self._sort_columns():
                     self._cells.pop((key, m), None)
                 structural = True
@@ -342,8 +368,9 @@ class HostGrid(DataTable):
                     self.add_row(*(c for _, c in cells), key=row.host)
                     self._rows.add(row.host)
                     structural = True
-                else:
-                    self._update_row(row, scales)
+                else:  # rewritten once in view (see _freshen_in_view): 256 hosts, ~45 on screen
+                    self._lagging.add(row.host)
+            self._scales_now = scales
             for key in SUMMARY_ROWS:
                 for col, text, style in self._summary_values(key, table):
                     if self._cells.get((key, col)) != (text, style):
@@ -355,6 +382,50 @@ class HostGrid(DataTable):
                 self.refresh()
         if structural or force_order:
             self._apply_order(selected)
+        self._freshen_in_view()
+
+    def _freshen_in_view(self) -> None:
+        """Rewrite the lagging rows now on screen (a refresh rewrites only the rows in view;
+        the others catch up when scrolled to, or when a cell of theirs is read)."""
+        if not self._lagging or self._table is None:
+            return
+        height = self.size.height or self.app.size.height
+        first = max(len(SUMMARY_ROWS), int(self.scroll_offset.y))
+        keys = []
+        for index in range(first, min(first + height + 1, self.row_count)):
+            key = self._row_locations.get_key(index)
+            if key is not None and key.value in self._lagging:
+                keys.append(key.value)
+        self._freshen(keys)
+
+    def _freshen(self, hosts) -> None:
+        table, scales = self._table, self._scales_now
+        self._batching = True
+        try:
+            for host in hosts:
+                self._lagging.discard(host)
+                row = table.row(host) if table is not None else None
+                if row is not None:
+                    self._update_row(row, scales)
+        finally:
+            self._batching = False
+            if self._repaint_due:
+                self._repaint_due = False
+                self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._freshen_in_view()
+
+    def on_resize(self) -> None:
+        self._freshen_in_view()
+
+    def get_cell(self, row_key, column_key):
+        """A cell as it is now (a row off screen is brought up to date first)."""
+        host = getattr(row_key, "value", row_key)
+        if host in self._lagging:
+            self._freshen([host])
+        return super().get_cell(row_key, column_key)
 
     def _apply_order(self, selected: str | None) -> None:
         table = self._table
@@ -368,6 +439,7 @@ class HostGrid(DataTable):
             index = self.get_row_index(selected)
             if index != self.cursor_row:
                 self.move_cursor(row=index, animate=False)
+        self._freshen_in_view()
 
     def _ordered(self, rows: list[HostRow]) -> list[str]:
         col, rev = self._sort_column, self._sort_reverse
@@ -419,29 +491,32 @@ class HostGrid(DataTable):
         for f in row.flags:
             if f.metric == m.name and f.level.rank > level.rank:
                 level = f.level
-        style = STALE_STYLE if stale and level is Level.OK else LEVEL_STYLES[level]
-        return (text, spark, style)
+        level_name = "dim" if stale and level is Level.OK else LEVELS[level]  # old data: greyed
+        # the sparkline: the level when flagged, else the heat of a utilization, else "spark"
+        heat = heat_level(value) if m.unit is Unit.PERCENT and not stale else None
+        return (text, spark, level_name, level_name or heat or "spark")
 
     def _metric_cell(self, sig: tuple) -> Text:
-        text, spark, style = sig
+        text, spark, level, spark_level = sig
         value = text.rjust(VALUE_WIDTH)
         start = len(value) + 1
-        spans = [Span(start, start + len(spark), style or SPARK_STYLE)]
-        if style:
-            spans.insert(0, Span(0, len(value), style))
-        return Text(f"{value} {spark}", no_wrap=True, end="", spans=spans)
+        spans = [Span(start, start + len(spark), self._style(spark_level))]
+        if level:
+            spans.insert(0, Span(0, len(value), self._style(level)))
+        return LineText(f"{value} {spark}", no_wrap=True, end="", spans=spans)
 
     def _health_signature(self, row: HostRow) -> tuple:
         if not row.flags:
-            return ("ok", "green dim")
+            return ("ok", "ok+dim")
         reason = row.reason
-        return (safe_text(reason, self.health_width), LEVEL_STYLES[row.level])
+        level = STALE if all(f.kind is FlagKind.STALE for f in row.flags) else LEVELS[row.level] or "ok"
+        return (safe_text(reason, self.health_width), level)
 
     def _row_cells(self, row: HostRow, scales) -> list[tuple[str, Text]]:
         stale = any(f.kind is FlagKind.STALE for f in row.flags)
         label = safe_text(row.label)
-        label_style = STALE_STYLE if stale else ""
-        cells: list[tuple[str, Text]] = [(HOST_COLUMN, _HostLabel(label, row.host, label_style))]
+        label_style = "dim" if stale else ""
+        cells: list[tuple[str, Text]] = [(HOST_COLUMN, _HostLabel(label, row.host, self._style(label_style)))]
         self._cells[(row.host, HOST_COLUMN)] = (label, label_style)
         for m in self._metrics:
             sig = self._metric_signature(row, m, scales[m.name], stale)
@@ -449,21 +524,22 @@ class HostGrid(DataTable):
             cells.append((m.name, self._metric_cell(sig)))
         sig = self._health_signature(row)
         self._cells[(row.host, HEALTH_COLUMN)] = sig
-        cells.append((HEALTH_COLUMN, Text(sig[0], style=sig[1], no_wrap=True, end="")))
+        cells.append((HEALTH_COLUMN, self._text(sig[0], sig[1])))
         return cells
 
     def _update_row(self, row: HostRow, scales) -> None:
         stale = any(f.kind is FlagKind.STALE for f in row.flags)
-        label_sig = (safe_text(row.label), STALE_STYLE if stale else "")
+        label_sig = (safe_text(row.label), "dim" if stale else "")
         if self._cells.get((row.host, HOST_COLUMN)) != label_sig:
-            self._put(row.host, HOST_COLUMN, label_sig, _HostLabel(label_sig[0], row.host, label_sig[1]))
+            self._put(row.host, HOST_COLUMN, label_sig,
+                      _HostLabel(label_sig[0], row.host, self._style(label_sig[1])))
         for m in self._metrics:
             sig = self._metric_signature(row, m, scales[m.name], stale)
             if self._cells.get((row.host, m.name)) != sig:
                 self._put(row.host, m.name, sig, self._metric_cell(sig))
         sig = self._health_signature(row)
         if self._cells.get((row.host, HEALTH_COLUMN)) != sig:
-            self._put(row.host, HEALTH_COLUMN, sig, Text(sig[0], style=sig[1], no_wrap=True, end=""))
+            self._put(row.host, HEALTH_COLUMN, sig, self._text(sig[0], sig[1]))
 
     def _put(self, row_key: str, column: str, sig: tuple, cell: Text) -> None:
         self._cells[(row_key, column)] = sig
@@ -481,15 +557,15 @@ class HostGrid(DataTable):
             one, many = self.noun
             text = (f"{bad} of {n} {one if n == 1 else many} flagged" if bad
                     else f"all {n} {many} ok" if n > 1 else f"the {one} is ok" if n else f"no {many}")
-            out.append((HEALTH_COLUMN, text, LEVEL_STYLES[table.level] if bad else "green dim"))
+            out.append((HEALTH_COLUMN, text, (LEVELS[table.level] or "ok") if bad else "ok+dim"))
         else:
             out.append((HEALTH_COLUMN, "", ""))
         return out
 
-    def _summary_cell(self, key: str, column: str, text: str, style: str) -> Text:
+    def _summary_cell(self, key: str, column: str, text: str, level: str) -> Text:
         if column == HOST_COLUMN:
-            return _HostLabel(text, key, style)
-        return Text(text, style=style, no_wrap=True, end="")
+            return _HostLabel(text, key, self._style(level))
+        return self._text(text, level)
 
     def _summary_cells(self, key: str, table: HostTable) -> list[Text]:
         cells = []

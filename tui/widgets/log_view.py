@@ -24,6 +24,7 @@ from collections import deque
 from typing import ClassVar, Iterable
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -31,8 +32,10 @@ from textual.reactive import var
 from textual.widgets import RichLog
 
 from tui.model.format import safe_text
+from tui.widgets.palette import on_theme_change
 
-MATCH_STYLE = "black on yellow"
+#: Search matches: the theme's ``$sagemon-match`` behind the text (rule in ``sagemon.tcss``).
+MATCH_CLASS = "log-view--match"
 
 
 def _folded(text: str) -> str:
@@ -55,6 +58,8 @@ class LogView(RichLog):
     DEFAULT_CSS = """
     LogView { height: 1fr; overflow-x: auto; }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {MATCH_CLASS}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_follow", "Follow", show=True),
@@ -156,6 +161,9 @@ class LogView(RichLog):
             self._current = (self._current - 1) % len(self._matches)
             self._jump()
 
+    def on_mount(self) -> None:
+        on_theme_change(self, lambda: self._search and self._rewrite())  # matches in the new colours
+
     def on_key(self, event: events.Key) -> None:
         # n / N jump here, while the key is handled, not as bindings (which run only after the
         # key has passed the screen): the screen around the view reads the new position when
@@ -179,8 +187,14 @@ class LogView(RichLog):
         line = Text(text, no_wrap=True, end="")
         if self._search and self._search in _folded(text):
             low, n, start = _folded(text), len(self._search), 0
+            try:
+                match = self.get_component_rich_style(MATCH_CLASS, partial=True)
+            except Exception:  # noqa: BLE001 - not styled yet
+                match = Style()
+            if match.bgcolor is None:  # no theme rule (a bare app): reverse video shows it
+                match = match + Style(reverse=True)
             while (i := low.find(self._search, start)) >= 0:
-                line.stylize(MATCH_STYLE, i, i + n)
+                line.stylize(match, i, i + n)
                 start = i + n
         return line
 

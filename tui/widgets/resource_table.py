@@ -1,6 +1,6 @@
 """A pane's table of resources: sortable, filterable, updated in place.
 
-:class:`ResourceTable` draws :class:`~tui.model.overview.Row` objects. A refresh calls
+:class:`ResourceTable` draws :class:`~tui.model.cells.Row` objects. A refresh calls
 :meth:`ResourceTable.show_rows`; the table then changes only what changed (``update_cell``
 for changed cells, ``add_row``/``remove_row`` for resources that came or went, one
 re-ordering when the sort order moved) and keeps the cursor on the same resource, so
@@ -25,8 +25,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.model.format import safe_text, sparkline
-from tui.model.overview import COLUMNS, Column, Row, sort_rows, visible_columns
+from tui.model.cells import Column, Row, sort_rows
+from tui.model.columns import COLUMNS, visible_columns
 from tui.model.plan import Pane
+from tui.widgets.line_cell import line_segments
 from tui.widgets.palette import on_theme_change
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
@@ -99,21 +101,25 @@ class LiveCell:
     row object). ``row_key`` lets the table re-order rows; ``plain`` is the text shown.
     """
 
-    __slots__ = ("table", "row_key", "col", "_row", "_text")
+    __slots__ = ("table", "row_key", "col", "_row", "_text", "_line")
 
     def __init__(self, table: "ResourceTable", row_key: str, col: Column) -> None:
         self.table, self.row_key, self.col = table, row_key, col
         self._row: Row | None = None
-        self._text = Text("")
+        self._text: Text | None = None
+        self._line: tuple[Text, int, list] | None = None  # (text, width, its segments)
 
     def text(self) -> Text:
         row = self.table._drawn.get(self.row_key)
         if row is not None and row is not self._row:
             self._row, self._text = row, self.table._cell_text(row, self.col)
-        return self._text
+        return self._text if self._text is not None else Text()
 
     def __rich_console__(self, console, options):
-        yield self.text()
+        text, width, line = self.text(), options.max_width, self._line
+        if line is None or line[0] is not text or line[1] != width:
+            line = self._line = (text, width, line_segments(text, console, width))
+        yield from line[2]
 
     def __rich_measure__(self, console, options) -> Measurement:
         # the column's width is fixed: adding 1,000 rows must not build their text to measure it

@@ -1,15 +1,17 @@
 """The one-line status bar: who and where, how fresh, what it costs.
 
-Left: account/profile, region(s), time window. Right: a spinner while a refresh runs,
+Left: account/profile, region(s), time window. Right: a mark while a refresh runs,
 "updated HH:MM:SS", the countdown to the next refresh (or PAUSED), a STALE marker with the
 exact age of the last good data when the last refresh failed or the running one is overdue
 ("waiting for AWS 25s" beside it, within seconds of the refresh's start, not when it ends), and the API calls and metrics
-requested so far with the estimated CloudWatch cost per day at the current rate. Segments
+requested so far with the CloudWatch cost per day of the polling schedule ("~$4.10/day (capped
+$5)" when ``--max-cost-per-day`` stretched it; "(cap $5)" when it did not have to). Segments
 are dropped from least to most important when the terminal is narrow.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime
 
@@ -17,9 +19,16 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.model.format import format_count, format_duration, safe_text
+from tui.model.glyphs import glyphs
 from tui.model.state import AppState
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def countdown(seconds: float) -> str:
+    """Time to the next refresh in whole minutes (``4m``; ``<1m`` within the minute): at idle the
+    line changes once a minute, not every second, so it costs the terminal next to nothing."""
+    return "<1m" if seconds < 60 else f"{math.ceil(seconds / 60)}m"
 
 
 def status_text(state: AppState, *, seconds_left: float | None, frame: int, width: int,
@@ -35,22 +44,24 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
     who = state.account or "…"
     if state.profile and state.profile not in (state.account, "default"):
         who = f"{state.profile}@{who}"
-    left.append((0, [("◆ sagemon ", st["key"])]))
+    g = glyphs()  # the Unicode or the --ascii table
+    spinner = g.spinner
+    left.append((0, [(f"{g.brand} sagemon ", st["key"])]))
     left.append((3, [(safe_text(who, 28), "")]))
     regions = ",".join(state.regions) if state.regions else "…"
     left.append((2, [(safe_text(regions, 40), "")]))
-    left.append((1, [(f"⌚{state.window}", "")]))
+    left.append((1, [(f"{g.clock}{state.window}", "")]))
 
     right: list[tuple[int, list[tuple[str, str]]]] = []
     waited = state.waiting(now)
     if state.phase:
         slow = state.phase_waiting(now)
-        right.append((0, [(SPINNER[frame % len(SPINNER)] + " ", st["spin"]), (state.phase, st["warn"])]
+        right.append((0, [(spinner[frame % len(spinner)] + " ", st["spin"]), (state.phase, st["warn"])]
                       + ([(f" {int(slow)}s", st["warn"])] if slow is not None else [])))
     elif waited is not None:  # overdue: say so now, not when the refresh finally gives up
-        right.append((0, [(SPINNER[frame % len(SPINNER)] + f" waiting for AWS {int(waited)}s", st["warn"])]))
+        right.append((0, [(spinner[frame % len(spinner)] + f" waiting for AWS {int(waited)}s", st["warn"])]))
     elif state.refreshing:
-        right.append((0, [(SPINNER[frame % len(SPINNER)] + " refreshing", st["spin"])]))
+        right.append((0, [(spinner[frame % len(spinner)] + " refreshing", st["spin"])]))
     if state.stale_now(now):
         age = state.stale_age(now) or 0.0
         right.append((0, [(f" STALE {format_duration(age).replace(' ', '')} ", st["stale"])]))
@@ -58,16 +69,23 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
         right.append((1, [("updated ", st["dim"]),
                           (datetime.fromtimestamp(state.last_success).strftime("%H:%M:%S"), "")]))
     if state.paused:
-        right.append((0, [("⏸ PAUSED", st["warn"])]))
+        right.append((0, [(f"{g.paused} PAUSED", st["warn"])]))
     elif seconds_left is not None and not state.phase:
-        right.append((2, [("next ", st["dim"]), (f"{int(seconds_left + 0.999)}s", "")]
+        right.append((2, [("next ", st["dim"]), (countdown(seconds_left), "")]
                       + ([(f" (throttled: backing off ×{state.backoff})", st["warn"])] if state.backoff > 1 else [])))
     if state.usage.api_calls or state.usage.metrics_requested:
         cost = state.cost_per_day(now)
         right.append((4, [(format_count(state.usage.api_calls, compact=True), ""), (" calls ", st["dim"]),
                           (format_count(state.usage.metrics_requested, compact=True), ""),
                           (" metrics ", st["dim"])]))
-        right.append((3, [(f"~${cost:,.2f}/day", "")]))
+        est, capped = state.estimate, []
+        if est is not None and est.cap is not None:
+            cap = f"${est.cap:,.0f}" if est.cap == int(est.cap) else f"${est.cap:,.2f}"
+            if est.over_cap:
+                capped = [(f" (over the {cap} cap at the slowest schedule)", st["warn"])]
+            else:
+                capped = [(f" (capped {cap})" if est.capped else f" (cap {cap})", st["dim"])]
+        right.append((3, [(f"~${cost:,.2f}/day", "")] + capped))
 
     def length(segs) -> int:
         return sum(len(t) for _p, seg in segs for t, _s in seg) + len(sep[0]) * max(0, len(segs) - 1)
@@ -101,7 +119,8 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
 
 
 class StatusBar(Static):
-    """The last line above the footer on every screen; the app calls :meth:`show` about once a second."""
+    """The last line above the footer on every screen; the app calls :meth:`show` about once a
+    second, and the line is redrawn only when its text or colours changed."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
@@ -110,9 +129,15 @@ class StatusBar(Static):
     COMPONENT_CLASSES = {"status-bar--key", "status-bar--dim", "status-bar--stale", "status-bar--warn",
                          "status-bar--spin"}
 
+    _shown: tuple | None = None  # the plain text and spans on screen
+
     def show(self, state: AppState, seconds_left: float | None, frame: int) -> None:
         styles = {}
         for name in ("key", "dim", "stale", "warn", "spin"):
             styles[name] = self.get_component_rich_style(f"status-bar--{name}", partial=True)
         width = max(20, self.size.width - 2 if self.size.width else 80)
-        self.update(status_text(state, seconds_left=seconds_left, frame=frame, width=width, styles=styles))
+        text = status_text(state, seconds_left=seconds_left, frame=frame, width=width, styles=styles)
+        shown = (text.plain, tuple(text.spans))
+        if shown != self._shown:  # one line, one height: no layout pass
+            self._shown = shown
+            self.update(text, layout=False)

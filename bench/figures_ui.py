@@ -1,0 +1,164 @@
+"""Figures measured on the app in-process (Textual Pilot): responsiveness and rendering.
+
+The real :class:`tui.app.SagemonApp` runs headless (``App.run_test``, 160x48) against the
+1,000-endpoint reference fleet through its own connect path (``--endpoint-url``). The bench
+subclass only *observes*: it times the ``RefreshDone`` handler (and the frame that follows it)
+and wraps ``App._display`` to see when each frame is composed. Keys (down/up on the focused
+table, alternately) are pressed while refreshes run; the latency of a key is the time until the
+first frame in which the focused widget's cursor has moved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+
+from tui.app import SagemonApp
+from tui.cli import Options
+
+
+class TimedApp(SagemonApp):
+    """SagemonApp that records its RefreshDone handler time and the frame after it."""
+
+    def __init__(self, *a, **kw) -> None:
+        super().__init__(*a, **kw)
+        self.handler_ms: list[float] = []
+        self.update_ms: list[float] = []  # handler start to the end of the next frame
+        self.refreshes_done = 0
+        self._since: float | None = None
+        self.frames: list[tuple[float, object]] = []
+
+    def on_refresh_done(self, message) -> None:
+        t = time.perf_counter()
+        SagemonApp.on_refresh_done(self, message)
+        self.handler_ms.append((time.perf_counter() - t) * 1000)
+        self.refreshes_done += 1
+        self._since = t
+        message.prevent_default()  # the base class's handler has run; do not run it twice
+
+    def cursor(self):
+        return getattr(self.focused, "cursor_coordinate", None)
+
+    def install_frame_hook(self) -> None:
+        orig = self._display
+
+        def display(screen, renderable) -> None:
+            orig(screen, renderable)
+            if renderable is None:
+                return
+            now = time.perf_counter()
+            self.frames.append((now, self.cursor()))
+            if self._since is not None:
+                self.update_ms.append((now - self._since) * 1000)
+                self._since = None
+
+        self._display = display  # type: ignore[method-assign]
+
+
+def pct(xs: list[float], p: float) -> float | None:
+    if not xs:
+        return None
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+async def _drive(app: TimedApp, ref, refreshes: int, out: dict) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.install_frame_hook()
+        t0 = time.perf_counter()
+        while app.first_data_at is None and time.perf_counter() - t0 < 240:
+            await asyncio.sleep(0.05)
+        out["first_data_s"] = time.perf_counter() - t0
+        await asyncio.sleep(1.0)
+        stalls: list[float] = []
+        stop = asyncio.Event()
+
+        async def monitor() -> None:  # the event loop's longest stalls (main-thread blocking)
+            while not stop.is_set():
+                a = time.perf_counter()
+                await asyncio.sleep(0.01)
+                stalls.append((time.perf_counter() - a - 0.01) * 1000)
+
+        mon = asyncio.create_task(monitor())
+        key_ms: list[float] = []
+        key_ms_refreshing: list[float] = []
+        a, done0 = ref.snapshot(), app.refreshes_done
+        keys = ("down", "up")
+        n = 0
+        deadline = time.perf_counter() + 40 * refreshes + 60
+        while app.refreshes_done - done0 < refreshes and time.perf_counter() < deadline:
+            before, during = app.cursor(), app.state.refreshing
+            t = time.perf_counter()
+            await pilot.press(keys[n % 2])
+            n += 1
+            seen = None
+            while seen is None and time.perf_counter() - t < 5:
+                seen = next((ft for ft, c in reversed(app.frames) if ft >= t and c != before), None)
+                if seen is None:
+                    await asyncio.sleep(0.002)
+            if seen is not None:
+                ms = (min(ft for ft, c in app.frames if ft >= t and c != before) - t) * 1000
+                key_ms.append(ms)
+                if during or app.state.refreshing:
+                    key_ms_refreshing.append(ms)
+            del app.frames[:-50]
+            await asyncio.sleep(0.04)
+        b = ref.snapshot()
+        stop.set()
+        await mon
+        done = max(1, app.refreshes_done - done0)
+        out.update({"key_ms": key_ms, "key_ms_during_refresh": key_ms_refreshing, "refreshes": done,
+                    "handler_ms": app.handler_ms[1:], "update_ms": app.update_ms[1:],
+                    "max_stall_ms": max(stalls) if stalls else None,
+                    "api_per_refresh": {k: v / done for k, v in b.minus(a).as_dict().items()
+                                        if isinstance(v, (int, float))}})
+        await pilot.press("q")
+
+
+def responsiveness(ref, refreshes: int) -> dict:
+    c = ref.credentials
+    os.environ.update({"AWS_ACCESS_KEY_ID": c["aws_access_key_id"], "AWS_SECRET_ACCESS_KEY": c["aws_secret_access_key"],
+                       "AWS_DEFAULT_REGION": ref.aws.region})
+    opts = Options(regions=(ref.aws.region,), endpoint_url=ref.url, refresh=10)
+    app = TimedApp(opts)
+    out: dict = {}
+    asyncio.run(_drive(app, ref, refreshes, out))
+    keys = out.get("key_ms_during_refresh") or out.get("key_ms") or []
+    out["key_p50_ms"], out["key_p95_ms"] = pct(keys, 50), pct(keys, 95)
+    out["overview_update_ms"] = statistics.median(out["update_ms"]) if out.get("update_ms") else None
+    out["overview_handler_ms"] = statistics.median(out["handler_ms"]) if out.get("handler_ms") else None
+    return out
+
+
+def grid_update_ms(runs: int) -> dict:
+    """The 256-host grid: update_table + repaint with every endpoint instance metric (11)."""
+    from bench import grid_256 as g
+    from tui.model.catalog import Kind, instance_metrics
+
+    metrics = instance_metrics(Kind.ENDPOINT)
+    tables = [g.table_for(metrics, g.synthetic(metrics, shift)) for shift in range(runs + 1)]
+    res: dict = {}
+
+    async def go() -> None:
+        app = g.GridApp()
+        async with app.run_test(size=(160, 50)) as pilot:
+            grid = app.query_one(g.HostGrid)
+            grid.update_table(tables[0])
+            await pilot.pause()
+            upd, painted = [], []
+            for table in tables[1:]:
+                c = g.Clock()
+                grid.update_table(table)
+                upd.append(c.stop()[0])
+                await pilot.pause()
+                painted.append(c.stop()[0])
+            res.update(update_ms=upd, update_paint_ms=painted)
+
+    asyncio.run(go())
+    build = [c[0] for c in g.timed(lambda: g.table_for(metrics, g.synthetic(metrics)), 3)]
+    res["metrics"] = len(metrics)
+    res["build_host_table_ms"] = statistics.median(build)
+    res["median_update_paint_ms"] = statistics.median(res["update_paint_ms"])
+    return res

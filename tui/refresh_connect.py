@@ -1,0 +1,154 @@
+"""Start-up: the AWS connection (with ``--demo``, the local AWS first) and its messages.
+
+:func:`connect` runs in a worker thread and reports its steps through a callback; the app
+receives :class:`StartupProgress`, then :class:`Connected` or :class:`StartupFailed`. The
+names are also importable from :mod:`tui.refresh`, which starts refreshing once connected.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from textual.message import Message
+
+
+@dataclass
+class Connection:
+    """How to reach AWS once the app has started (built in a worker, never on the UI thread)."""
+
+    clients: object  # tui.aws.session.AwsClients
+    profile: str | None
+    account: str | None
+    regions: tuple[str, ...]
+    demo: object | None = None  # tui.demo.DemoAws while --demo runs
+    #: Set when older history has landed after the connection was made (the demo backfills the
+    #: newest minutes first): the refresher then re-reads the whole window once.
+    history: threading.Event | None = None
+
+
+
+class StartupProgress(Message):
+    """A start-up step ("starting local AWS…", "seeding demo fleet…")."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class Connected(Message):
+    """The AWS connection is ready; refreshes can begin."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__()
+        self.connection = connection
+
+
+class StartupFailed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+# -- start-up --------------------------------------------------------------------------------------
+
+def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = None,
+            cancelled: Callable[[], bool] = lambda: False) -> Connection:
+    """Build the AWS clients (and, with ``--demo``, start and seed the local AWS first).
+
+    Blocking: call it from a worker thread. ``progress`` receives the start-up steps.
+    """
+    from tui.aws.session import AwsClients, AwsSettings
+
+    if opts.demo:
+        progress("starting local AWS…")
+        from tui.demo import DemoAws
+
+        kwargs = {"speed": opts.demo_speed, "describe_to": opts.demo_describe}
+        if demo_seed is not None:
+            kwargs["seed"] = demo_seed
+        demo = DemoAws(**kwargs)
+        conn = demo.start()
+        try:
+            if cancelled():
+                return Connection(None, None, None, (), demo)
+            progress("seeding demo fleet…")
+            done = threading.Event()
+            failure: list[BaseException] = []
+
+            def report_progress() -> None:  # the demo's own steps while it populates
+                while not done.wait(0.5):
+                    phase = getattr(demo, "phase", "") or ""
+                    pct = getattr(demo, "progress", None)
+                    if phase and phase not in ("starting", "ready", "stopped"):
+                        progress(f"demo: {phase}" + (f" {pct * 100:.0f}%" if pct else ""))
+                progress("")  # populated: the status bar shows refreshes again
+
+            def populate_then_live() -> None:
+                try:
+                    demo.populate()
+                    demo.start_live()
+                except BaseException as exc:  # noqa: BLE001 - reported through the connect call
+                    failure.append(exc)
+                finally:
+                    done.set()
+
+            threading.Thread(target=report_progress, name="demo-progress", daemon=True).start()
+            threading.Thread(target=populate_then_live, name="demo-populate", daemon=True).start()
+            # The app starts once the newest minutes are in; older history keeps landing and the
+            # refresher re-reads the whole window when it is complete (Connection.history).
+            queryable = getattr(demo, "queryable", demo.ready)
+            while not (queryable.is_set() or done.is_set()):
+                if cancelled():
+                    demo.stop()
+                    return Connection(None, None, None, (), demo)
+                queryable.wait(0.2)
+            if failure:
+                raise failure[0]
+            settings = AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
+                                   credentials=dict(conn.credentials or {}))
+            clients = AwsClients(settings)
+            return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo,
+                              history=None if demo.ready.is_set() else demo.ready)
+        except BaseException:
+            demo.stop()
+            raise
+    progress("connecting to AWS…")
+    settings = AwsSettings(profile=opts.profile, regions=tuple(opts.regions), endpoint_url=opts.endpoint_url)
+    clients = AwsClients(settings)
+    account = clients.account_id()
+    return Connection(clients, opts.profile or clients.session.profile_name, account, clients.regions)
+
+
+class SwitchRefused(Exception):
+    """A profile or region switch that cannot be made (its one line says why and what to run)."""
+
+
+def reconnect(opts, old: Connection | None, progress: Callable[[str], None]) -> Connection:
+    """Connect again with ``opts``' profile and regions (a switch made inside the app).
+
+    Blocking: call it from a worker thread; the previous connection is left as it is, so the
+    app keeps it when this raises. With ``--demo`` the local AWS keeps running and only the
+    regions change. A profile that signs in through SSO without a usable login, or that has no
+    credentials at all, raises :class:`SwitchRefused` before anything is read.
+    """
+    from tui.aws.session import AwsClients, AwsSettings
+
+    if opts.demo:
+        if old is None or old.demo is None or old.clients is None:
+            raise SwitchRefused("the demo is still starting: switch once it shows its fleet")
+        settings = old.clients.settings
+        clients = AwsClients(AwsSettings(regions=tuple(opts.regions), endpoint_url=settings.endpoint_url,
+                                         credentials=dict(settings.credentials)))
+        return Connection(clients, old.profile, old.account, clients.regions, old.demo)
+    from tui.aws.profiles import sso_problem
+
+    problem = sso_problem(opts.profile)
+    if problem:
+        raise SwitchRefused(problem)
+    conn = connect(opts, progress)
+    if conn.account is None and conn.clients.session.get_credentials() is None:
+        name = opts.profile or "default"
+        raise SwitchRefused(f"profile {name} has no AWS credentials (its config and credentials files set none)")
+    return conn
