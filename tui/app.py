@@ -12,15 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import time
-from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import ModalScreen
 from textual.theme import Theme
 
 from tui.cli import WINDOWS, Options
+from tui.commands import SagemonCommands
 from tui.config.session_log import add_redactor
 from tui.model.thresholds import set_thresholds
 from tui.model.format import safe_text
@@ -43,6 +42,7 @@ from tui.model.glyphs import use_ascii
 from tui.theme_files import load_theme_files, stylesheet
 from tui.widgets.palette import THEME_DEFAULTS, theme_defaults  # noqa: F401 - THEME_DEFAULTS re-exported
 from tui.widgets.status_bar import StatusBar
+from tui.switch import SwitchActions
 
 DEFAULT_THEME = "sagemon"
 #: Seconds between polls of a followed log while a log view is open.
@@ -58,34 +58,7 @@ def load_themes() -> list[Theme]:
     return load_theme_files().themes
 
 
-class SagemonCommands(Provider):
-    """Ctrl+P: jump to a pane, refresh, pause, change the window."""
-
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app: SagemonApp = self.app  # type: ignore[assignment]
-        cmds = [(f"Pane: {p.title} (:{p.value})", partial(app.jump_to, p), f"show the {p.value} pane")
-                for p in app.overview.panes]
-        cmds += [
-            ("Refresh now (r)", app.action_refresh, "fetch discovery and metrics now"),
-            ("Pause / resume refresh (p)", app.action_pause, "stop or restart the automatic refresh"),
-            ("Help: keys (?)", app.action_help, "every key"),
-        ]
-        cmds += [(f"Window: {w}", partial(app.set_window, w), f"show the last {w}") for w in WINDOWS]
-        return cmds
-
-    async def discover(self) -> Hits:
-        for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, callback, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
-
-
-class SagemonApp(CopyExportActions, App):
+class SagemonApp(SwitchActions, CopyExportActions, App):
     """sagemon-tui."""
 
     CSS_PATH = str(stylesheet())
@@ -259,6 +232,8 @@ class SagemonApp(CopyExportActions, App):
 
     def on_refresh_done(self, message: RefreshDone) -> None:
         report = message.report
+        if self.superseded(report):  # a refresh of the connection switched away from
+            return
         self.state.apply(report)
         if self.scheduler is not None:
             self.scheduler.finished(report)
