@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import time
 from contextlib import ExitStack, contextmanager
+from datetime import datetime, timezone
 from unittest import mock
 
 import pytest
@@ -229,8 +230,6 @@ async def test_every_fetched_series_is_drawn_by_some_screen(env):
     detail_fetched = {k for r in env.fetched[start:] for k in r.keys}
 
     # the refresh worker's plan: each pane's series, drawn on the pane's rows
-    from datetime import datetime, timezone
-
     now_dt = datetime.now(timezone.utc)
     inv = env.inventory
     for pane in Pane:

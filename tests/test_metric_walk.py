@@ -437,6 +437,18 @@ def matches(drawn: str, expected, unit: Unit) -> bool:
     return any(abs(value - e) <= 2 * half + 1e-9 * max(1.0, abs(e)) for e in options)
 
 
+def test_figures_are_read_back_as_the_formatters_write_them():
+    from tui.model.format import format_per_minute, format_value
+
+    for value, unit, seconds in ((174_700.0, MS, 174.7), (1_654_155.4, US, 1.6541554), (812.0, US, 812e-6),
+                                 (51.68, PCT, 51.68), (2489.6, Unit.NONE, 2489.6), (0.873, Unit.NONE, 0.873)):
+        text = format_value(value, unit)
+        assert matches(text, seconds, unit), (text, seconds)
+        assert not matches(text, seconds * 1.02 + 1e-3, unit), (text, seconds)
+    assert matches(format_per_minute(13.44), 13.4, Unit.NONE) and parse("92.0%×8") == (92.0, 0.05)
+    assert devices("92.0%×8") == 8 and matches("0", NoData("0"), Unit.NONE) and not matches("–", 3.0, Unit.NONE)
+
+
 def test_every_catalog_entry_has_one_probe():
     ids = [p.metric for p in PROBES]
     catalog = [f"{m.group}:{m.name}" for m in cat.CATALOG]

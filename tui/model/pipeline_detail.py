@@ -28,6 +28,7 @@ from tui.model.detail import READ_EXECUTIONS, READ_STEPS, DetailRequest, DetailR
 from tui.model.endpoint_detail import (Fact, grid, metric_row, status_fact, window_max, window_mean, window_points,
                                        window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
+from tui.model.glyphs import glyphs
 from tui.model.cells import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, status_cell
 from tui.model.readings import newest
 from tui.model.plan import PipelineKeys, key_builder
@@ -67,11 +68,12 @@ def timeline(start: float | None, end: float | None, lo: float, hi: float, width
     b = int((min(end, hi) - lo) / span * width + 0.999)
     a = min(max(a, 0), width - 1)
     b = min(max(b, a + 1), width)
-    cells = ["·"] * width
+    g = glyphs()
+    cells = [g.gap] * width
     for i in range(a, b):
-        cells[i] = "█"
+        cells[i] = g.bar
     if start < lo:
-        cells[0] = "◂"
+        cells[0] = g.before
     return "".join(cells)
 
 

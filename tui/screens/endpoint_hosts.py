@@ -2,11 +2,13 @@
 
 :class:`EndpointInstancesScreen` shows one row per instance of the endpoint (the
 ``InstanceId`` dimension) in the host grid a distributed job uses: invocations and 5XX per
-minute, model latency, CPU, memory, disk, GPU and GPU memory utilization, and the hottest
-GPU of each instance, with health flags (an instance gone silent, a full disk, a lagging or
-a hot GPU); below it, utilization and latency per instance over time. Enter on an instance
-opens :class:`AcceleratorScreen`: one row per GPU (the ``AcceleratorId`` dimension) and each
-GPU's utilization and memory over time, so a hot GPU stands out.
+minute, model latency, CPU, memory and GPU utilization (and CloudWatch's instance-level
+CPU / GPU / GPU memory UtilizationNormalized where ListMetrics finds them per InstanceId:
+"CPU norm", "GPU norm", "GPU mem norm"), and the hottest GPU of each instance, with health
+flags (an instance gone silent, a full disk, a lagging or a hot GPU); below it, utilization
+and latency per instance over time. Enter on an instance opens :class:`AcceleratorScreen`:
+one row per GPU (the ``AcceleratorId`` dimension) and each GPU's utilization and memory over
+time, so a hot GPU stands out.
 
 The instances and GPUs come from the READ_ENHANCED read (ListMetrics). Enhanced utilization
 metrics are published every 10 to 300 s; the screens ask for the interval of the endpoint
