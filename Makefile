@@ -10,18 +10,24 @@ WHEEL_DIR := build/wheel-check
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[demo,test]'
+	$(BIN)/python -m pip install --quiet -e '.[demo,serve,test]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# tmux drives the end-to-end tests; install it where the machine lacks it.
+# tmux drives the end-to-end tests, and headless chromium the browser one (sagemon-tui serve);
+# install them where the machine lacks them (chromium: about a minute and ~400 MB, once).
 tools:
 	@command -v tmux >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tmux >/dev/null; \
 	  else echo "tmux is missing: the end-to-end tests will be skipped"; fi; }
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: the browser end-to-end test will be skipped"; fi; }
 
 demo: $(STAMP)
 	$(BIN)/sagemon-tui --demo $(ARGS)
@@ -52,7 +58,9 @@ wheel-check: $(STAMP)
 	cd $(WHEEL_DIR) && venv/bin/sagemon-tui --version
 	cd $(WHEEL_DIR) && venv/bin/sagemon-tui --help >/dev/null
 	cd $(WHEEL_DIR) && venv/bin/python -c "from tui.theme_files import theme_dir; d = theme_dir(); \
-	  assert 'site-packages' in str(d) and any(d.glob('*.tcss')), d; print('themes shipped in wheel:', d)"
+	  assert 'site-packages' in str(d) and any(d.glob('*.tcss')), d; \
+	  names = {p.stem for p in d.glob('*.json')}; \
+	  assert {'sagemon', 'sagemon-high-contrast', 'sagemon-ansi'} <= names, names; print('themes shipped in wheel:', d)"
 	@echo "wheel-check: ok"
 
 # The benchmark of issue 13: seeds a reference fleet on the embedded moto server, prints one table,

@@ -92,3 +92,13 @@ def load_theme_files(user_dir: Path | None = None) -> ThemeLoad:
         for path in sorted([*folder.glob("*.json"), *folder.glob("*.toml")]):
             _read(path, out)
     return out
+
+
+def pick_theme(wanted: str | None, available, default: str) -> tuple[str, str | None]:
+    """The theme to start in (``--theme`` / config ``theme``, else ``default``) and, when the
+    wanted one does not exist, the one line that says so."""
+    name = wanted or default
+    if name in available:
+        return name, None
+    fallback = default if default in available else "textual-dark"
+    return fallback, f"no theme named {name!r}: using {fallback!r} (Ctrl+P > theme lists them)"

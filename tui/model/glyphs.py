@@ -36,6 +36,8 @@ class Glyphs:
     ellipsis: str  #: a cut text
     chart: str = "hd"  #: plotext's marker for chart lines ("hd": quarter blocks)
     legend: str = "■"  #: the colour key before a chart series' name
+    bar: str = "█"  #: a filled cell of a progress bar or a pipeline step's timeline
+    before: str = "◂"  #: a timeline that began before the window
 
 
 UNICODE = Glyphs(name="unicode", spark="▁▂▃▄▅▆▇█", gap="·", ok="✔", warn="▲", crit="✖", dot="●",
@@ -44,7 +46,7 @@ UNICODE = Glyphs(name="unicode", spark="▁▂▃▄▅▆▇█", gap="·", ok=
 
 ASCII = Glyphs(name="ascii", spark="_.-~=+*#", gap=".", ok="+", warn="^", crit="x", dot="*",
                alert="!", sep=">", clock="@", brand="*", paused="||", follow=">",
-               spinner="|/-\\", up="^", down="v", bullet="-", ellipsis="~", chart="*", legend="#")
+               spinner="|/-\\", up="^", down="v", bullet="-", ellipsis="~", chart="*", legend="#", bar="#", before="<")
 
 _current: Glyphs = UNICODE
 

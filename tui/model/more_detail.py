@@ -29,6 +29,7 @@ from tui.model.endpoint_detail import (ChartLine, ChartSpec, Fact, grid, max_tex
                                        recent_count, series_period, status_fact, status_level, total_text,
                                        window_max, window_points, window_sum)
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_per_minute, percent
+from tui.model.glyphs import glyphs
 from tui.model.cells import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, name_cell, value_cell
 from tui.model.readings import Rate, latest, newest, recent_rate
 from tui.model.plan import FeatureKeys, LabelingKeys, RecommendationKeys, key_builder
@@ -150,10 +151,11 @@ def labeling_progress(job: LabelingJob, store: SeriesStore, now: int) -> Labelin
 
 
 def progress_bar(pct: float | None, width: int = 30) -> str:
+    g = glyphs()
     if pct is None:
-        return "·" * width
+        return g.gap * width
     full = int(round(max(0.0, min(100.0, pct)) / 100.0 * width))
-    return "█" * full + "·" * (width - full)
+    return g.bar * full + g.gap * (width - full)
 
 
 def labeling_facts(job: LabelingJob, store: SeriesStore, now: int) -> list[Fact]:

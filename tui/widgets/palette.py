@@ -65,10 +65,14 @@ LIGHT_DEFAULTS: dict[str, str] = {
 }
 
 
-def theme_defaults(dark: bool, panel: str | None = None) -> dict[str, str]:
-    """The app's variables for a theme that leaves them out (``App.get_theme_variable_defaults``);
-    the status bar takes the theme's own ``panel`` colour."""
-    out = dict(THEME_DEFAULTS) if dark else {**THEME_DEFAULTS, **LIGHT_DEFAULTS}
+def theme_defaults(theme) -> dict[str, str]:
+    """The app's variables for a Textual ``theme`` that leaves them out (the app's
+    ``get_theme_variable_defaults``); the status bar takes the theme's own ``panel`` colour."""
+    out = dict(THEME_DEFAULTS) if theme.dark else {**THEME_DEFAULTS, **LIGHT_DEFAULTS}
+    try:
+        panel = theme.to_color_system().generate().get("panel")
+    except Exception:  # noqa: BLE001 - the defaults alone
+        panel = None
     if panel:
         out["sagemon-bar"] = panel
     return out
