@@ -67,7 +67,13 @@ def test_serverless_and_multi_model_add_their_own_series():
 
 def test_two_variants_double_the_series():
     ep = Endpoint("ab", "InService", R, variants=[Variant("a", "ml.c5.xlarge", 1), Variant("b", "ml.c5.xlarge", 1)])
-    assert len(pane_keys(Pane.ENDPOINTS, Inventory(endpoints=[ep]), NOW, 3600)) == 20
+    # 9 each: a CPU instance type publishes no GPUUtilization, so none is requested (it was billed
+    # and drawn as "–")
+    keys = pane_keys(Pane.ENDPOINTS, Inventory(endpoints=[ep]), NOW, 3600)
+    assert len(keys) == 18 and not any(k.metric == "GPUUtilization" for k in keys)
+    gpu = Endpoint("g", "InService", R, variants=[Variant("a", "ml.g5.xlarge", 1), Variant("b", "ml.c5.xlarge", 1)])
+    assert [dict(k.dimensions)["VariantName"] for k in pane_keys(Pane.ENDPOINTS, Inventory(endpoints=[gpu]), NOW, 3600)
+            if k.metric == "GPUUtilization"] == ["a"]
 
 
 def test_component_based_endpoint_also_asks_for_its_components_traffic():
@@ -79,7 +85,7 @@ def test_component_based_endpoint_also_asks_for_its_components_traffic():
              InferenceComponent("ic-west", "shared", "AllTraffic", "InService", "us-west-2"),
              InferenceComponent("ic-p", "plain", "AllTraffic", "InService", R)]
     keys = pane_keys(Pane.ENDPOINTS, Inventory(endpoints=[ic_ep, plain], components=comps), NOW, 3600)
-    assert len(keys) == len(set(keys)) == 10 + 10 + 2 * 6
+    assert len(keys) == len(set(keys)) == 10 + 9 + 2 * 6  # "plain" is on a CPU type: no GPU series
     ic_keys = [k for k in keys if k.dim("InferenceComponentName")]
     assert {k.dim("InferenceComponentName") for k in ic_keys} == {"ic-a", "ic-b"}
     assert {(k.metric, k.stat) for k in ic_keys if k.dim("InferenceComponentName") == "ic-a"} == {

@@ -82,12 +82,13 @@ def test_first_refresh_is_full_then_visible_pane_only(moto_url):
     rep1 = r.run(Pane.ENDPOINTS)
     assert rep1.full and set(rep1.panes) == set(Pane)
     assert disc.calls[0] >= {Kind.ENDPOINT, Kind.TRAINING_JOB, Kind.PIPELINE, Kind.FEATURE_GROUP}
-    # endpoint (8 series without percentiles) + 2 hosts x 4 metrics + pipeline 4
-    assert rep1.series == 8 + 8 + 4
+    # endpoint (7 series without percentiles: an ml.c5 publishes no GPUUtilization) + 2 hosts x 4
+    # metrics + pipeline 4
+    assert rep1.series == 7 + 8 + 4
     rep2 = r.run(Pane.ENDPOINTS)
     assert not rep2.full and rep2.panes == (Pane.ENDPOINTS,)
     assert disc.calls[1] == {Kind.ENDPOINT}
-    assert rep2.series == 8
+    assert rep2.series == 7
     rep3 = r.run(Pane.JOBS)
     assert disc.calls[2] == {Kind.TRAINING_JOB, Kind.PROCESSING_JOB, Kind.TRANSFORM_JOB}
     assert rep3.series == 8

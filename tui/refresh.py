@@ -28,8 +28,8 @@ from typing import Callable
 
 from textual.message import Message
 
+from tui.aws.call_counter import CallCounter
 from tui.model.catalog import Kind
-from tui.model.cost import Usage
 from tui.model.detail import DetailRequest, DetailResult
 from tui.model.plan import PANE_KINDS, Pane, is_extended_stat
 from tui.model.resources import Inventory
@@ -42,8 +42,6 @@ from tui.refresh_connect import Connected, Connection, StartupFailed, StartupPro
 
 #: Every ``FULL_EVERY``-th refresh covers all panes (the first one always does).
 FULL_EVERY = 5
-#: CloudWatch reads billed per request (the rest of the API is free to call).
-BILLED_PER_REQUEST = frozenset({"ListMetrics", "GetMetricStatistics", "DescribeAlarms", "DescribeAlarmHistory"})
 #: Error codes that mean "this backend cannot compute percentiles", not a passing failure.
 PERCENTILE_UNSUPPORTED = ("InternalFailure", "InternalError", "InternalServerError", "500",
                           "InvalidParameterCombination", "InvalidParameterValue", "ValidationError")
@@ -57,31 +55,6 @@ def snapshot(store: SeriesStore) -> SeriesStore:
         copy = out.ensure(key, s.period)
         copy.points = dict(s.points)
     return out
-
-
-class CallCounter:
-    """Counts every AWS API call made through a boto3 session (discovery, metrics, logs)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._usage = Usage()
-
-    def install(self, events) -> None:
-        events.register("before-call", self._on_call, unique_id="sagemon-call-counter")
-
-    def _on_call(self, model=None, **_kwargs) -> None:
-        if model is None:
-            return
-        with self._lock:
-            self._usage.count_call(model.name)
-            if model.name in BILLED_PER_REQUEST:
-                self._usage.billable_requests += 1
-
-    def take(self) -> Usage:
-        """The calls counted since the last ``take`` (and reset)."""
-        with self._lock:
-            out, self._usage = self._usage, Usage()
-        return out
 
 
 class Refresher:

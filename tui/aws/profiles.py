@@ -35,6 +35,12 @@ def config_profiles() -> list[str]:
     return sorted(set(names))
 
 
+def sso_profiles(profiles: list[str]) -> frozenset[str]:
+    """Those of ``profiles`` that sign in through SSO (the config files read once)."""
+    config = _full_config()
+    return frozenset(p for p in profiles if sso_settings(p, config) is not None)
+
+
 def config_regions() -> list[str]:
     """The distinct ``region`` values of the config file's profiles, sorted."""
     profiles = _full_config().get("profiles", {})
@@ -42,10 +48,11 @@ def config_regions() -> list[str]:
     return sorted(r for r in found if r)
 
 
-def sso_settings(profile: str | None) -> tuple[str, str | None] | None:
+def sso_settings(profile: str | None, config: dict | None = None) -> tuple[str, str | None] | None:
     """``(start URL, sso-session name)`` of a profile that logs in through SSO (the session
-    name is None for the legacy form with ``sso_start_url`` in the profile); None otherwise."""
-    config = _full_config()
+    name is None for the legacy form with ``sso_start_url`` in the profile); None otherwise.
+    ``config``: botocore's parse of the config files, read here when not given."""
+    config = _full_config() if config is None else config
     section = config.get("profiles", {}).get(profile or "default")
     if not isinstance(section, dict):
         return None

@@ -5,7 +5,7 @@ no AWS, no drawing. The refresh layer turns these :class:`~tui.model.series.Seri
 into GetMetricData requests; the overview model reads the same keys back out of the store, so
 what is fetched and what is shown can never drift apart.
 
-Query budget: an endpoint costs 10 series (+2 serverless / +2 multi-model), a component 8, a
+Query budget: an endpoint costs 10 series (9 on a CPU instance type; serverless 9; +2 multi-model), a component 8, a
 pipeline 4, a labeling job 4, a feature group 7, a recommendation job 4 per endpoint. Jobs cost
 3-5 series *per host*, so only jobs that are running or ended inside the window are planned;
 older jobs show their Describe facts and no metrics.
@@ -188,6 +188,10 @@ class EndpointKeys:
         self.loaded_models = metric_key("LoadedModelCount", k, cat.AVG, r, d, group=cat.G_MME_INSTANCE)
         self.serverless = ep.serverless
         self.multi_model = ep.multi_model
+        types = [v.instance_type for v in ep.variants if v.name == variant]
+        #: GPUUtilization is requested only where the instance type has GPUs (a CPU type publishes
+        #: none: the series would be billed and drawn as "–")
+        self.has_gpu = has_gpu(types[0] if types else None)
 
     def all(self) -> list[SeriesKey]:
         keys = [self.invocations, self.errors_4xx, self.errors_5xx, self.latency_avg, self.latency_p50,
@@ -195,7 +199,7 @@ class EndpointKeys:
         if self.serverless:
             keys += [self.setup_time, self.memory]
         else:
-            keys += [self.cpu, self.gpu, self.memory]
+            keys += [self.cpu] + ([self.gpu] if self.has_gpu else []) + [self.memory]
         if self.multi_model:
             keys += [self.cache_hit, self.loaded_models]
         return keys

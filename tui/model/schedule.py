@@ -2,12 +2,14 @@
 
 Pure Python. The UI sends one immutable :class:`RefreshRequest` per refresh (the pane shown,
 the rows on screen, the interval and the cost cap); :func:`tier_keys` sorts every series the
-overview could draw into tiers, and a :class:`Schedule` says which tiers are due on each refresh:
+overview could draw into tiers; a :class:`CostEstimate` holds how often each tier is due (and
+what that costs), and :func:`due_tiers` which tiers a given refresh requests:
 
 * ``VISIBLE``: the rows on screen, every refresh;
 * ``DETAIL``: the open drill-down screen's series (hosts, curves), every refresh, only while open;
-* ``PANE``: the rest of the visible pane, every ``slow_every``-th refresh;
-* ``OTHER``: the other panes, every ``slow_every``-th refresh.
+* ``PANE``: the rest of the visible pane, every ``full_every``-th refresh (5 by default:
+  ``tui.refresh.FULL_EVERY``);
+* ``OTHER``: the other panes (and their discovery), as often as ``PANE``.
 
 Series of ended jobs whose data can no longer change (ended :data:`SETTLE` seconds ago) are
 requested once and kept: they are in no tier after that.
@@ -31,8 +33,6 @@ from tui.model.plan import ComponentKeys, Pane, endpoint_components, job_is_rece
 from tui.model.resources import Endpoint, Inventory, Job
 from tui.model.series import SeriesKey
 
-#: Refreshes between two fetches of the lower tiers (the rest of the pane, the other panes).
-SLOW_EVERY = 5
 #: Rows taken as on screen when the UI has not said yet (the first refresh, a test).
 DEFAULT_VISIBLE_ROWS = 60
 #: Seconds after its end from which an ended job's points no longer change (points arrive 1-3
