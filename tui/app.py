@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -28,21 +29,23 @@ from tui.model.plan import Pane, resource_keys
 from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
 from tui.model.detail import DetailResult
-from tui.refresh import (Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted,
-                         StartupFailed, StartupProgress, connect)
-from tui.refresh_detail import LogFeed
 from tui.screens.copy_export import CopyExportActions
-from tui.screens.detail import DetailScreen
 from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_class
 from tui.screens.help import HelpScreen
 from tui.screens.overview import OverviewScreen
 from tui import color_mode
 from tui.model.glyphs import use_ascii
-from tui.theme_files import load_theme_files, stylesheet
+from tui.theme_files import load_theme_files, pick_theme, stylesheet
 from tui.widgets.palette import THEME_DEFAULTS, theme_defaults  # noqa: F401 - THEME_DEFAULTS re-exported
 from tui.widgets.status_bar import StatusBar
 from tui.switch import SwitchActions
+
+if TYPE_CHECKING:  # the refresh layer is imported once the first frame is drawn
+    from tui.refresh import Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted
+    from tui.refresh import StartupFailed, StartupProgress
+    from tui.refresh_detail import LogFeed
+    from tui.screens.detail import DetailScreen
 
 DEFAULT_THEME = "sagemon"
 #: Seconds between polls of a followed log while a log view is open.
@@ -116,12 +119,7 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The health colours for themes that do not set them (Textual's built-in ones)."""
-        theme = self.current_theme
-        try:
-            panel = theme.to_color_system().generate().get("panel")
-        except Exception:  # noqa: BLE001 - the defaults alone
-            panel = None
-        return theme_defaults(theme.dark, panel)
+        return theme_defaults(self.current_theme)
 
     def get_line_filters(self):
         """Textual's filters, and no colour at all in colour mode ``none`` (``NO_COLOR``)."""
@@ -140,14 +138,8 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
             self.pop_screen()
 
     def on_mount(self) -> None:
-        wanted = getattr(self.opts, "theme", None) or DEFAULT_THEME
-        if wanted not in self.available_themes:
-            self.theme_problems.append(f"no theme named {wanted!r}: using {DEFAULT_THEME!r} "
-                                       f"(Ctrl+P > theme lists them)")
-            wanted = DEFAULT_THEME
-        if wanted in self.available_themes:
-            self.theme = wanted
-        for problem in self.theme_problems:
+        self.theme, problem = pick_theme(getattr(self.opts, "theme", None), self.available_themes, DEFAULT_THEME)
+        for problem in self.theme_problems + ([problem] if problem else []):
             self.notify(safe_text(problem, 300), title="themes", severity="warning", timeout=10, markup=False)
         if self.opts.keys:
             self.set_keymap(self.opts.keys)
@@ -171,6 +163,8 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
 
     def _connect_worker(self) -> None:
         from textual.worker import get_current_worker
+
+        from tui.refresh import Connected, StartupFailed, StartupProgress, connect
 
         worker = get_current_worker()
         try:
@@ -214,6 +208,9 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         self.state.profile = conn.profile
         self.state.account = conn.account
         self.state.regions = tuple(conn.regions)
+        from tui.refresh import Refresher, RefreshScheduler
+        from tui.refresh_detail import LogFeed
+
         kwargs = {} if self._full_every is None else {"full_every": self._full_every}
         self.refresher = Refresher(conn.clients, WINDOWS[self.state.window], **kwargs)
         self.refresher.history = conn.history
@@ -322,6 +319,8 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         if cls is not None:
             self.push_screen(cls(row.resource))  # it reports itself active once shown
             return
+        from tui.screens.detail import DetailScreen  # not on the way to the first frame
+
         screen = DetailScreen(self.state, row.resource)
         self._detail = screen
         if self.refresher is not None:
@@ -387,6 +386,8 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
             request, lines, error = self.log_feed.poll()
         except Exception as exc:  # noqa: BLE001 - shown on the log view, never a traceback
             request, lines, error = self.log_feed.request, [], f"{type(exc).__name__}: {exc}"
+        from tui.refresh import LogLines
+
         self.post_message(LogLines(request, lines, error))
 
     def on_log_lines(self, message: LogLines) -> None:

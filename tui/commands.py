@@ -13,10 +13,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable
 
-from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
-from tui.cli import WINDOWS
+from tui.config.rules import WINDOWS
 from tui.model.cells import Row
 from tui.model.plan import Pane, pane_resources
 
@@ -28,6 +29,18 @@ NOUNS = {
 
 #: One command: what the palette shows, what choosing it does, its help line.
 Command = tuple[str, Callable[[], object], str]
+
+
+def highlight(matcher: Matcher, candidate: str) -> Content:
+    """``candidate`` with the matched letters marked, as plain text: Textual's own
+    ``Matcher.highlight`` reads it as markup, and names come from AWS."""
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if score:
+        for offset in offsets:
+            if not candidate[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def resource_noun(pane: Pane, resource) -> str:
@@ -67,14 +80,16 @@ def resource_commands(app) -> list[Command]:
     return cmds
 
 
-def connection_commands(app, profiles: list[str], regions: list[str]) -> list[Command]:
-    """The profiles and regions to switch to (the current ones marked)."""
+def connection_commands(app, profiles: list[str], regions: list[str], sso: frozenset[str] = frozenset()
+                        ) -> list[Command]:
+    """The profiles and regions to switch to (the current ones marked, and the profiles in
+    ``sso``, which sign in through AWS SSO)."""
     current_profile = app.state.profile or app.opts.profile
     cmds: list[Command] = []
     for name in profiles:
-        mark = " (current)" if name == current_profile else ""
+        mark = (" (SSO)" if name in sso else "") + (" (current)" if name == current_profile else "")
         cmds.append((f"Profile: {name}{mark}", partial(app.switch_profile, name),
-                     "connect again with this AWS profile"))
+                     "connect again with this AWS profile" + (" (needs `aws sso login`)" if name in sso else "")))
     for name in regions:
         mark = " (current)" if tuple(app.state.regions) == (name,) else ""
         cmds.append((f"Region: {name}{mark}", partial(app.switch_region, name), "connect again to this region"))
@@ -106,28 +121,30 @@ class SagemonCommands(Provider):
 
     profiles: list[str] = []
     regions: list[str] = []
+    sso: frozenset[str] = frozenset()
 
     async def startup(self) -> None:
         """Read the AWS config files once per opening of the palette (not per key typed)."""
-        from tui.aws.profiles import config_profiles, config_regions
+        from tui.aws.profiles import config_profiles, config_regions, sso_profiles
 
         self.profiles = config_profiles()
+        self.sso = sso_profiles(self.profiles)
         self.regions = sorted(set(config_regions()) | set(self.app.state.regions))
 
     def commands(self) -> list[Command]:
         app = self.app
         cmds = action_commands(app)
         if hasattr(app, "switch_profile"):
-            cmds += connection_commands(app, self.profiles, self.regions)
+            cmds += connection_commands(app, self.profiles, self.regions, self.sso)
         return cmds + resource_commands(app)
 
     async def discover(self) -> Hits:
         for name, callback, help_text in action_commands(self.app):
-            yield DiscoveryHit(Text(name), callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self.commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)
+                yield Hit(score, highlight(matcher, name), callback, text=name, help=help_text)

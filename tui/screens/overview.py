@@ -17,6 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
@@ -31,6 +32,7 @@ from tui.model.state import AppState, discovery_error_text
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.resource_table import ResourceTable
 from tui.widgets.status_bar import StatusBar
+from tui.model.glyphs import glyphs
 
 EMPTY_TEXT = {
     Pane.ENDPOINTS: "No endpoints",
@@ -139,7 +141,10 @@ class OverviewScreen(Screen):
         yield Static("", id="notice", classes="notice")
         with ContentSwitcher(initial=f"pane-{self.pane.value}", id="switcher"):
             for p in self.panes:
-                with Vertical(id=f"pane-{p.value}", classes="pane"):
+                pane = Vertical(id=f"pane-{p.value}", classes="pane")
+                if p is not self.pane:  # hidden: mounted right after the first frame, not before it
+                    pane.display = False
+                with pane if p is self.pane else Lazy(pane):
                     yield ResourceTable(p, hidden=self._hidden_columns.get(p.value, ()), id=f"table-{p.value}")
                     yield Static("", id=f"empty-{p.value}", classes="empty")
         yield CommandLine(id="command")
@@ -211,6 +216,7 @@ class OverviewScreen(Screen):
 
     def _show(self, pane: Pane, rows: list[Row]) -> None:
         table = self.table(pane)
+        table.regions = len(self.state.regions)  # several: a Region column
         table.show_rows(rows)
         self._dirty.discard(pane)
         empty = self.query_one(f"#empty-{pane.value}", Static)
@@ -237,7 +243,7 @@ class OverviewScreen(Screen):
         if self.state.errors:
             lines = list(self.state.errors[:1]) + lines
         lines = list(dict.fromkeys(lines))  # the refresh error is often the pane's own listing error
-        text = "\n".join(f"⚠ {safe_text(line, 200)}" for line in lines[:3])
+        text = "\n".join(f"{glyphs().alert} {safe_text(line, 200)}" for line in lines[:3])
         notice = self.query_one("#notice", Static)
         if text != self._notice_text:
             self._notice_text = text
@@ -261,6 +267,9 @@ class OverviewScreen(Screen):
         if pane not in self.panes:
             self.notify(f"the {pane.value} pane is hidden (hidden_panes in the config file)", severity="warning",
                         timeout=4, markup=False)
+            return
+        if pane is not self.pane and not self.query(f"#table-{pane.value}"):
+            self.set_timer(0.02, lambda: self.show_pane(pane))  # its pane mounts just after the first frame
             return
         if pane is not self.pane:
             self.pane = pane
@@ -315,6 +324,12 @@ class OverviewScreen(Screen):
                 return
             if value in ("help", "?"):
                 self.app.action_help()
+                return
+            verb, _, arg = value.partition(" ")
+            switch = getattr(self.app, f"switch_{verb}", None) if verb in ("profile", "region") else None
+            if switch is not None and arg.strip():  # :profile NAME, :region NAME[,NAME]
+                switch(arg.strip())
+                self.table().focus()
                 return
             pane = pane_named(value)
             if pane is None:
