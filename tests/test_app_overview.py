@@ -20,7 +20,7 @@ from tui.aws.session import AwsClients, AwsSettings
 from tui.cli import Options
 from tui.model.catalog import Unit
 from tui.model.format import format_value
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.refresh import Connection
 
 REGION = "us-east-1"
@@ -458,3 +458,78 @@ async def test_a_too_small_terminal_says_the_size_needed_and_the_app_comes_back(
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.screen is app.overview and app.overview.pane is Pane.JOBS  # as it was left
+
+
+async def test_a_big_pane_builds_its_rows_off_the_event_loop_and_drops_stale_ones():
+    """More endpoints than INLINE_ROWS: the rows are built in a thread worker and shown when
+    ready; rows of an older redraw that arrive late never replace newer ones."""
+    from textual.app import App
+
+    from tui.model.overview import pane_rows
+    from tui.model.resources import Endpoint, Inventory, Variant
+    from tui.model.series import SeriesStore
+    from tui.model.state import AppState, RefreshReport
+    from tui.screens.overview import INLINE_ROWS, OverviewScreen, RowsBuilt
+    from tui.widgets.resource_table import ResourceTable
+
+    def inventory(prefix: str) -> Inventory:
+        return Inventory(endpoints=[Endpoint(f"{prefix}-{i:04d}", "InService", "us-east-1",
+                                             variants=[Variant("AllTraffic", "ml.m5.large", 1, 1)])
+                                    for i in range(INLINE_ROWS + 50)])
+
+    now = time.time()
+    state = AppState(window="3h", regions=("us-east-1",))
+    state.apply(RefreshReport(now - 1, now, (Pane.ENDPOINTS,), True, inventory=inventory("old"), store=SeriesStore()))
+    screen = OverviewScreen(state)
+
+    class OverviewApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    app = OverviewApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one("#table-endpoints", ResourceTable)
+        assert table.row_count == INLINE_ROWS + 50 and table.all_rows[0].name == "old-0000"
+        stale = pane_rows(Pane.ENDPOINTS, state.inventory, state.store, int(now))
+        state.apply(RefreshReport(now, now + 1, (Pane.ENDPOINTS,), True, inventory=inventory("new"),
+                                  store=SeriesStore()))
+        screen.state_changed()
+        screen.post_message(RowsBuilt(Pane.ENDPOINTS, stale, 0))  # a redraw older than this one
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {r.name[:3] for r in table.all_rows} == {"new"} and table.row_count == INLINE_ROWS + 50
+
+
+async def test_hidden_panes_mount_after_the_first_frame_and_a_pane_asked_for_sooner_still_opens():
+    from textual.app import App
+    from textual.widgets import ContentSwitcher
+
+    from tui.model.state import AppState
+    from tui.screens.overview import OverviewScreen
+
+    screen = OverviewScreen(AppState(window="3h"))
+    composed: list[bool] = []
+    shown: list[Pane] = []
+
+    class OverviewApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+            self.call_later(self.right_away)
+
+        def right_away(self) -> None:  # before the first frame: only the visible pane is there
+            composed.append(bool(screen.query("#table-jobs")))
+            screen.show_pane(Pane.JOBS)
+
+        def pane_shown(self, pane: Pane) -> None:
+            shown.append(pane)
+
+    app = OverviewApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)
+        assert composed == [False]
+        assert screen.pane is Pane.JOBS and screen.table().id == "table-jobs" and shown == [Pane.JOBS]
+        assert screen.query_one("#switcher", ContentSwitcher).current == "pane-jobs"
+        displayed = [w.id for w in screen.query(".pane") if w.display]
+        assert displayed == ["pane-jobs"] and len(screen.query(".pane")) == len(Pane)

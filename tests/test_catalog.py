@@ -117,3 +117,19 @@ def test_instance_metrics_per_kind():
     assert cpu.dimensions_for(Kind.ENDPOINT) == ("EndpointName", "VariantName")
     inv = catalog.find("Invocations", group=catalog.G_INVOCATION)
     assert inv.dimensions_for(Kind.INFERENCE_COMPONENT) == ("InferenceComponentName",)
+
+
+def test_find_answers_like_a_scan_of_the_catalog():
+    def scan(name, group=None, namespace=None):
+        return next(m for m in CATALOG if m.name == name and (group is None or m.group == group)
+                    and (namespace is None or namespace in m.namespaces))
+
+    for m in CATALOG:
+        assert catalog.find(m.name) is scan(m.name)
+        assert catalog.find(m.name, m.group) is scan(m.name, m.group)
+        for ns in m.namespaces:
+            assert catalog.find(m.name, namespace=ns) is scan(m.name, namespace=ns)
+    with pytest.raises(KeyError):
+        catalog.find("NoSuchMetric")
+    with pytest.raises(KeyError):
+        catalog.find(CATALOG[0].name, group="no-such-group")

@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from tui.model import catalog as cat
-from tui.model.plan import Pane, pane_keys
+from tui.model.plan import pane_keys
+from tui.model.kinds import Pane
 
 
 def planned_keys(clients) -> list:
     from tui.aws.discovery import discover
-    from tui.model.endpoint_detail import (component_request, endpoint_request, enhanced_info, gpus_request,
-                                           instances_request, publish_period)
+    from tui.model.endpoint.enhanced import enhanced_info, gpus_request, instances_request, publish_period
+    from tui.model.endpoint.keys import component_request, endpoint_request
     from tui.model.job_detail import algorithm_names, host_request, job_hosts, job_request
     from tui.model.more_detail import feature_request, labeling_request, recommendation_request
     from tui.model.pipeline_detail import execution_request, pipeline_request

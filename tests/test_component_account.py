@@ -27,7 +27,7 @@ import pytest
 from tests.pilot import screen_text, wait_for
 from tui.model.catalog import NS_ENDPOINTS, NS_INFERENCE_COMPONENTS, NS_SAGEMAKER, Unit
 from tui.model.format import format_per_minute, format_value
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 
 REGION = "me-central-1"  # this module's account: nothing else in the test process uses it
 CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -241,7 +241,7 @@ async def test_endpoints_and_components_panes_show_the_components_traffic(accoun
 
 def check_endpoint_screen(app, account, ep: str) -> dict:
     """The model behind the endpoint screen (size-independent): variants, charts, components."""
-    from tui.screens.endpoint import DetailTable
+    from tui.widgets.detail_table import DetailTable
 
     screen = app.screen
     variant, itype, count, vcpus, gpus, *_r = ENDPOINTS[ep]
@@ -286,7 +286,8 @@ def check_endpoint_screen(app, account, ep: str) -> dict:
 
 @pytest.mark.parametrize("size", [(160, 48), (80, 24)])
 async def test_endpoint_screen_reads_its_components(account, size):
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     ep = "a" if size[0] > 100 else "b"
     name = account["eps"][ep]
@@ -355,7 +356,7 @@ async def test_utilization_legend_names_the_per_device_lines(account):
 
 def check_component_screen(app, account, name: str) -> None:
     from tui.screens.component import ComponentScreen
-    from tui.screens.endpoint import DetailTable
+    from tui.widgets.detail_table import DetailTable
 
     screen = app.screen
     assert isinstance(screen, ComponentScreen) and screen.component.name == name
@@ -377,7 +378,8 @@ def check_component_screen(app, account, name: str) -> None:
 
 async def test_component_screens_from_the_pane_and_from_the_endpoint(account):
     from tui.screens.component import ComponentScreen
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     app = make_app(account["url"])
     async with app.run_test(size=(160, 48)) as pilot:

@@ -19,7 +19,7 @@ from tui.config import session_log
 from tui.config.settings import SETTINGS, default_path
 from tui.model import health
 from tui.model.cells import util_level
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.model.thresholds import set_thresholds
 
 SECRET_KEY_ID = "AKIAZZZZEXAMPLEKEY12"

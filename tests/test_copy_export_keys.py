@@ -19,7 +19,7 @@ from tui.cli import Options
 from tui.model.console_url import console_url, resource_arn
 from tui.model.format import format_value, safe_text
 from tui.model.columns import COLUMNS
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.refresh import Connection
 
 ACCOUNT = "123456789012"

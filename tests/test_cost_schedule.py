@@ -20,7 +20,8 @@ import pytest
 from tui.aws.session import AwsClients, AwsSettings
 from tui.model.catalog import Kind
 from tui.model.cost import PRICE_PER_METRIC
-from tui.model.plan import Pane, is_extended_stat, job_keys
+from tui.model.plan import is_extended_stat, job_keys
+from tui.model.kinds import Pane
 from tui.model.resources import Inventory, Job, default_hosts
 from tui.model.schedule import (SETTLE, CostEstimate, RefreshRequest, Tier, TierLoad, estimate, fit_to_cap)
 from tui.model.state import AppState

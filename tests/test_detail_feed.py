@@ -9,7 +9,8 @@ import time
 from test_refresh import EP, FakeDiscovery, clients
 
 from tui.model.detail import READ_STEPS, READ_TRANSFORM_HOSTS, DetailRequest
-from tui.model.plan import EndpointKeys, Pane
+from tui.model.plan import EndpointKeys
+from tui.model.kinds import Pane
 from tui.refresh import Refresher
 
 

@@ -7,16 +7,23 @@ from dataclasses import dataclass
 import pytest
 
 from tui.model import catalog as cat
+from tui.model.alarms import alarm_rows, alarms_for
 from tui.model.detail import READ_ENHANCED, DetailResult
-from tui.model.endpoint_detail import (
-    ComponentDetailKeys, EnhancedInfo, LatencyBreakdown, PublishPeriod, VariantDetailKeys, alarm_rows, alarms_for,
-    component_rows, endpoint_facts, endpoint_keys, endpoint_request, enhanced_info, enhanced_line, gpu_key,
-    gpu_table, grid, hot_gpu, hot_gpu_flags, infer_period, instance_key, instance_table, instances_keys,
-    latency_breakdown, mme_rows, publish_period, rebucket, serverless_rows, status_level, variant_rows,
+from tui.model.drill_views import status_level
+from tui.model.endpoint.components import component_metric_rows
+from tui.model.endpoint.enhanced import (
+    EnhancedInfo, PublishPeriod, enhanced_info, enhanced_line, gpu_key, infer_period, instance_key, instances_keys,
+    publish_period,
 )
+from tui.model.endpoint.facts import LatencyBreakdown, endpoint_facts, latency_breakdown
+from tui.model.endpoint.instance_grid import gpu_table, hot_gpu, hot_gpu_flags, instance_table, rebucket
+from tui.model.endpoint.keys import ComponentDetailKeys, VariantDetailKeys, endpoint_keys, endpoint_request
+from tui.model.endpoint.mme_serverless import mme_rows, serverless_rows
+from tui.model.endpoint.variants import variant_rows
 from tui.model.plan import ComponentKeys, EndpointKeys
 from tui.model.resources import Alarm, Endpoint, InferenceComponent, Inventory, Variant
 from tui.model.series import Series, SeriesStore
+from tui.model.window_readers import grid
 
 NOW = 1_800_000_000 - 1_800_000_000 % 60 + 30  # half a minute into a minute
 M = NOW - NOW % 60  # the current minute
@@ -179,7 +186,7 @@ def test_component_rows_per_copy_and_error_rates():
     put(store, k.invocations, minutes([120] * 5))
     put(store, k.per_copy, minutes([60] * 5))
     put(store, k.errors_5xx, minutes([0, 3, 0, 0, 0]))
-    rows = {r.name: r.cells for r in component_rows(ic, store, NOW)}
+    rows = {r.name: r.cells for r in component_metric_rows(ic, store, NOW)}
     assert rows["Invocations"]["now"].text == "120/min" and rows["Invocations"]["window"].text == "600 in all"
     assert rows["Invocations per copy"]["now"].text == "60/min"
     assert rows["5XX errors"]["now"].text == "0.50%" and rows["5XX errors"]["window"].text == "3 in all"

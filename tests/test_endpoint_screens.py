@@ -195,8 +195,10 @@ def variant_figures(env: DemoEnv, endpoint: str, variant: str) -> tuple[float, f
 # -- the endpoint screen --------------------------------------------------------------------------
 
 async def test_split_endpoint_shows_variants_weights_and_rates_as_cloudwatch_has_them(env):
-    from tui.model.endpoint_detail import endpoint_keys
-    from tui.screens.endpoint import DetailTable, EndpointScreen, FactsView, LineView
+    from tui.model.endpoint.keys import endpoint_keys
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView, LineView
 
     name = env.fleet.split_endpoint
     ep = env.endpoint(name)
@@ -232,7 +234,9 @@ async def test_split_endpoint_shows_variants_weights_and_rates_as_cloudwatch_has
 
 
 async def test_erroring_endpoint_shows_its_alarm_firing(env):
-    from tui.screens.endpoint import DetailTable, EndpointScreen, FactsView
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView
 
     name = env.fleet.erroring_endpoint
     app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
@@ -249,7 +253,8 @@ async def test_erroring_endpoint_shows_its_alarm_firing(env):
 
 
 async def test_multi_model_and_serverless_sections(env):
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     mme = env.fleet.multi_model_endpoint
     app = DrillHarness(env, EndpointScreen(env.endpoint(mme)))
@@ -271,7 +276,7 @@ async def test_multi_model_and_serverless_sections(env):
         table = app.screen.query_one("#serverless", DetailTable)
         # the cold starts over the window the screen read, each minute as CloudWatch holds it (compared
         # minute by minute: a minute boundary between the screen's read and this one moves the window)
-        from tui.model.endpoint_detail import VariantDetailKeys
+        from tui.model.endpoint.keys import VariantDetailKeys
 
         colds = dict(gmd(env, "AWS/SageMaker", "ModelSetupTime", {"EndpointName": sls, "VariantName": "AllTraffic"},
                          "SampleCount", minutes=120))
@@ -294,7 +299,8 @@ async def test_multi_model_and_serverless_sections(env):
 async def test_component_rows_are_on_screen_not_only_in_the_table(env):
     """The components table sizes itself to its rows (height: auto) once they are measured:
     the header and every component line are drawn, not a zero-height table under its title."""
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     name = env.fleet.component_endpoint
     app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
@@ -321,7 +327,8 @@ async def test_component_rows_are_on_screen_not_only_in_the_table(env):
 async def test_component_endpoint_variants_and_charts_read_its_components(env):
     """An endpoint hosting inference components publishes its traffic per component: the
     variants table and the traffic, error and latency charts read the components' series."""
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     name = env.fleet.component_endpoint
     app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
@@ -349,7 +356,8 @@ async def test_component_endpoint_shows_reservations_and_normalized_use_as_cloud
     """CPU/GPU/MemoryReservation and the instance-level CPU/GPU/GPUMemoryUtilizationNormalized of
     an inference-component endpoint are fetched and drawn: a "Reserved" fact (newest Average of
     each, as plain boto3 reads it), and the reservations in the utilization chart."""
-    from tui.screens.endpoint import EndpointScreen, FactsView
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.facts_view import FactsView
 
     name = env.fleet.component_endpoint
     variant = env.fleet.endpoint(name).variants[0].name
@@ -383,7 +391,8 @@ async def test_component_endpoint_shows_reservations_and_normalized_use_as_cloud
 
 
 async def test_variants_show_invocations_per_instance_as_cloudwatch_has_them(env):
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     name = env.fleet.split_endpoint
     app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
@@ -400,9 +409,10 @@ async def test_variants_show_invocations_per_instance_as_cloudwatch_has_them(env
 
 
 async def test_component_drill_down_and_back_as_left(env):
-    from tui.model.endpoint_detail import ComponentDetailKeys
+    from tui.model.endpoint.keys import ComponentDetailKeys
     from tui.screens.component import ComponentScreen
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     name = env.fleet.component_endpoint
     app = DrillHarness(env, EndpointScreen(env.endpoint(name)))
@@ -438,8 +448,9 @@ async def test_component_drill_down_and_back_as_left(env):
 # -- enhanced metrics: instances and GPUs --------------------------------------------------------------
 
 async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
-    from tui.model.endpoint_detail import instance_host
-    from tui.screens.endpoint import EndpointScreen, LineView
+    from tui.model.endpoint.instance_grid import instance_host
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.facts_view import LineView
     from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
     from tui.widgets.host_grid import HostGrid
 
@@ -505,7 +516,8 @@ async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
 
 
 async def test_narrow_terminal_keeps_the_endpoint_screen_usable(env):
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
 
     app = DrillHarness(env, EndpointScreen(env.endpoint(env.fleet.split_endpoint)))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -516,7 +528,7 @@ async def test_narrow_terminal_keeps_the_endpoint_screen_usable(env):
         shown = [c.key for c in table._cols]
         assert {"name", "inv", "e5xx_rate"} <= set(shown) and "disk" not in shown
         # one chart per row, each as wide as the screen, so its legend names every line
-        from tui.screens.endpoint import ChartPanel
+        from tui.widgets.chart_panel import ChartPanel
 
         panel = app.screen.query_one("#charts", ChartPanel)
         assert panel.shown_columns == 1 and len(panel.charts) == 4
@@ -609,7 +621,8 @@ async def open_from_overview(pilot, app, pane: str, key: str) -> None:
 
 
 async def test_real_app_endpoint_instances_and_gpus_then_back_to_the_overview(env):
-    from tui.screens.endpoint import EndpointScreen, LineView
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.facts_view import LineView
     from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
     from tui.widgets.host_grid import HostGrid
 

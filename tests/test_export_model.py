@@ -10,7 +10,7 @@ from tui.model.export import (ExportSeries, export_stem, series_csv, table_from_
 from tui.model.export_views import pane_export
 from tui.model.cells import Cell, Row
 from tui.model.columns import COLUMNS
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.model.resources import Endpoint
 from tui.model.series import SeriesStore
 

@@ -34,7 +34,8 @@ from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConn
 from tests.fault_proxy import FaultProxy, delay, deny, drop, error, expired, garbage, throttle
 from tui.aws.session import AwsClients, AwsSettings
 from tui.model.catalog import Kind
-from tui.model.plan import EndpointKeys, Pane
+from tui.model.plan import EndpointKeys
+from tui.model.kinds import Pane
 from tui.model.state import AppState
 from tui.refresh import Refresher
 

@@ -59,7 +59,9 @@ def recording(log: dict):
     """Record what screens hand their widgets (and still hand it to them), the last per widget."""
     from textual.widgets import Static
 
-    from tui.screens.endpoint import ChartPanel, DetailTable, FactsView, LineView
+    from tui.widgets.chart_panel import ChartPanel
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView, LineView
     from tui.widgets.chart import MetricChart
     from tui.widgets.host_grid import HostGrid
     from tui.widgets.sparkline_text import SparklineText
@@ -186,7 +188,8 @@ def shows(screen, env, result, key, grids: list[list[int]], frozen: int, base: d
 async def test_every_fetched_series_is_drawn_by_some_screen(env):
     from tui.model.detail import DetailRequest
     from tui.model.overview import pane_rows
-    from tui.model.plan import Pane, pane_keys
+    from tui.model.plan import pane_keys
+    from tui.model.kinds import Pane
     from tui.model.resources import Job, job_anchor
 
     app = WalkApp(env)

@@ -24,7 +24,8 @@ from tui.app import THEME_DEFAULTS
 from tui.model.catalog import Kind
 from tui.model.job_detail import algorithm_key, job_metrics
 from tui.model.logs import LogLine
-from tui.model.plan import Pane, job_host_key
+from tui.model.plan import job_host_key
+from tui.model.kinds import Pane
 from tui.model.resources import Inventory, Job, default_hosts
 from tui.model.series import SeriesStore
 from tui.model.state import AppState

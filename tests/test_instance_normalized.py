@@ -79,7 +79,7 @@ def endpoint(name: str, region: str) -> Endpoint:
 
 async def test_instances_screen_shows_normalized_utilization_per_instance(clients, writer, unique):
     from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
-    from tui.screens.endpoint import FactsView
+    from tui.widgets.facts_view import FactsView
     from tui.widgets.host_grid import HostGrid
 
     with_norm, plain = f"ic-norm-{unique}", f"plain-{unique}"

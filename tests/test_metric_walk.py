@@ -239,7 +239,7 @@ class Probe:
 def cell(table: str, row: str, column: str) -> Callable:
     """The text of a table cell; ``row``: a row key, or the name of a key in the screen's ctx."""
     def read(screen, ctx):
-        from tui.screens.endpoint import DetailTable
+        from tui.widgets.detail_table import DetailTable
 
         t = screen.query_one(f"#{table}", DetailTable)
         key = ctx.extra.get(row, row)
@@ -253,7 +253,7 @@ def cell(table: str, row: str, column: str) -> Callable:
 def fact(label: str, pattern: str) -> Callable:
     """The figure after ``pattern`` (a regex) in the fact named ``label``."""
     def read(screen, ctx):
-        from tui.screens.endpoint import FactsView
+        from tui.widgets.facts_view import FactsView
 
         text = next(f.text for f in screen.query_one("#facts", FactsView).facts if f.label == label)
         m = re.search(pattern + r"\s*([-\d.,]+%?)", text)

@@ -137,7 +137,8 @@ def env(shared_demo, shared_demo_clients):
 
 
 async def test_labeling_job_screen(env):
-    from tui.screens.endpoint import DetailTable, FactsView
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView
     from tui.screens.more import LabelingJobScreen
 
     name, team = env.fleet.labeling_job, env.fleet.workteam
@@ -164,7 +165,8 @@ async def test_labeling_job_screen(env):
 
 
 async def test_feature_group_screen(env):
-    from tui.screens.endpoint import DetailTable, FactsView
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView
     from tui.screens.more import FeatureGroupScreen
 
     for spec in env.fleet.feature_groups:
@@ -183,7 +185,8 @@ async def test_feature_group_screen(env):
 
 
 async def test_recommendation_job_screen(env):
-    from tui.screens.endpoint import DetailTable, FactsView
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView
     from tui.screens.more import RecommendationJobScreen
 
     name = env.fleet.recommendation_job
@@ -204,7 +207,7 @@ async def test_recommendation_job_screen(env):
 
 async def test_real_app_opens_labeling_feature_and_recommendation_screens(env):
     from test_endpoint_screens import open_from_overview, real_app, wait_for
-    from tui.screens.endpoint import DetailTable
+    from tui.widgets.detail_table import DetailTable
     from tui.screens.more import FeatureGroupScreen, LabelingJobScreen, RecommendationJobScreen
 
     lj = next(j for j in env.inventory.labeling_jobs if j.name == env.fleet.labeling_job)

@@ -9,7 +9,8 @@ import pytest
 from tui.model import cells, columns
 from tui.model import overview as ov
 from tui.model.catalog import Kind
-from tui.model.plan import ComponentKeys, EndpointKeys, FeatureKeys, Pane, PipelineKeys, job_host_key
+from tui.model.plan import ComponentKeys, EndpointKeys, FeatureKeys, PipelineKeys, job_host_key
+from tui.model.kinds import Pane
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob, Pipeline,
                                  PipelineExecution, Variant, default_hosts)
 from tui.model.series import SeriesStore
@@ -334,3 +335,19 @@ def test_columns_hide_by_priority():
     assert len(wide) == len(cols)
     # order is kept
     assert keys == [c.key for c in cols if c.key in keys]
+
+
+def test_span_reads_take_the_points_in_the_span_and_ignore_points_after_now():
+    from tui.model import readings
+    from tui.model.series import SeriesKey
+
+    store = SeriesStore(3600)
+    key = SeriesKey("AWS/SageMaker", "Invocations", (("EndpointName", "e"),), "Sum", R)
+    store.ensure(key, 60).merge([MIN - 600, MIN - 300, MIN - 240, MIN - 60, MIN, MIN + 120], [1, 2, 4, 8, 16, 32])
+    # (anchor - 300, anchor]: MIN - 300 is out, MIN - 240 .. MIN are in; an anchor inside a minute counts it
+    assert readings.span_sum(store, key, MIN) == 4 + 8 + 16
+    assert readings.span_sum(store, key, MIN + 30) == 4 + 8 + 16
+    assert readings.span_sum(store, key, MIN - 360, span=60) is None
+    assert readings.newest(store, key, NOW) == (MIN, 16.0)  # the point after now is not yet
+    assert readings.newest(store, key, MIN + 180) == (MIN + 120, 32.0)
+    assert readings.recent_rate(store, key, NOW).total == 4 + 8 + 16

@@ -39,7 +39,8 @@ def pipeline(env, name: str):
 
 
 async def test_failed_pipeline_shows_the_failed_step_and_its_reason(env):
-    from tui.screens.endpoint import DetailTable, FactsView
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView
     from tui.screens.pipeline import ExecutionScreen, PipelineScreen
 
     name, step, reason = env.fleet.failed_pipeline, env.fleet.failed_step, env.fleet.failed_step_reason
@@ -96,7 +97,8 @@ async def test_failed_pipeline_shows_the_failed_step_and_its_reason(env):
 
 
 async def test_running_and_stopped_pipelines(env):
-    from tui.screens.endpoint import DetailTable, FactsView
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView
     from tui.screens.pipeline import PipelineScreen
 
     name = env.fleet.executing_pipeline
@@ -127,7 +129,8 @@ async def test_running_and_stopped_pipelines(env):
 
 async def test_real_app_pipeline_to_its_failed_step_and_back(env):
     from test_endpoint_screens import open_from_overview, real_app, wait_for
-    from tui.screens.endpoint import DetailTable, FactsView, LineView
+    from tui.widgets.detail_table import DetailTable
+    from tui.widgets.facts_view import FactsView, LineView
     from tui.screens.pipeline import ExecutionScreen, PipelineScreen
 
     name, step, reason = env.fleet.failed_pipeline, env.fleet.failed_step, env.fleet.failed_step_reason

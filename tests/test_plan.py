@@ -8,8 +8,8 @@ import pytest
 
 from tui.model import catalog as cat
 from tui.model.catalog import Kind
-from tui.model.plan import (PANE_KINDS, Pane, endpoint_keys, is_extended_stat, job_is_recent, job_keys, pane_keys,
-                            pane_named, resource_keys)
+from tui.model.plan import endpoint_keys, is_extended_stat, job_is_recent, job_keys, pane_keys, resource_keys
+from tui.model.kinds import PANE_KINDS, Pane, pane_named
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob, Pipeline,
                                  RecommendationJob, Variant, default_hosts)
 

@@ -162,10 +162,11 @@ async def test_every_operation_of_a_full_walk_is_a_read_in_the_iam_policy(shared
     from tui.app import SagemonApp
     from tui.cli import Options
     from tui.model.catalog import Kind
-    from tui.model.plan import Pane
+    from tui.model.kinds import Pane
     from tui.refresh import Connection
     from tui.screens.component import ComponentScreen
-    from tui.screens.endpoint import DetailTable, EndpointScreen
+    from tui.screens.endpoint import EndpointScreen
+    from tui.widgets.detail_table import DetailTable
     from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
     from tui.screens.host import HostScreen
     from tui.screens.job import JobScreen

@@ -12,7 +12,8 @@ import pytest
 
 from tui.aws.session import AwsClients, AwsSettings
 from tui.model.catalog import Kind
-from tui.model.plan import EndpointKeys, Pane
+from tui.model.plan import EndpointKeys
+from tui.model.kinds import Pane
 from tui.model.resources import DiscoveryError, Endpoint, Inventory, Job, Pipeline, Variant, default_hosts
 from tui.model.state import AppState, merge_inventory
 from tui.refresh import Refresher, RefreshScheduler, snapshot

@@ -19,7 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tui.aws.session import AwsClients, AwsSettings
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.model.state import AppState, describe_error
 from tui.refresh import Refresher
 

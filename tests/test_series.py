@@ -41,3 +41,18 @@ def test_cost():
     u = Usage(metrics_requested=432_000)
     assert round(u.cost, 2) == 4.32
     assert round(cost_per_day(Usage(metrics_requested=300), 60), 2) == 4.32
+
+
+def test_the_newest_point_follows_merges_late_points_and_replaced_points():
+    s = Series(period=60, window=600)
+    assert s.newest_time() is None and s.latest() is None
+    s.merge([600, 660, 720], [1.0, 2.0, 3.0])
+    assert s.latest() == (720, 3.0)
+    s.merge([630, 840], [9.0, 4.0])  # a late point, then a newer one; both aligned to the minute
+    assert s.latest() == (840, 4.0) and s.points[600] == 9.0
+    s.merge([1500], [5.0])  # the window moves on: everything older than 900 is dropped
+    assert s.latest() == (1500, 5.0) and min(s.points) > 900
+    s.points = {60: 1.0, 120: 2.0}  # replaced wholesale (a snapshot copies the dict)
+    assert s.latest() == (120, 2.0)
+    s.points[180] = 3.0  # grown without merge
+    assert s.newest_time() == 180

@@ -14,7 +14,7 @@ from tui import snapshot
 from tui.cli import Options
 from tui.model.export import export_stem
 from tui.model.format import safe_text
-from tui.model.plan import Pane, pane_resources
+from tui.model.kinds import Pane, pane_resources
 from tui.refresh import Connection
 
 #: Columns that count time up to the moment they are drawn (a job's age, its duration so far):

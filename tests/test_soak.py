@@ -248,7 +248,8 @@ def test_a_day_of_demo_behind_random_faults_crashes_nothing_leaks_nothing_and_lo
     from tui.aws.session import AwsClients, AwsSettings
     from tui.demo import DemoAws
     from tui.model.job_detail import job_log_request
-    from tui.model.plan import EndpointKeys, Pane
+    from tui.model.plan import EndpointKeys
+    from tui.model.kinds import Pane
     from tui.model.state import AppState
     from tui.refresh import Refresher
     from tui.refresh_detail import LOG_POLL_MAX, LogFeed
@@ -431,7 +432,7 @@ def test_a_day_of_demo_behind_random_faults_crashes_nothing_leaks_nothing_and_lo
 def test_a_passing_500_on_get_metric_data_does_not_turn_percentiles_off_for_good():
     from tui.aws.session import AwsClients, AwsSettings
     from tui.demo import DemoAws
-    from tui.model.plan import Pane
+    from tui.model.kinds import Pane
     from tui.refresh import Refresher
 
     demo = DemoAws(seed=7, history_hours=0.1, region="il-central-1", logs=False)  # computes p50/p99

@@ -17,7 +17,7 @@ import pytest
 
 from pilot import screen_text, wait_for
 from tui.cli import Options
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 
 A, B = "eu-central-2", "ap-south-2"  # regions of this module only
 CREDS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

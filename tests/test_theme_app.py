@@ -11,7 +11,7 @@ from test_theme_screens import rendered_colours
 from tui.app import SagemonApp
 from tui.cli import Options
 from tui.model.glyphs import use_ascii
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.refresh import Connection
 from tui.screens.help import HelpScreen
 from tui.screens.job import JobScreen

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from tui.demo.fleet import build_fleet
 from tui.model.cells import Cell, Row, name_cell
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.widgets.resource_table import ResourceTable, middle_ellipsis
 
 #: A family of jobs named after their start time (``<prefix>-<date>-<time>``), as the demo fleet

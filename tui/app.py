@@ -25,7 +25,8 @@ from tui.config.session_log import add_redactor
 from tui.model.thresholds import set_thresholds
 from tui.model.format import safe_text
 from tui.model.cells import Row
-from tui.model.plan import Pane, resource_keys
+from tui.model.plan import resource_keys
+from tui.model.kinds import Pane
 from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
 from tui.model.detail import DetailResult

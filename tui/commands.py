@@ -19,7 +19,7 @@ from textual.fuzzy import Matcher
 
 from tui.config.rules import WINDOWS
 from tui.model.cells import Row
-from tui.model.plan import Pane, pane_resources
+from tui.model.kinds import Pane, pane_resources
 
 #: What one resource of each pane is called in the palette (jobs say their kind).
 NOUNS = {

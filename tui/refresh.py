@@ -31,7 +31,8 @@ from textual.message import Message
 from tui.aws.call_counter import CallCounter
 from tui.model.catalog import Kind
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.plan import PANE_KINDS, Pane, is_extended_stat
+from tui.model.plan import is_extended_stat
+from tui.model.kinds import PANE_KINDS, Pane
 from tui.model.resources import Inventory
 from tui.model.schedule import (CostEstimate, RefreshRequest, Tier, TierKeys, TierLoad, due_tiers, estimate,
                                 tier_keys)

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 
 from tui.model.export import Export, dumps, facts_text, text_table, to_json
 from tui.model.format import safe_text
-from tui.model.plan import PANE_KINDS, Pane, pane_named
+from tui.model.kinds import PANE_KINDS, Pane, pane_named
 
 PROG = "sagemon-tui snapshot"
 #: Seconds ``--demo`` waits for the demo's history to be complete before reading.
@@ -261,8 +261,11 @@ def _job_view(refresher, name: str) -> Export:
 
 
 def _endpoint_view(refresher, name: str) -> Export:
-    from tui.model.endpoint_detail import (COMPONENT_COLUMNS, VARIANT_COLUMNS, components_of, endpoint_charts,
-                                           endpoint_facts, endpoint_request, variant_rows)
+    from tui.model.endpoint.charts import endpoint_charts
+    from tui.model.endpoint.components import COMPONENT_COLUMNS
+    from tui.model.endpoint.facts import endpoint_facts
+    from tui.model.endpoint.keys import components_of, endpoint_request
+    from tui.model.endpoint.variants import VARIANT_COLUMNS, variant_rows
     from tui.model.export_views import resource_export
     from tui.model.overview import component_rows
     from tui.model.resources import Inventory

@@ -106,7 +106,7 @@ def check_max_cost(value: object, source: str) -> float:
 
 
 def check_hidden_panes(value: object, source: str) -> tuple[str, ...]:
-    from tui.model.plan import Pane, pane_named
+    from tui.model.kinds import Pane, pane_named
 
     panes = []
     for name in _words(value):
@@ -122,7 +122,7 @@ def check_hidden_panes(value: object, source: str) -> tuple[str, ...]:
 def check_hidden_columns(value: object, source: str) -> dict[str, tuple[str, ...]]:
     """``pane.column`` items (``jobs.disk``) as {pane: columns}; a pane's name column stays."""
     from tui.model.columns import COLUMNS
-    from tui.model.plan import pane_named
+    from tui.model.kinds import pane_named
 
     out: dict[str, list[str]] = {}
     for item in _words(value):

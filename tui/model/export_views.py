@@ -16,7 +16,7 @@ from tui.model.format import format_value, safe_text
 from tui.model.hosts import HostTable
 from tui.model.cells import Row
 from tui.model.columns import COLUMNS
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.model.series import SeriesStore
 
 #: Summary rows of a host table, as the host grid pins them.
@@ -40,7 +40,7 @@ def pane_export(pane: Pane, rows: Sequence[Row], store: SeriesStore, now: int) -
 
 
 def chart_series(specs: Iterable, end: int) -> list[ExportSeries]:
-    """The lines of :class:`~tui.model.endpoint_detail.ChartSpec` charts ending at ``end``."""
+    """The lines of :class:`~tui.model.drill_views.ChartSpec` charts ending at ``end``."""
     out = []
     for spec in specs:
         unit = getattr(spec.unit, "value", spec.unit) or ""
@@ -52,7 +52,7 @@ def chart_series(specs: Iterable, end: int) -> list[ExportSeries]:
 
 def resource_export(title: str, facts: Iterable, tables: Iterable[tuple[str, Sequence, Sequence[Row]]],
                     charts: Iterable = (), end: int = 0) -> Export:
-    """A drill-down screen: ``facts`` (:class:`~tui.model.endpoint_detail.Fact`), ``tables``
+    """A drill-down screen: ``facts`` (:class:`~tui.model.drill_views.Fact`), ``tables``
     as (title, columns, rows), ``charts`` as chart specs ending at ``end``."""
     return Export(safe_text(title),
                   facts=[(safe_text(f.label), safe_text(f.text)) for f in facts],

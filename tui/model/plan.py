@@ -15,102 +15,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from enum import Enum
 from typing import Callable
 
 from tui.model import catalog as cat
 from tui.model.catalog import Dims, Kind
 from tui.model.instances import fallback_facts
+from tui.model.kinds import Pane, pane_resources
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob,
                                  Pipeline, RecommendationJob)
 from tui.model.series import SeriesKey
-
-
-class Pane(str, Enum):
-    """The overview panes, in tab order; the value is the name typed after ``:``."""
-
-    ENDPOINTS = "endpoints"
-    COMPONENTS = "components"
-    JOBS = "jobs"
-    PIPELINES = "pipelines"
-    LABELING = "labeling"
-    FEATURES = "features"
-    RECOMMENDATIONS = "recommendations"
-
-    @property
-    def title(self) -> str:
-        return PANE_TITLES[self]
-
-
-PANE_TITLES = {
-    Pane.ENDPOINTS: "Endpoints",
-    Pane.COMPONENTS: "Components",
-    Pane.JOBS: "Jobs",
-    Pane.PIPELINES: "Pipelines",
-    Pane.LABELING: "Labeling",
-    Pane.FEATURES: "Features",
-    Pane.RECOMMENDATIONS: "Recommender",
-}
-
-#: Resource kinds each pane lists (discovery is asked for exactly these).
-PANE_KINDS: dict[Pane, tuple[Kind, ...]] = {
-    Pane.ENDPOINTS: (Kind.ENDPOINT,),
-    Pane.COMPONENTS: (Kind.INFERENCE_COMPONENT,),
-    Pane.JOBS: (Kind.TRAINING_JOB, Kind.PROCESSING_JOB, Kind.TRANSFORM_JOB),
-    Pane.PIPELINES: (Kind.PIPELINE,),
-    Pane.LABELING: (Kind.LABELING_JOB,),
-    Pane.FEATURES: (Kind.FEATURE_GROUP,),
-    Pane.RECOMMENDATIONS: (Kind.RECOMMENDATION_JOB,),
-}
-
-#: The :class:`~tui.model.resources.Inventory` list each pane shows.
-PANE_FIELDS: dict[Pane, str] = {
-    Pane.ENDPOINTS: "endpoints",
-    Pane.COMPONENTS: "components",
-    Pane.JOBS: "jobs",
-    Pane.PIPELINES: "pipelines",
-    Pane.LABELING: "labeling_jobs",
-    Pane.FEATURES: "feature_groups",
-    Pane.RECOMMENDATIONS: "recommendation_jobs",
-}
-
-#: Extra names accepted by ``:`` (k9s-style short forms).
-PANE_ALIASES = {
-    "ep": Pane.ENDPOINTS, "endpoint": Pane.ENDPOINTS,
-    "ic": Pane.COMPONENTS, "component": Pane.COMPONENTS, "inference-components": Pane.COMPONENTS,
-    "job": Pane.JOBS, "training": Pane.JOBS, "processing": Pane.JOBS, "transform": Pane.JOBS,
-    "pipeline": Pane.PIPELINES, "pl": Pane.PIPELINES,
-    "labeling-jobs": Pane.LABELING, "gt": Pane.LABELING, "label": Pane.LABELING,
-    "feature-groups": Pane.FEATURES, "fg": Pane.FEATURES, "feature": Pane.FEATURES, "featurestore": Pane.FEATURES,
-    "recommender": Pane.RECOMMENDATIONS, "rec": Pane.RECOMMENDATIONS, "recs": Pane.RECOMMENDATIONS,
-}
-
-
-def pane_named(name: str) -> Pane | None:
-    """The pane a typed name means: exact, alias, or a unique prefix (``:pip`` is pipelines)."""
-    name = name.strip().lstrip(":").lower()
-    if not name:
-        return None
-    for pane in Pane:
-        if pane.value == name:
-            return pane
-    if name in PANE_ALIASES:
-        return PANE_ALIASES[name]
-    hits = {p for p in Pane if p.value.startswith(name)}
-    hits |= {p for a, p in PANE_ALIASES.items() if a.startswith(name)}
-    return hits.pop() if len(hits) == 1 else None
-
-
-def pane_resources(pane: Pane, inv: Inventory) -> list:
-    """The resources ``pane`` lists, in discovery order."""
-    return getattr(inv, PANE_FIELDS[pane])
-
-
-def pane_of_kind(kind: Kind) -> Pane | None:
-    for pane, kinds in PANE_KINDS.items():
-        if kind in kinds:
-            return pane
-    return None
 
 
 # -- series keys -------------------------------------------------------------------------------

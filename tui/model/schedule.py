@@ -29,7 +29,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from tui.model.cost import PRICE_PER_METRIC
-from tui.model.plan import ComponentKeys, Pane, endpoint_components, job_is_recent, pane_resources, resource_keys
+from tui.model.plan import ComponentKeys, endpoint_components, job_is_recent, resource_keys
+from tui.model.kinds import Pane, pane_resources
 from tui.model.resources import Endpoint, Inventory, Job
 from tui.model.series import SeriesKey
 

@@ -15,13 +15,12 @@ from datetime import datetime
 from tui.model.catalog import Kind
 from tui.model.cost import Usage, cost_per_day
 from tui.model.detail import DetailResult
-from tui.model.plan import PANE_FIELDS, PANE_KINDS, Pane
+from tui.model.kinds import KIND_FIELDS, Pane
 from tui.model.resources import DiscoveryError, Inventory
 from tui.model.schedule import CostEstimate
 from tui.model.series import SeriesStore
 
 #: Inventory list attribute per resource kind: its pane's list (jobs share one list).
-KIND_FIELDS: dict[Kind, str] = {kind: PANE_FIELDS[pane] for pane, kinds in PANE_KINDS.items() for kind in kinds}
 
 #: Refreshes the cost-per-day estimate averages over (two full cycles of panes).
 RECENT_REFRESHES = 10

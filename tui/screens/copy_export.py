@@ -17,15 +17,19 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.widgets import DataTable
 
 from tui.model.console_url import console_url, resource_arn
 from tui.model.export import Export, ExportColumn, ExportRow, ExportTable, export_stem, write_export
 from tui.model.format import safe_text
+from tui.model.kinds import spec_of
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
                                  PipelineExecution, RecommendationJob)
-from tui.widgets.log_view import LogView
+
+if TYPE_CHECKING:  # imported where used: RichLog pulls rich.pretty in, which the first frame does not need
+    from tui.widgets.log_view import LogView
 
 #: Model resources a selection can be.
 RESOURCES = (Endpoint, InferenceComponent, Job, Pipeline, PipelineExecution, LabelingJob, FeatureGroup,
@@ -34,13 +38,6 @@ RESOURCES = (Endpoint, InferenceComponent, Job, Pipeline, PipelineExecution, Lab
 AGAIN_SECONDS = 5.0
 #: Cells of a copied text shown in the notification.
 SHOWN = 60
-
-_NOUNS = {
-    Endpoint: "endpoint", InferenceComponent: "inference component", Pipeline: "pipeline",
-    PipelineExecution: "pipeline execution", LabelingJob: "labeling job", FeatureGroup: "feature group",
-    RecommendationJob: "recommendation job",
-}
-
 
 @dataclass(frozen=True)
 class Target:
@@ -53,9 +50,10 @@ class Target:
 
 
 def _noun(resource) -> str:
-    if isinstance(resource, Job):
-        return f"{resource.type_label} job"
-    return _NOUNS.get(type(resource), "resource")
+    if isinstance(resource, PipelineExecution):
+        return "pipeline execution"
+    spec = spec_of(resource)
+    return spec.noun if spec else "resource"
 
 
 def resource_target(resource, account: str | None, pipeline: Pipeline | None = None) -> Target:
@@ -90,6 +88,8 @@ def log_line(view: LogView) -> str | None:
 
 def target_of(app, *, lines: bool = True) -> Target | None:
     """What the screen on top has selected (``lines``: a focused log view's line counts)."""
+    from tui.widgets.log_view import LogView
+
     screen = app.screen
     focused = app.focused
     if lines and isinstance(focused, LogView):
@@ -184,6 +184,7 @@ def _shown(widget) -> bool:
 def screen_export(app) -> Export | None:
     """What the screen on top shows, as an :class:`Export` (None: nothing to export)."""
     from tui.model.export_views import job_export, pane_export, resource_export
+    from tui.widgets.log_view import LogView
 
     screen, state, now = app.screen, getattr(app, "state", None), int(time.time())
     pane, table = getattr(screen, "pane", None), getattr(screen, "table", None)

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
 from tui.screens.panel_modal import PanelModal
 
 #: (key, what it does) in the order a new user needs them.

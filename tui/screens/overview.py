@@ -27,37 +27,15 @@ from textual.worker import get_current_worker
 from tui.model.format import safe_text
 from tui.model.cells import Row
 from tui.model.overview import pane_rows, resource_count
-from tui.model.plan import PANE_ALIASES, PANE_KINDS, Pane, pane_named
+from tui.model.kinds import PANE_ALIASES, PANE_KINDS, PANES, Pane, pane_named
 from tui.model.state import AppState, discovery_error_text
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.resource_table import ResourceTable
 from tui.widgets.status_bar import StatusBar
 from tui.model.glyphs import glyphs
 
-EMPTY_TEXT = {
-    Pane.ENDPOINTS: "No endpoints",
-    Pane.COMPONENTS: "No inference components",
-    Pane.JOBS: "No training, processing or transform jobs",
-    Pane.PIPELINES: "No pipelines",
-    Pane.LABELING: "No labeling jobs",
-    Pane.FEATURES: "No feature groups",
-    Pane.RECOMMENDATIONS: "No inference recommendation jobs",
-}
-
-#: What each pane lists, for "Could not list the …".
-NOUNS = {
-    Pane.ENDPOINTS: "endpoints", Pane.COMPONENTS: "inference components",
-    Pane.JOBS: "training, processing or transform jobs", Pane.PIPELINES: "pipelines",
-    Pane.LABELING: "labeling jobs", Pane.FEATURES: "feature groups",
-    Pane.RECOMMENDATIONS: "inference recommendation jobs",
-}
-
 #: Below this width the tabs use short titles, so all seven fit in 80 columns.
 NARROW = 110
-SHORT_TITLES = {
-    Pane.ENDPOINTS: "Endpts", Pane.COMPONENTS: "Comps", Pane.JOBS: "Jobs", Pane.PIPELINES: "Pipes",
-    Pane.LABELING: "Label", Pane.FEATURES: "Feats", Pane.RECOMMENDATIONS: "Recs",
-}
 
 
 #: Panes with more resources than this have their rows built in a thread worker.
@@ -182,7 +160,7 @@ class OverviewScreen(Screen):
 
     def _tab_label(self, pane: Pane) -> Text:
         narrow = 0 < self.size.width < NARROW
-        label = Text(SHORT_TITLES[pane] if narrow else pane.title)
+        label = Text(PANES[pane].tab if narrow else pane.title)
         if self.state.loaded:
             n = resource_count(pane, self.state.inventory)
             failed = bool(self.state.discovery_errors(PANE_KINDS[pane]))
@@ -223,10 +201,10 @@ class OverviewScreen(Screen):
         if not self.state.loaded:
             msg = Text(self.state.phase or "loading…", "dim")
         elif not rows and self.state.discovery_errors(PANE_KINDS[pane]):
-            msg = Text(f"Could not list the {NOUNS[pane]}: see the warning above (r retries now)", "dim")
+            msg = Text(f"Could not list the {PANES[pane].nouns}: see the warning above (r retries now)", "dim")
         elif not rows:
             where = ", ".join(self.state.regions)
-            msg = Text(f"{EMPTY_TEXT[pane]} in {where}" if where else EMPTY_TEXT[pane], "dim")
+            msg = Text(f"{PANES[pane].empty} in {where}" if where else PANES[pane].empty, "dim")
         elif not table.shown:
             msg = Text(f"No {pane.title.lower()} match “{safe_text(table.filter_text)}” (Esc clears)", "dim")
         else:

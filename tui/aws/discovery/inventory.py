@@ -16,42 +16,44 @@ from tui.aws.discovery.feature_groups import list_feature_groups
 from tui.aws.discovery.recommendations import list_recommendation_jobs
 from tui.aws.discovery.alarms import list_alarms
 from tui.model.catalog import Kind
+from tui.model.kinds import KIND_FIELDS, KINDS as KIND_SPECS, PANES, kind_spec
 from tui.model.cost import Usage
 from tui.model.resources import DiscoveryError, Inventory
 
 
-#: Every kind :func:`discover` knows, in the order results are assembled.
-KINDS: tuple[str, ...] = (
-    Kind.ENDPOINT.value,
-    Kind.INFERENCE_COMPONENT.value,
-    Kind.TRAINING_JOB.value,
-    Kind.PROCESSING_JOB.value,
-    Kind.TRANSFORM_JOB.value,
-    Kind.PIPELINE.value,
-    Kind.LABELING_JOB.value,
-    Kind.FEATURE_GROUP.value,
-    Kind.RECOMMENDATION_JOB.value,
-    ALARM,
-)
-_JOB_KINDS = (Kind.TRAINING_JOB.value, Kind.PROCESSING_JOB.value, Kind.TRANSFORM_JOB.value)
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "endpoints": (Kind.ENDPOINT.value,),
-    "components": (Kind.INFERENCE_COMPONENT.value,),
-    "inference-components": (Kind.INFERENCE_COMPONENT.value,),
-    "jobs": _JOB_KINDS,
-    "training-jobs": (Kind.TRAINING_JOB.value,),
-    "processing-jobs": (Kind.PROCESSING_JOB.value,),
-    "transform-jobs": (Kind.TRANSFORM_JOB.value,),
-    "pipelines": (Kind.PIPELINE.value,),
-    "labeling_jobs": (Kind.LABELING_JOB.value,),
-    "labeling-jobs": (Kind.LABELING_JOB.value,),
-    "feature_groups": (Kind.FEATURE_GROUP.value,),
-    "feature-groups": (Kind.FEATURE_GROUP.value,),
-    "recommendation_jobs": (Kind.RECOMMENDATION_JOB.value,),
-    "recommendation-jobs": (Kind.RECOMMENDATION_JOB.value,),
-    "alarms": (ALARM,),
+def _list_transform_jobs(clients, sm, region, **ctx):
+    return list_transform_jobs(sm, region, cw=clients.cloudwatch(region), **ctx)
+
+
+def _sm(lister):
+    """A lister of the SageMaker client alone, given the clients (``ctx`` minus what it does not take)."""
+    def call(clients, sm, region, **ctx):
+        return lister(sm, region, **ctx)
+    return call
+
+
+#: One lister per kind of the registry (:data:`tui.model.kinds.KINDS`); each takes the clients,
+#: the region's SageMaker client, the region and the context keywords it names.
+LISTERS = {
+    Kind.ENDPOINT: (_sm(list_endpoints), ("cache",)),
+    Kind.INFERENCE_COMPONENT: (_sm(list_inference_components), ()),
+    Kind.TRAINING_JOB: (_sm(list_training_jobs), ("lookback", "now", "cache")),
+    Kind.PROCESSING_JOB: (_sm(list_processing_jobs), ("lookback", "now", "cache")),
+    Kind.TRANSFORM_JOB: (_list_transform_jobs, ("lookback", "now", "cache")),
+    Kind.PIPELINE: (_sm(list_pipelines), ("executions", "cache")),
+    Kind.LABELING_JOB: (_sm(list_labeling_jobs), ()),
+    Kind.FEATURE_GROUP: (_sm(list_feature_groups), ()),
+    Kind.RECOMMENDATION_JOB: (_sm(list_recommendation_jobs), ()),
 }
 
+#: Every kind :func:`discover` knows, in the order results are assembled: the registry's, then alarms.
+KINDS: tuple[str, ...] = tuple(spec.kind.value for spec in KIND_SPECS) + (ALARM,)
+_ALIASES: dict[str, tuple[str, ...]] = {"alarms": (ALARM,)}
+for _spec in KIND_SPECS:
+    for _name in (PANES[_spec.pane].field, _spec.pane.value, *_spec.aliases):
+        _ALIASES[_name] = _ALIASES.get(_name, ()) + (_spec.kind.value,)
+#: The Inventory field each kind lands in.
+_FIELD = {**{kind.value: field for kind, field in KIND_FIELDS.items()}, ALARM: "alarms"}
 
 
 def normalize_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
@@ -68,50 +70,19 @@ def normalize_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
 def _fetch(clients, region: str, kind: str, *, usage: Usage | None, lookback: timedelta | None,
            executions: int, cache: DescribeCache, now: datetime) -> tuple[str, str, list, list[DiscoveryError]]:
     errors: list[DiscoveryError] = []
-    operation = {
-        Kind.ENDPOINT.value: "ListEndpoints", Kind.INFERENCE_COMPONENT.value: "ListInferenceComponents",
-        Kind.TRAINING_JOB.value: "ListTrainingJobs", Kind.PROCESSING_JOB.value: "ListProcessingJobs",
-        Kind.TRANSFORM_JOB.value: "ListTransformJobs", Kind.PIPELINE.value: "ListPipelines",
-        Kind.LABELING_JOB.value: "ListLabelingJobs", Kind.FEATURE_GROUP.value: "ListFeatureGroups",
-        Kind.RECOMMENDATION_JOB.value: "ListInferenceRecommendationsJobs", ALARM: "DescribeAlarms",
-    }[kind]
+    spec = kind_spec(kind)
+    operation = spec.operation if spec else "DescribeAlarms"
     try:
-        if kind == ALARM:
+        if spec is None:
             items: list = list_alarms(clients.cloudwatch(region), region, usage=usage)
         else:
-            sm = clients.sagemaker(region)
-            common = {"usage": usage, "errors": errors}
-            if kind == Kind.ENDPOINT.value:
-                items = list_endpoints(sm, region, cache=cache, **common)
-            elif kind == Kind.INFERENCE_COMPONENT.value:
-                items = list_inference_components(sm, region, **common)
-            elif kind == Kind.TRAINING_JOB.value:
-                items = list_training_jobs(sm, region, lookback=lookback, now=now, cache=cache, **common)
-            elif kind == Kind.PROCESSING_JOB.value:
-                items = list_processing_jobs(sm, region, lookback=lookback, now=now, cache=cache, **common)
-            elif kind == Kind.TRANSFORM_JOB.value:
-                items = list_transform_jobs(sm, region, cw=clients.cloudwatch(region), lookback=lookback,
-                                            now=now, cache=cache, **common)
-            elif kind == Kind.PIPELINE.value:
-                items = list_pipelines(sm, region, executions=executions, cache=cache, **common)
-            elif kind == Kind.LABELING_JOB.value:
-                items = list_labeling_jobs(sm, region, **common)
-            elif kind == Kind.FEATURE_GROUP.value:
-                items = list_feature_groups(sm, region, **common)
-            else:
-                items = list_recommendation_jobs(sm, region, **common)
+            lister, takes = LISTERS[spec.kind]
+            context = {"lookback": lookback, "now": now, "cache": cache, "executions": executions}
+            items = lister(clients, clients.sagemaker(region), region, usage=usage, errors=errors,
+                           **{name: context[name] for name in takes})
     except Exception as exc:  # noqa: BLE001 - any failure of one kind is reported, never raised
         return region, kind, [], errors + [_error(kind, operation, exc, region)]
     return region, kind, items, errors
-
-
-_FIELD = {
-    Kind.ENDPOINT.value: "endpoints", Kind.INFERENCE_COMPONENT.value: "components",
-    Kind.TRAINING_JOB.value: "jobs", Kind.PROCESSING_JOB.value: "jobs", Kind.TRANSFORM_JOB.value: "jobs",
-    Kind.PIPELINE.value: "pipelines", Kind.LABELING_JOB.value: "labeling_jobs",
-    Kind.FEATURE_GROUP.value: "feature_groups", Kind.RECOMMENDATION_JOB.value: "recommendation_jobs",
-    ALARM: "alarms",
-}
 
 
 def discover(clients, regions: Iterable[str] | None = None, *, kinds: Iterable[str] | None = None,
