@@ -7,7 +7,7 @@ issue 13 with clones of its healthy endpoints, components, jobs and pipelines:
 * 30 inference components, 50 running jobs including one training job with 64 hosts and one
   with 256, 20 pipelines, and ``history`` finished jobs days old (3,000),
 * metric data only for the window the app reads (``window_minutes``), put with batched
-  PutMetricData by the demo's own :class:`~tui.demo.simulator.Publisher` (1,000 datums a call).
+  PutMetricData by the demo's own :class:`~tui.demo.metrics.publisher.Publisher` (1,000 datums a call).
 
 :class:`ReferenceAws` also counts what the server is asked: every API call by operation (a WSGI
 middleware in front of moto) and, for GetMetricData, the metric queries and datapoints returned
@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from tui.demo import fleet as F
-from tui.demo.runtime import _Control
+from tui.demo.control import SageMakerControl
+from tui.demo.metrics.publisher import Publisher
+from tui.demo.metrics.simulator import Simulator
 from tui.demo.server import LocalAws
-from tui.demo.simulator import Publisher, Simulator
 
 
 @dataclass
@@ -184,11 +185,11 @@ class ReferenceAws:
 
     def stop(self) -> None:
         """Stop the server and forget the region's resources (the next fleet starts empty)."""
-        from tui.demo.runtime import _reset_region
+        from tui.demo.control import reset_region
 
         self.stop_live()
         self.aws.stop()
-        _reset_region(self.aws.region, self.aws.account_id)
+        reset_region(self.aws.region, self.aws.account_id)
 
     # -- the fleet ------------------------------------------------------------------------------
     def build(self, now: float) -> F.Fleet:
@@ -258,7 +259,7 @@ class ReferenceAws:
         now = time.time()
         f = self.build(now)
         t = time.perf_counter()
-        writer = F.FleetWriter(f, self.aws.client, _Control(self.aws.region))
+        writer = F.FleetWriter(f, self.aws.client, SageMakerControl(self.aws.region))
         writer.create_all(now)
         self.timings["create_s"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -301,7 +302,7 @@ class ReferenceAws:
 
     def series_count(self) -> int:
         """Distinct metric series the server holds (what a naive client would request)."""
-        from tui.demo.moto_ext.cloudwatch import metric_index
+        from tui.demo.moto_ext.cloudwatch.index import metric_index
         from moto.cloudwatch.models import cloudwatch_backends
 
         backend = cloudwatch_backends[self.aws.account_id][self.aws.region]

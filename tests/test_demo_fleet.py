@@ -16,7 +16,8 @@ import pytest
 
 from tui.demo import DemoAws, SimClock
 from tui.demo.fleet import build_fleet
-from tui.demo.simulator import TRAINING_JOB_DIMENSION, Simulator
+from tui.demo.metrics.jobs import TRAINING_JOB_DIMENSION
+from tui.demo.metrics.simulator import Simulator
 from tui.model.catalog import (CATALOG, GROUPS, NS_PROCESSING, NS_TRAINING, NS_TRANSFORM, VARIANT_GPU, Kind, find,
                                instance_metrics)
 
@@ -189,7 +190,7 @@ def test_description_names_what_the_local_aws_holds(demo, clients, tmp_path):
     """``--demo-describe``: the JSON names the story's parts, and each name exists in the local AWS."""
     import json
 
-    from tui.demo.runtime import write_description
+    from tui.demo.description import write_description
 
     path = tmp_path / "fleet.json"
     write_description(str(path), demo.description())

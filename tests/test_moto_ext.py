@@ -18,7 +18,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tui.demo import moto_ext
-from tui.demo.moto_ext import cloudwatch as cw_ext
+from tui.demo.moto_ext.cloudwatch import get_metric_data as cw_gmd
+from tui.demo.moto_ext.cloudwatch import index as cw_index
+from tui.demo.moto_ext.cloudwatch import stats as cw_stats
+from tui.demo.moto_ext.sagemaker.common import backend_for
 
 ROLE = "arn:aws:iam::123456789012:role/demo"
 ACCOUNT = moto_ext.DEFAULT_ACCOUNT_ID
@@ -432,7 +435,7 @@ def test_pipeline_execution_steps_and_status(sm, uid):
 def test_canary_pipeline_execution_gaps(sm, uid):
     c = _sm_classes()
     arn = _pipeline_execution(sm, uid)
-    backend = moto_ext.sagemaker._backend()
+    backend = backend_for()
     orig_desc = moto_ext.original(c["SageMakerModelBackend"], "describe_pipeline_execution")
     assert orig_desc(backend, arn)["FailureReason"] == ""  # moto never reports a reason
     orig_list = moto_ext.original(c["SageMakerModelBackend"], "list_pipeline_executions")
@@ -806,7 +809,7 @@ def test_index_follows_new_and_out_of_order_points(cw, uid):
 
     backend = cloudwatch_backends[ACCOUNT][REGION]
     cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "Latency", "Timestamp": _ts(base), "Value": 1.0}])
-    idx = cw_ext.metric_index(backend)
+    idx = cw_index.metric_index(backend)
     with idx.lock:  # PutMetricData indexed its points already
         assert idx.source is backend.metric_data and idx.count == len(backend.metric_data)
 
@@ -822,9 +825,9 @@ def test_indexed_get_metric_data_is_fast_with_many_points(cw, uid):
                     _ts(base + 60 * i).replace(tzinfo=None))
         for s in range(100) for i in range(180))
     queries = [_q(f"q{s}", ns, (("Host", f"h{s}"),), "Average", metric="CPUUtilization") for s in range(100)]
-    cw_ext.compute_metric_data(backend, queries[:1], _ts(base), _ts(base + 60))  # indexes the new points
+    cw_gmd.compute_metric_data(backend, queries[:1], _ts(base), _ts(base + 60))  # indexes the new points
     t0 = time.perf_counter()
-    records = cw_ext.compute_metric_data(backend, queries, _ts(base), _ts(base + 3 * 3600), "TimestampAscending")
+    records = cw_gmd.compute_metric_data(backend, queries, _ts(base), _ts(base + 3 * 3600), "TimestampAscending")
     elapsed = time.perf_counter() - t0
     assert len(records) == 100 and all(len(r["values"]) == 180 for r in records)
     assert elapsed < 1.5, f"100 queries x 180 points took {elapsed:.2f} s"
@@ -932,12 +935,12 @@ def test_canary_list_metrics_gaps():
 
 # -- statistics helpers (pure) ---------------------------------------------------------------
 def test_percentile_and_stat_parsing():
-    assert cw_ext.percentile([(float(v), 1.0) for v in range(1, 11)], 50) == 5.0
-    assert cw_ext.percentile([], 50) is None
-    assert cw_ext.parse_stat("p99.99") is not None and cw_ext.parse_stat("P50") is not None
+    assert cw_stats.percentile([(float(v), 1.0) for v in range(1, 11)], 50) == 5.0
+    assert cw_stats.percentile([], 50) is None
+    assert cw_stats.parse_stat("p99.99") is not None and cw_stats.parse_stat("P50") is not None
     for bad in ("p100.5", "Avg", "tm", "TM(90%:10%)", ""):
-        assert cw_ext.parse_stat(bad) is None, bad
-    assert cw_ext.bucket_origin(1000.5, 300, now=1000.5) == 960  # minute rounding within 15 days
-    assert cw_ext.bucket_origin(1_000_000, 300, now=1_000_000 + 20 * 86400) == 1_000_000 - 1_000_000 % 300
-    assert cw_ext.bucket_origin(1_000_000, 3600, now=1_000_000 + 70 * 86400) == 1_000_000 - 1_000_000 % 3600
-    assert cw_ext.bucket_origin(1007, 5, now=1007) == 1005
+        assert cw_stats.parse_stat(bad) is None, bad
+    assert cw_stats.bucket_origin(1000.5, 300, now=1000.5) == 960  # minute rounding within 15 days
+    assert cw_stats.bucket_origin(1_000_000, 300, now=1_000_000 + 20 * 86400) == 1_000_000 - 1_000_000 % 300
+    assert cw_stats.bucket_origin(1_000_000, 3600, now=1_000_000 + 70 * 86400) == 1_000_000 - 1_000_000 % 3600
+    assert cw_stats.bucket_origin(1007, 5, now=1007) == 1005

@@ -5,6 +5,7 @@ backfills its metric history and keeps it alive; the app then reaches it through
 code path with the :class:`DemoConnection` it is given.
 """
 
-from tui.demo.runtime import DemoAws, DemoConnection, SimClock
+from tui.demo.clock import SimClock
+from tui.demo.runtime import DemoAws, DemoConnection
 
 __all__ = ["DemoAws", "DemoConnection", "SimClock"]

@@ -4,7 +4,7 @@ Nothing here keeps state or talks to AWS. Every random-looking number comes from
 counter-based hash of a series seed and a time, so the same seed and time give the same
 value on every run and in any order (backfill and live publishing agree).
 
-Times are UNIX seconds of the *scenario* clock (see :mod:`tui.demo.runtime`).
+Times are UNIX seconds of the *scenario* clock (see :mod:`tui.demo.clock`).
 """
 
 from __future__ import annotations
