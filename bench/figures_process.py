@@ -125,12 +125,14 @@ def idle(ref, settle: float, measure: float) -> dict:
         c1, b, t1 = cpu_seconds(app.pid), ref.snapshot(), time.perf_counter()
         nbytes, writes = app.bytes_between(t0, t1)
         rss = rss_mb(app.pid)
+        sample = app.screen_tail()[-300:]  # the text of the newest writes: what keeps changing
     finally:
         app.stop()
     minutes = (t1 - t0) / 60
     api = b.minus(a).as_dict()
     return {"seconds": round(t1 - t0, 1), "cpu_pct": (c1 - c0) / (t1 - t0) * 100,
             "bytes_per_min": nbytes / minutes, "writes_per_min": writes / minutes, "rss_mb": rss,
+            "last_writes_text": sample,
             "api_per_min": {k: v / minutes for k, v in api.items() if isinstance(v, (int, float))}}
 
 

@@ -13,7 +13,12 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
+import sys
+import threading
 import time
+from collections import Counter
+
+from textual import events
 
 from tui.app import SagemonApp
 from tui.cli import Options
@@ -57,6 +62,22 @@ class TimedApp(SagemonApp):
         self._display = display  # type: ignore[method-assign]
 
 
+def _where(frame) -> str:
+    """Where a stalled main thread is: its innermost project (tui/) frames and the innermost
+    three frames overall."""
+    inner, ours = [], []
+    while frame is not None:
+        code = frame.f_code
+        parts = code.co_filename.split("/")
+        name = f"{'/'.join(parts[-2:])}:{code.co_name}"
+        if len(inner) < 3:
+            inner.append(name)
+        if "/tui/" in code.co_filename and len(ours) < 2:
+            ours.append(name)
+        frame = frame.f_back
+    return " < ".join(ours) + "  [" + " < ".join(inner) + "]"
+
+
 def pct(xs: list[float], p: float) -> float | None:
     if not xs:
         return None
@@ -74,37 +95,53 @@ async def _drive(app: TimedApp, ref, refreshes: int, out: dict) -> None:
         await asyncio.sleep(1.0)
         stalls: list[float] = []
         stop = asyncio.Event()
+        last_tick = [time.perf_counter()]
 
         async def monitor() -> None:  # the event loop's longest stalls (main-thread blocking)
             while not stop.is_set():
                 a = time.perf_counter()
+                last_tick[0] = a
                 await asyncio.sleep(0.01)
                 stalls.append((time.perf_counter() - a - 0.01) * 1000)
 
         mon = asyncio.create_task(monitor())
-        key_ms: list[float] = []
-        key_ms_refreshing: list[float] = []
+        presses: list[tuple[float, bool]] = []
+        stacks: Counter = Counter()
+        halt = threading.Event()
+        main_id = threading.get_ident()
+
+        def typist() -> None:  # keys arrive as from a terminal: the driver's thread posts them
+            while not halt.wait(0.1):
+                presses.append((time.perf_counter(), bool(app.state.refreshing)))
+                app._driver.process_message(events.Key("down", None))
+
+        def watchdog() -> None:  # where the main thread is while the loop stalls (> 100 ms)
+            while not halt.wait(0.02):
+                if time.perf_counter() - last_tick[0] > 0.1:
+                    frame = sys._current_frames().get(main_id)
+                    stacks[_where(frame)] += 1
+
+        threads = [threading.Thread(target=typist, daemon=True), threading.Thread(target=watchdog, daemon=True)]
         a, done0 = ref.snapshot(), app.refreshes_done
-        keys = ("down", "up")
-        n = 0
+        for t in threads:
+            t.start()
         deadline = time.perf_counter() + 40 * refreshes + 60
         while app.refreshes_done - done0 < refreshes and time.perf_counter() < deadline:
-            before, during = app.cursor(), app.state.refreshing
-            t = time.perf_counter()
-            await pilot.press(keys[n % 2])
-            n += 1
-            seen = None
-            while seen is None and time.perf_counter() - t < 5:
-                seen = next((ft for ft, c in reversed(app.frames) if ft >= t and c != before), None)
-                if seen is None:
-                    await asyncio.sleep(0.002)
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
+        halt.set()
+        for t in threads:
+            t.join(2)
+        key_ms, key_ms_refreshing = [], []
+        frames = [(ft, c.row if c is not None else -1) for ft, c in app.frames]
+        for t, during in presses:
+            before = max((r for ft, r in frames if ft < t), default=-1)
+            seen = next((ft for ft, r in frames if ft >= t and r > before), None)
             if seen is not None:
-                ms = (min(ft for ft, c in app.frames if ft >= t and c != before) - t) * 1000
-                key_ms.append(ms)
-                if during or app.state.refreshing:
-                    key_ms_refreshing.append(ms)
-            del app.frames[:-50]
-            await asyncio.sleep(0.04)
+                key_ms.append((seen - t) * 1000)
+                if during:
+                    key_ms_refreshing.append((seen - t) * 1000)
+        out["stall_stacks"] = [f"{n * 20} ms  {w}" for w, n in stacks.most_common(12)]
         b = ref.snapshot()
         stop.set()
         await mon
