@@ -21,7 +21,7 @@ from collections import Counter
 from textual import events
 
 from tui.app import SagemonApp
-from tui.cli import Options
+from tui.config.options import Options
 
 
 class TimedApp(SagemonApp):

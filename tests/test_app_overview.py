@@ -17,7 +17,7 @@ import boto3
 import pytest
 
 from tui.aws.session import AwsClients, AwsSettings
-from tui.cli import Options
+from tui.config.options import Options
 from tui.model.catalog import Unit
 from tui.model.format import format_value
 from tui.model.kinds import Pane

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from tui import __version__
-from tui.cli import parse
+from tui.config.options import parse
 
 #: The profiles the test config files define: two in the config file, one in credentials.
 CONFIG = "[default]\nregion = us-east-1\n\n[profile prod]\nregion = eu-west-1\n\n[profile known]\nregion = us-west-2\n"
@@ -213,7 +213,7 @@ def test_an_unreachable_endpoint_exits_1_with_one_line_before_the_ui(url, fragme
 def test_a_hanging_endpoint_is_reachable_and_a_listening_one_too():
     import socket
 
-    from tui.cli import unreachable
+    from tui.config.options import unreachable
 
     server = socket.socket()
     server.bind(("127.0.0.1", 0))

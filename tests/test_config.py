@@ -14,7 +14,7 @@ import pytest
 
 from tests.pilot import wait_for
 from tui import cli
-from tui.cli import Options, parse
+from tui.config.options import Options, parse
 from tui.config import session_log
 from tui.config.settings import SETTINGS, default_path
 from tui.model import health

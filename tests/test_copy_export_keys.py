@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.pilot import wait_for
-from tui.cli import Options
+from tui.config.options import Options
 from tui.model.console_url import console_url, resource_arn
 from tui.model.format import format_value, safe_text
 from tui.model.columns import COLUMNS

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pilot import wait_for
 from tui import snapshot
-from tui.cli import Options
+from tui.config.options import Options
 from tui.model.export import export_stem
 from tui.model.format import safe_text
 from tui.model.kinds import Pane, pane_resources

@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from pilot import screen_text, wait_for
-from tui.cli import Options
+from tui.config.options import Options
 from tui.model.kinds import Pane
 
 A, B = "eu-central-2", "ap-south-2"  # regions of this module only

@@ -9,7 +9,7 @@ from test_e2e_colour import colour_codes, sgr_params
 from test_theme_screens import rendered_colours
 
 from tui.app import SagemonApp
-from tui.cli import Options
+from tui.config.options import Options
 from tui.model.glyphs import use_ascii
 from tui.model.kinds import Pane
 from tui.refresh import Connection

@@ -19,13 +19,13 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.theme import Theme
 
-from tui.cli import WINDOWS, Options
+from tui.config.options import Options
+from tui.config.rules import WINDOWS
 from tui.commands import SagemonCommands
 from tui.config.session_log import add_redactor
 from tui.model.thresholds import set_thresholds
 from tui.model.format import safe_text
 from tui.model.cells import Row
-from tui.model.plan import resource_keys
 from tui.model.kinds import Pane
 from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
@@ -46,7 +46,6 @@ if TYPE_CHECKING:  # the refresh layer is imported once the first frame is drawn
     from tui.refresh import Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted
     from tui.refresh import StartupFailed, StartupProgress
     from tui.refresh_detail import LogFeed
-    from tui.screens.detail import DetailScreen
 
 DEFAULT_THEME = "sagemon"
 #: Seconds between polls of a followed log while a log view is open.
@@ -107,7 +106,6 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         self._full_every = full_every
         self._demo_seed = demo_seed
         self._frame = 0  # the status bar's activity glyph (still)
-        self._detail: DetailScreen | None = None
         self._drill: DrillScreen | None = None  # the drill-down screen on top, if any
         self._details: dict[str, DetailResult] = {}  # last reads per drill-down owner
         self.log_feed: LogFeed | None = None
@@ -316,25 +314,10 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
             self.overview.show_pane(pane)
 
     def open_detail(self, row: Row) -> None:
+        """Open the row's resource on its own screen (every kind has one: :mod:`tui.model.kinds`)."""
         cls = screen_class(row.resource)
         if cls is not None:
             self.push_screen(cls(row.resource))  # it reports itself active once shown
-            return
-        from tui.screens.detail import DetailScreen  # not on the way to the first frame
-
-        screen = DetailScreen(self.state, row.resource)
-        self._detail = screen
-        if self.refresher is not None:
-            self.refresher.detail_keys = tuple(resource_keys(row.resource))
-            if self.scheduler is not None:
-                self.scheduler.request()
-        self.push_screen(screen)
-
-    def detail_closed(self, screen: DetailScreen) -> None:
-        if self._detail is screen:
-            self._detail = None
-            if self.refresher is not None:
-                self.refresher.detail_keys = ()
 
     # -- drill-down screens ------------------------------------------------------------------------
     def drill_screen_active(self, screen: DrillScreen | None) -> None:

@@ -67,7 +67,7 @@ class Snapshot:
 # -- the command line ---------------------------------------------------------------------------
 
 def add_arguments(p) -> None:
-    """The snapshot's own flags, on a parser that has the app's (``tui.cli.build_parser``)."""
+    """The snapshot's own flags, on a parser that has the app's (``tui.config.options.build_parser``)."""
     p.description = ("Read AWS once and print one pane as a table (or JSON), a job's hosts or an "
                      "endpoint's variants, then exit: 0 printed, 1 AWS could not be read, 2 unknown "
                      "pane, job or endpoint.")
@@ -120,7 +120,7 @@ def parse_request(args) -> Request:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse with the app's parser and settings (``tui.cli``), then :func:`run`."""
-    from tui.cli import build_parser, resolve
+    from tui.config.options import build_parser, resolve
 
     p = build_parser(PROG)
     add_arguments(p)
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args, opts) -> int:
     """Take and print the snapshot ``args`` ask for with the resolved options ``opts``."""
-    from tui.cli import unreachable
+    from tui.config.options import unreachable
 
     try:
         req = parse_request(args)
@@ -238,7 +238,8 @@ def _refresh_detail(refresher, pane: Pane, request):
 
 def _job_view(refresher, name: str) -> Export:
     from tui.model.export_views import job_export
-    from tui.model.job_detail import algorithm_names, host_table, job_facts, job_hosts, job_request
+    from tui.model.job_requests import algorithm_names, job_hosts, job_request
+    from tui.model.job_views import host_table, job_facts
     from tui.model.resources import job_anchor
     from tui.widgets.host_grid import short_name
 
