@@ -45,7 +45,7 @@ def screen_kinds() -> tuple[str, ...]:
 async def every_screen(pilot, app: WalkApp, env, kinds: tuple[str, ...] = screen_kinds()):
     """Yield ``(kind, resource name, screen)`` for every screen of ``kinds``, each on top and fed."""
     from tui.model.endpoint.enhanced import enhanced_info
-    from tui.model.job_detail import job_hosts
+    from tui.model.job_requests import job_hosts
     from tui.model.pipeline_detail import executions_of
     from tui.screens.component import ComponentScreen
     from tui.screens.endpoint import EndpointScreen

@@ -21,8 +21,10 @@ def planned_keys(clients) -> list:
     from tui.aws.discovery import discover
     from tui.model.endpoint.enhanced import enhanced_info, gpus_request, instances_request, publish_period
     from tui.model.endpoint.keys import component_request, endpoint_request
-    from tui.model.job_detail import algorithm_names, host_request, job_hosts, job_request
-    from tui.model.more_detail import feature_request, labeling_request, recommendation_request
+    from tui.model.job_requests import algorithm_names, host_request, job_hosts, job_request
+    from tui.model.feature_group_detail import feature_request
+    from tui.model.labeling_detail import labeling_request
+    from tui.model.recommendation_detail import recommendation_request
     from tui.model.pipeline_detail import execution_request, pipeline_request
     from tui.refresh_detail import run_reads
 

@@ -16,7 +16,8 @@ from tui.model.endpoint.enhanced import (
     publish_period,
 )
 from tui.model.endpoint.facts import LatencyBreakdown, endpoint_facts, latency_breakdown
-from tui.model.endpoint.instance_grid import gpu_table, hot_gpu, hot_gpu_flags, instance_table, rebucket
+from tui.model.endpoint.instance_grid import (gpu_table, hot_gpu, hot_gpu_flags, instance_charts, instance_facts,
+                                              instance_legend, instance_table, rebucket, variant_facts)
 from tui.model.endpoint.keys import ComponentDetailKeys, VariantDetailKeys, endpoint_keys, endpoint_request
 from tui.model.endpoint.mme_serverless import mme_rows, serverless_rows
 from tui.model.endpoint.variants import variant_rows
@@ -316,6 +317,69 @@ def test_instance_table_shows_the_hot_gpu_on_its_instance():
     assert [f.reason for f in b.flags] == ["hot GPU2 97% (others 50%)"] and b.level.value == "crit"
     assert [f.reason for f in a.flags] == ["disk 96% full"]
 
+
+
+def test_instance_table_is_per_device_for_a_known_type_and_says_so():
+    """ml.g5.12xlarge: 48 vCPUs, 4 GPUs. CloudWatch's sums become means per device, the columns
+    say ×48 / ×4, the legend says which column is whose and where the sums are."""
+    ep, info, store = enhanced_fixture()
+    facts = variant_facts(ep, Inventory())  # the shipped table knows the type
+    assert (facts["AllTraffic"].vcpus, facts["AllTraffic"].gpus) == (48, 4)
+    table = instance_table(ep, info, store, NOW, facts=facts)
+    a, b = table.row("AllTraffic/i-a"), table.row("AllTraffic/i-b")
+    assert a.value("CPUUtilization") == pytest.approx(700 / 48) and b.value("CPUUtilization") == pytest.approx(900 / 48)
+    assert b.value("GPUUtilization") == pytest.approx(251.0 / 4) and a.value("GPUUtilization") == pytest.approx(205 / 4)
+    assert b.recent["GPUUtilization"][-1] == pytest.approx(251.0 / 4)  # the sparkline too
+    assert a.value("MemoryUtilization") == 38.0 and b.value("Hottest GPU") == 97.0  # already 0-100 %
+    assert (table.scales["CPUUtilization"].suffix, table.scales["GPUUtilization"].suffix) == (" ×48", " ×4")
+    assert "MemoryUtilization" not in table.scales
+    line = instance_legend(table, facts, gpus=True)
+    assert line == ("CPU ×48, GPU ×4: means per device by the app (CloudWatch's sum ÷ 48 vCPUs, ÷ 4 GPUs of "
+                    "ml.g5.12xlarge); raw sums: the chart below, the GPU screen (Enter)")
+    # the chart keeps CloudWatch's sum, and says so
+    chart = instance_charts(ep, info, store, NOW, 10, facts)[0]
+    assert "Σ" in chart.title and "its 4 GPUs" in chart.title
+    assert max(v for line_ in chart.lines for v in line_.values if v is not None) == 251.0
+    # the instance's own facts: the mean per device with the sum beside it
+    text = instance_facts(ep, "AllTraffic", "i-b", info, store, NOW, facts["AllTraffic"])[1].text
+    assert "CPU 18.8% ×48 (Σ 900.0%)" in text and "GPU 62.8% ×4 (Σ 251.0%)" in text and "memory 38.0%" in text
+
+
+def test_instance_table_health_is_judged_on_the_per_gpu_means():
+    ep, info, store = enhanced_fixture()
+    ts = [NOW - NOW % 10 - 10 * i for i in range(12)]
+    for inst, total in (("i-a", 368.0), ("i-b", 120.0)):  # 92 % and 30 % per GPU
+        put(store, instance_key(ep, "AllTraffic", inst, "GPUUtilization"), {t: total for t in ts}, 10)
+    table = instance_table(ep, info, store, NOW, facts=variant_facts(ep, Inventory()))
+    assert "lagging GPU: 30% vs cluster median 92%" in table.row("AllTraffic/i-b").reason
+    assert table.summary["GPUUtilization"].max == pytest.approx(92.0)
+
+
+def test_instance_table_unknown_and_mixed_instance_types():
+    ep, info, store = enhanced_fixture()
+    # unknown type (no facts): CloudWatch's sums, marked Σ, as before
+    table = instance_table(ep, info, store, NOW)
+    assert table.row("AllTraffic/i-b").value("GPUUtilization") == 251.0
+    assert table.scales["GPUUtilization"].suffix == " Σ" and not table.scales["GPUUtilization"].per_device
+    assert instance_legend(table, {}, gpus=True) == ("Σ: CloudWatch's sum (instance type unknown); "
+                                                     "raw sums: the chart below, the GPU screen (Enter)")
+    # two variants on two types: each instance divided by its own type's counts
+    two = Endpoint("vision", "InService", region="us-east-1", enhanced_metrics=True,
+                   variants=[Variant("A", "ml.g5.12xlarge", 1), Variant("B", "ml.g5.48xlarge", 1)])
+    info2 = EnhancedInfo("found", {"A": ["i-a"], "B": ["i-b"]})
+    store2 = SeriesStore(3 * 3600)
+    for variant, inst, cpu, gpu_sum in (("A", "i-a", 480.0, 200.0), ("B", "i-b", 960.0, 400.0)):
+        put(store2, instance_key(two, variant, inst, "CPUUtilization"), {t: cpu for t in (NOW - NOW % 10,)}, 10)
+        put(store2, instance_key(two, variant, inst, "GPUUtilization"), {t: gpu_sum for t in (NOW - NOW % 10,)}, 10)
+    facts = variant_facts(two, Inventory())
+    table = instance_table(two, info2, store2, NOW, facts=facts)
+    a, b = table.row("vision/A/i-a"), table.row("vision/B/i-b")  # hosts of a multi-variant endpoint
+    assert a.value("CPUUtilization") == pytest.approx(10.0) and b.value("CPUUtilization") == pytest.approx(5.0)
+    assert a.value("GPUUtilization") == pytest.approx(50.0) and b.value("GPUUtilization") == pytest.approx(50.0)
+    assert table.scales["GPUUtilization"].suffix == "" and table.scales["GPUUtilization"].per_device
+    line = instance_legend(table, facts, gpus=False)
+    assert line.startswith("CPU, GPU: means per device by the app, each instance ÷ its own type's "
+                           "(g5.12xlarge 48 vCPUs, 4 GPUs; g5.48xlarge 192 vCPUs, 8 GPUs)")
 
 def test_gpu_table_and_hot_gpu_rule():
     ep, info, store = enhanced_fixture()

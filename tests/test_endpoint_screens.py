@@ -479,10 +479,19 @@ async def test_enhanced_endpoint_drills_to_instances_and_the_hot_gpu(env):
         assert str(grid.columns["host"].label).startswith("Instance")
         assert hot_row.reason.startswith(f"hot {hot_gpu} ")
         assert all(not r.reason.startswith("hot") for r in table.rows if r is not hot_row)
-        cpu = gmd(env, "/aws/sagemaker/Endpoints", "CPUUtilization",
-                  {"EndpointName": name, "VariantName": "AllTraffic", "InstanceId": hot_instance}, "Average",
-                  minutes=30, period=10)
-        assert hot_row.value("CPUUtilization") == pytest.approx(cpu[-1][1])
+        # CPU and GPU per device: CloudWatch's sums ÷ the type's 48 vCPUs and 4 GPUs (ml.g5.12xlarge)
+        hardware = env.state.inventory.facts(ep.variants[0].instance_type)
+        assert (hardware.vcpus, hardware.gpus) == (48, 4)
+        dims = {"EndpointName": name, "VariantName": "AllTraffic", "InstanceId": hot_instance}
+        cpu = gmd(env, "/aws/sagemaker/Endpoints", "CPUUtilization", dims, "Average", minutes=30, period=10)
+        gpu_sum = gmd(env, "/aws/sagemaker/Endpoints", "GPUUtilization", dims, "Average", minutes=30, period=10)
+        assert hot_row.value("CPUUtilization") == pytest.approx(cpu[-1][1] / 48)
+        assert hot_row.value("GPUUtilization") == pytest.approx(gpu_sum[-1][1] / 4) and gpu_sum[-1][1] > 100
+        assert str(grid.columns["CPUUtilization"].label).startswith("CPU ×48")
+        assert str(grid.columns["GPUUtilization"].label).startswith("GPU ×4")
+        legend = screen.query_one("#legend", LineView).text
+        assert legend.startswith("CPU ×48, GPU ×4: means per device by the app (CloudWatch's sum ÷ 48 vCPUs, "
+                                 "÷ 4 GPUs of ml.g5.12xlarge)") and "raw sums: the chart below" in legend
         assert grid.select_host(hot_row.host)
         await pilot.press("enter")
         await settle(pilot, app)

@@ -11,11 +11,10 @@ from test_endpoint_screens import (SIZE, DrillHarness, demo_env, gmd, per_minute
                                    settle)
 from tui.model.catalog import Unit
 from tui.model.format import format_count, format_value
-from tui.model.more_detail import (
-    FeatureOpKeys, LabelingDetailKeys, LabelingProgress, RecommendationDetailKeys, feature_facts, feature_request,
-    feature_rows, labeling_facts, labeling_pace, labeling_progress, labeling_request, labeling_rows, progress_bar,
-    recommendation_request, recommendation_rows,
-)
+from tui.model.feature_group_detail import FeatureOpKeys, feature_facts, feature_request, feature_rows
+from tui.model.labeling_detail import (LabelingDetailKeys, LabelingProgress, labeling_facts, labeling_pace,
+                                       labeling_progress, labeling_request, labeling_rows, progress_bar)
+from tui.model.recommendation_detail import RecommendationDetailKeys, recommendation_request, recommendation_rows
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob
 from tui.model.series import SeriesStore
 

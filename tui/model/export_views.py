@@ -61,7 +61,7 @@ def resource_export(title: str, facts: Iterable, tables: Iterable[tuple[str, Seq
 
 
 def job_facts_list(facts) -> list[tuple[str, str]]:
-    """A :class:`~tui.model.job_detail.JobFacts` as the job screen's header says it."""
+    """A :class:`~tui.model.job_views.JobFacts` as the job screen's header says it."""
     status = facts.status + (f" · {facts.secondary}" if facts.secondary else "")
     out = [("Job", facts.name), ("Type", facts.type), ("Status", status), ("Instances", facts.instances)]
     if facts.ended:

@@ -25,8 +25,8 @@ from datetime import datetime
 from tui.model import catalog as cat
 from tui.model.catalog import Kind, Unit
 from tui.model.detail import READ_EXECUTIONS, READ_STEPS, DetailRequest, DetailResult
-from tui.model.endpoint_detail import (Fact, grid, metric_row, status_fact, window_max, window_mean, window_points,
-                                       window_sum)
+from tui.model.drill_views import Fact, metric_row, status_fact
+from tui.model.window_readers import grid, window_max, window_mean, window_points, window_sum
 from tui.model.format import MISSING, format_age, format_count, format_duration, format_value
 from tui.model.glyphs import glyphs
 from tui.model.cells import CRIT, DIM, INFO, OK, WARN, Cell, Column, Row, status_cell

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from tui.model.alarms import ALARM_COLUMNS, alarm_rows, alarms_for
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.endpoint_detail import (ALARM_COLUMNS, METRIC_COLUMNS, Fact, alarm_rows, alarms_for,
-                                       component_charts, component_facts, component_request, component_rows)
+from tui.model.drill_views import METRIC_COLUMNS, Fact
+from tui.model.endpoint.components import component_charts, component_facts, component_metric_rows
+from tui.model.endpoint.keys import component_request
 from tui.model.resources import InferenceComponent
-from tui.screens.endpoint import ChartPanel, DetailTable, FactsView, LineView, ResourceScreen, section
+from tui.screens.base import ResourceScreen
+from tui.widgets.chart_panel import ChartPanel
+from tui.widgets.detail_table import DetailTable
+from tui.widgets.facts_view import FactsView, LineView, section
 
 
 class ComponentScreen(ResourceScreen):
@@ -58,7 +63,7 @@ class ComponentScreen(ResourceScreen):
         if not self.listed:
             facts.insert(0, Fact("Note", "no longer listed by SageMaker (deleted?): showing the last data", "warn"))
         self.query_one("#facts", FactsView).set_facts(facts)
-        self.query_one("#metrics", DetailTable).show_rows(component_rows(ic, store, now))
+        self.query_one("#metrics", DetailTable).show_rows(component_metric_rows(ic, store, now))
         self.query_one("#charts", ChartPanel).set_specs(component_charts(ic, store, now))
         alarms = alarm_rows(alarms_for(inv, ic.region, InferenceComponentName=ic.name), now)
         table = self.query_one("#alarms", DetailTable)

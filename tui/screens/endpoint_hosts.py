@@ -6,14 +6,17 @@ minute, model latency, CPU, memory and GPU utilization (and CloudWatch's instanc
 CPU / GPU / GPU memory UtilizationNormalized where ListMetrics finds them per InstanceId:
 "CPU norm", "GPU norm", "GPU mem norm"), and the hottest GPU of each instance, with health
 flags (an instance gone silent, a full disk, a lagging or a hot GPU); below it, utilization
-and latency per instance over time. Enter on an instance opens :class:`AcceleratorScreen`:
-one row per GPU (the ``AcceleratorId`` dimension) and each GPU's utilization and memory over
-time, so a hot GPU stands out.
+and latency per instance over time. CPU and GPU are means per device, 0-100 % (``CPU ×48``,
+``GPU ×4``: CloudWatch's sums divided by the instance type's vCPUs and GPUs), as on a job's
+host grid; a legend line under the summary says which columns the app divides, which
+CloudWatch normalizes, and that the chart and the GPU screen keep CloudWatch's sums (Σ).
+Enter on an instance opens :class:`AcceleratorScreen`: one row per GPU (the ``AcceleratorId``
+dimension) and each GPU's utilization and memory over time, so a hot GPU stands out.
 
 The instances and GPUs come from the READ_ENHANCED read (ListMetrics). Enhanced utilization
 metrics are published every 10 to 300 s; the screens ask for the interval of the endpoint
 config when it is known, otherwise first for the finest one (10 s) and then for the spacing
-the points show (see :func:`tui.model.endpoint_detail.publish_period`): never finer than
+the points show (see :func:`tui.model.endpoint.enhanced.publish_period`): never finer than
 published. Keys: ``s`` sorts the grid, Enter drills down, Esc goes back.
 """
 
@@ -22,12 +25,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.endpoint_detail import (EnhancedInfo, PublishPeriod, enhanced_info, gpu_charts, gpu_table,
-                                       gpus_request, hot_gpu, instance_charts, instance_facts, instance_host,
-                                       instance_key, instance_metric_names, instance_table, instances_request,
-                                       publish_period, split_instance_host)
+from tui.model.endpoint.enhanced import (EnhancedInfo, PublishPeriod, enhanced_info, gpus_request, instance_key,
+                                         instance_metric_names, instances_request, publish_period)
+from tui.model.endpoint.instance_grid import (gpu_charts, gpu_table, hot_gpu, instance_charts, instance_facts,
+                                              instance_host, instance_legend, instance_table, split_instance_host,
+                                              variant_facts)
 from tui.model.resources import Endpoint
-from tui.screens.endpoint import ChartPanel, EndpointScreen, FactsView, LineView, ResourceScreen
+from tui.screens.base import ResourceScreen
+from tui.widgets.chart_panel import ChartPanel
+from tui.widgets.facts_view import FactsView, LineView
 from tui.widgets.host_grid import HostGrid
 
 #: Below this many rows the instance and GPU screens leave their charts out.
@@ -89,10 +95,11 @@ class _EnhancedScreen(ResourceScreen):
                 continue
             if screen.endpoint.key != self.endpoint.key:
                 continue
-            if isinstance(screen, EndpointScreen):
+            if isinstance(screen, _EnhancedScreen):
+                if screen.known_period is None:
+                    screen.known_period = pp.seconds
+            elif callable(getattr(screen, "remember_period", None)):  # the endpoint's own screen
                 screen.remember_period(pp.seconds)
-            elif isinstance(screen, _EnhancedScreen) and screen.known_period is None:
-                screen.known_period = pp.seconds
 
     def observed(self) -> list[tuple[str, str]]:
         return self.info.pairs
@@ -104,6 +111,7 @@ class _EnhancedScreen(ResourceScreen):
     def compose_body(self) -> ComposeResult:
         yield FactsView(id="facts")
         yield LineView(id="summary")
+        yield LineView(id="legend")
         yield HostGrid(spark_width=4, health_width=36, row_title=self.row_title, noun=self.noun, id="grid")
         yield ChartPanel(id="charts", fill=True)
 
@@ -133,6 +141,7 @@ class EndpointInstancesScreen(_EnhancedScreen):
     def redraw(self) -> None:
         ep, store, now = self.endpoint, self.state.store, self.now()
         info, period = self.info, self.period
+        facts = variant_facts(ep, self.inventory)
         self.query_one("#facts", FactsView).display = False
         grid = self.query_one("#grid", HostGrid)
         if not info.found:
@@ -141,11 +150,15 @@ class EndpointInstancesScreen(_EnhancedScreen):
                     else "Looking for the endpoint's instances…")
             self.query_one("#summary", LineView).set_line(text, "dim" if info.state != "error" else "warn")
             grid.display = False
+            self.query_one("#legend", LineView).display = False
             self.query_one("#charts", ChartPanel).set_specs([])
             return
         grid.display = True
-        table = instance_table(ep, info, store, now)
+        table = instance_table(ep, info, store, now, facts=facts)
         grid.update_table(table)
+        legend = self.query_one("#legend", LineView)
+        legend.set_line(instance_legend(table, facts, bool(info.gpu_count)), "dim")
+        legend.display = True
         n, gpus = info.instance_count, info.gpu_count
         flagged = len(table.flagged)
         text = f"{n} instance{'s' if n != 1 else ''}" + (f", {gpus} GPUs" if gpus else "")
@@ -153,7 +166,7 @@ class EndpointInstancesScreen(_EnhancedScreen):
         text += f"   {flagged} flagged" if flagged else "   all healthy"
         text += "   ·  Enter: the instance's GPUs" if gpus else ""
         self.query_one("#summary", LineView).set_line(text, "warn" if flagged else "")
-        self.query_one("#charts", ChartPanel).set_specs(instance_charts(ep, info, store, now, period.seconds))
+        self.query_one("#charts", ChartPanel).set_specs(instance_charts(ep, info, store, now, period.seconds, facts))
         if not self._placed and self.variant:
             first = next((instance_host(ep, v, i) for v, i in info.pairs if v == self.variant), None)
             if first is not None and grid.select_host(first):
@@ -191,8 +204,13 @@ class AcceleratorScreen(_EnhancedScreen):
 
     def redraw(self) -> None:
         ep, store, now = self.endpoint, self.state.store, self.now()
+        variant = next((v for v in ep.variants if v.name == self.variant), None)
+        hardware = self.inventory.facts(variant.instance_type) if variant is not None else None
         self.query_one("#facts", FactsView).set_facts(
-            instance_facts(ep, self.variant, self.instance, self.info, store, now))
+            instance_facts(ep, self.variant, self.instance, self.info, store, now, hardware))
+        self.query_one("#legend", LineView).set_line(
+            "GPU, GPU mem: each GPU's own 0-100 % (AcceleratorId); the instance's CPU and GPU above: "
+            "means per device, Σ: CloudWatch's sum", "dim")
         table = gpu_table(ep, self.variant, self.instance, self.info, store, now)
         self.query_one("#grid", HostGrid).update_table(table)
         hot = hot_gpu(table)

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from tui.model.kinds import Pane
-from tui.screens.panel_modal import PanelModal
+from tui.widgets.panel_modal import PanelModal
 
 #: (key, what it does) in the order a new user needs them.
 KEYS: tuple[tuple[str, str], ...] = (
@@ -55,7 +55,8 @@ NOTES = (
     "host's newest value. CPU, GPU and GPU memory are means per device, 0-100 %: CloudWatch publishes "
     "sums over a host's vCPUs and GPUs (an 8-GPU host reads up to 800 %), divided here by the device count "
     "of its instance type (EC2 DescribeInstanceTypes) shown beside the value (×8); Σ marks the raw sum "
-    "where the type is unknown; the host screen shows both.",
+    "where the type is unknown; the host screen and an endpoint instance's GPU screen show both. "
+    "Columns named norm are CloudWatch's own *UtilizationNormalized (0-100 %).",
     "– means no data; a blank cell means the column does not apply to that resource.",
     "The visible pane refreshes every --refresh seconds, the others every 5th refresh.",
 )

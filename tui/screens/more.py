@@ -17,13 +17,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.endpoint_detail import METRIC_COLUMNS, Fact
-from tui.model.more_detail import (FEATURE_COLUMNS, RECOMMENDATION_COLUMNS, feature_charts, feature_facts,
-                                   feature_request, feature_rows, labeling_charts, labeling_facts,
-                                   labeling_request, labeling_rows, recommendation_charts, recommendation_facts,
-                                   recommendation_request, recommendation_rows)
+from tui.model.drill_views import METRIC_COLUMNS, Fact
+from tui.model.feature_group_detail import (FEATURE_COLUMNS, feature_charts, feature_facts, feature_request,
+                                            feature_rows)
+from tui.model.labeling_detail import labeling_charts, labeling_facts, labeling_request, labeling_rows
+from tui.model.recommendation_detail import (RECOMMENDATION_COLUMNS, recommendation_charts, recommendation_facts,
+                                             recommendation_request, recommendation_rows)
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob
-from tui.screens.endpoint import ChartPanel, DetailTable, FactsView, ResourceScreen, section
+from tui.screens.base import ResourceScreen
+from tui.widgets.chart_panel import ChartPanel
+from tui.widgets.detail_table import DetailTable
+from tui.widgets.facts_view import FactsView, section
 
 _GONE = Fact("Note", "no longer listed by SageMaker (deleted?): showing the last data", "warn")
 

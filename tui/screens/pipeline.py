@@ -15,13 +15,15 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from tui.model.detail import DetailRequest, DetailResult
-from tui.model.endpoint_detail import WINDOW_METRIC_COLUMNS, Fact
+from tui.model.drill_views import WINDOW_METRIC_COLUMNS, Fact
 from tui.model.pipeline_detail import (EXECUTION_COLUMNS, STEP_COLUMNS, execution_facts, execution_label,
                                        execution_request, execution_rows, executions_of, failed_step, known_steps,
                                        pipeline_facts, pipeline_metric_rows, pipeline_request, step_rows,
                                        steps_of)
 from tui.model.resources import Pipeline, PipelineExecution, PipelineStep
-from tui.screens.endpoint import DetailTable, FactsView, LineView, ResourceScreen, section
+from tui.screens.base import ResourceScreen
+from tui.widgets.detail_table import DetailTable
+from tui.widgets.facts_view import FactsView, LineView, section
 
 
 class PipelineScreen(ResourceScreen):

@@ -1,9 +1,9 @@
 """Which drill-down screen opens for a resource (Enter on an overview row), and the deeper
-levels a screen opens by name (an endpoint's instances, an instance's GPUs).
+levels a screen opens by name (an endpoint's instances, an instance's GPUs, a job's host, a log).
 
 A screen opens another through this registry, never by importing it, so screens do not import
-each other. Screens are imported when first opened, so start-up stays fast; a kind without a
-screen of its own falls back to the generic detail screen.
+each other. Screens are imported when first opened, so start-up stays fast. Every resource
+kind has a screen of its own (its spec in :mod:`tui.model.kinds` names it).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from tui.model.kinds import spec_of
 _NAMED: dict[str, tuple[str, str]] = {
     "endpoint-instances": ("tui.screens.endpoint_hosts", "EndpointInstancesScreen"),
     "endpoint-gpus": ("tui.screens.endpoint_hosts", "AcceleratorScreen"),
+    "job-host": ("tui.screens.host", "HostScreen"),
+    "logs": ("tui.screens.logs", "LogScreen"),
 }
 
 
@@ -35,8 +37,8 @@ def screen_class(resource) -> type | None:
 
 
 def screen_named(name: str) -> type:
-    """The screen class registered as ``name`` (``"endpoint-instances"``, ``"endpoint-gpus"``);
-    an unknown name is a bug (KeyError)."""
+    """The screen class registered as ``name`` (``"endpoint-instances"``, ``"endpoint-gpus"``,
+    ``"job-host"``, ``"logs"``); an unknown name is a bug (KeyError)."""
     screen = _load(*_NAMED[name])
     if screen is None:
         raise KeyError(name)

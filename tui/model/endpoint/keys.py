@@ -1,0 +1,159 @@
+"""Every series the endpoint and inference-component screens request, by role.
+
+:class:`VariantDetailKeys` (one variant of an endpoint) and :class:`ComponentDetailKeys` (one
+inference component) add the detail-only series to the overview's keys of
+:mod:`tui.model.plan` (the same keys, so the overview's series are reused);
+:func:`endpoint_request` and :func:`component_request` are the screens' requests. Pure Python.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from tui.model import catalog as cat
+from tui.model.catalog import Kind
+from tui.model.detail import READ_ENHANCED, DetailRequest
+from tui.model.plan import ComponentKeys, EndpointKeys, endpoint_variants, has_gpu, key_builder, metric_key
+from tui.model.resources import Endpoint, InferenceComponent, Inventory
+from tui.model.series import SeriesKey
+
+
+class VariantDetailKeys:
+    """Every series the endpoint screen shows for one variant, by role.
+
+    The overview's keys (:class:`~tui.model.plan.EndpointKeys`) plus the detail-only ones.
+    """
+
+    def __init__(self, ep: Endpoint, variant: str) -> None:
+        self.name = variant
+        self.base = b = EndpointKeys(ep, variant)
+        r, e = ep.region, Kind.ENDPOINT
+        d = {"EndpointName": ep.name, "VariantName": variant}
+        v = next((x for x in ep.variants if x.name == variant), None)
+        self.variant = v
+        self.serverless = bool(v and v.serverless) or (v is None and ep.serverless)
+        self.gpu = not self.serverless and has_gpu(v.instance_type if v else None)
+        self.multi_model = ep.multi_model
+        self.reserved = ep.component_based and not self.serverless
+
+        inv = key_builder(e, r, d, namespace=cat.NS_SAGEMAKER)
+        inst = key_builder(e, r, d, group=cat.G_INSTANCE)
+        mme = key_builder(e, r, d, group=cat.G_MME_LOADING)
+        self.invocations, self.errors_4xx, self.errors_5xx = b.invocations, b.errors_4xx, b.errors_5xx
+        self.model_errors = inv("InvocationModelErrors", cat.SUM)
+        self.latency_avg, self.latency_p50, self.latency_p99 = b.latency_avg, b.latency_p50, b.latency_p99
+        self.overhead = b.overhead
+        self.concurrency = inv("ConcurrentRequestsPerModel", cat.MAX)
+        self.cpu, self.gpu_util, self.memory = b.cpu, b.gpu, b.memory
+        self.disk = inst("DiskUtilization", cat.AVG)
+        self.gpu_memory = inst("GPUMemoryUtilization", cat.AVG)
+        self.cpu_reserved = inst("CPUReservation", cat.AVG)
+        self.gpu_reserved = inst("GPUReservation", cat.AVG)
+        self.memory_reserved = inst("MemoryReservation", cat.AVG)
+        # instance-level utilization normalized to 0-100 % (published for inference-component endpoints)
+        self.cpu_normalized = inst("CPUUtilizationNormalized", cat.AVG)
+        self.gpu_normalized = inst("GPUUtilizationNormalized", cat.AVG)
+        self.gpu_memory_normalized = inst("GPUMemoryUtilizationNormalized", cat.AVG)
+        # invocations per instance (a variant's own traffic: none where components carry it)
+        self.per_instance = inv("InvocationsPerInstance", cat.SUM) if not ep.component_based else None
+        self.cache_hit = b.cache_hit
+        self.loaded_models = b.loaded_models
+        self.loading_wait = mme("ModelLoadingWaitTime", cat.AVG)
+        self.loading_wait_max = mme("ModelLoadingWaitTime", cat.MAX)
+        self.downloading = mme("ModelDownloadingTime", cat.AVG)
+        self.loading = mme("ModelLoadingTime", cat.AVG)
+        self.loads = mme("ModelLoadingTime", cat.COUNT)
+        self.unloading = mme("ModelUnloadingTime", cat.AVG)
+        self.setup_avg = b.setup_time
+        self.setup_max = inv("ModelSetupTime", cat.MAX)
+        self.cold_starts = inv("ModelSetupTime", cat.COUNT)
+
+    def traffic(self) -> list[SeriesKey]:
+        return [self.invocations, self.errors_4xx, self.errors_5xx, self.model_errors, self.latency_avg,
+                self.latency_p50, self.latency_p99, self.overhead, self.concurrency] \
+            + ([self.per_instance] if self.per_instance is not None else [])
+
+    def utilization(self) -> list[SeriesKey]:
+        if self.serverless:
+            return [self.memory]
+        keys = [self.cpu, self.memory, self.disk]
+        if self.gpu:
+            keys += [self.gpu_util, self.gpu_memory]
+        if self.reserved:
+            keys += [self.cpu_reserved, self.memory_reserved] + ([self.gpu_reserved] if self.gpu else [])
+            keys += [self.cpu_normalized] + ([self.gpu_normalized, self.gpu_memory_normalized] if self.gpu else [])
+        return keys
+
+    def reservation_lines(self) -> list[tuple[str, SeriesKey]]:
+        """(label, key) of the reservation and normalized-utilization series this variant has
+        (inference-component endpoints only; GPU ones only with GPUs)."""
+        if not self.reserved:
+            return []
+        out = [("CPU reserved", self.cpu_reserved)] + ([("GPU reserved", self.gpu_reserved)] if self.gpu else [])
+        out += [("memory reserved", self.memory_reserved), ("CPU used (norm.)", self.cpu_normalized)]
+        if self.gpu:
+            out += [("GPU used (norm.)", self.gpu_normalized), ("GPU memory (norm.)", self.gpu_memory_normalized)]
+        return out
+
+    def mme(self) -> list[SeriesKey]:
+        if not self.multi_model:
+            return []
+        return [self.cache_hit, self.loaded_models, self.loading_wait, self.loading_wait_max, self.downloading,
+                self.loading, self.loads, self.unloading]
+
+    def serverless_keys(self) -> list[SeriesKey]:
+        return [self.setup_avg, self.setup_max, self.cold_starts] if self.serverless else []
+
+    def all(self) -> list[SeriesKey]:
+        return self.traffic() + self.utilization() + self.mme() + self.serverless_keys()
+
+
+class ComponentDetailKeys:
+    """Every series the component screen shows: the overview's plus errors, percentiles,
+    overhead and GPU memory."""
+
+    def __init__(self, ic: InferenceComponent) -> None:
+        self.base = b = ComponentKeys(ic)
+        k, r = Kind.INFERENCE_COMPONENT, ic.region
+        d = {"InferenceComponentName": ic.name}
+
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
+        self.invocations, self.per_copy, self.concurrency = b.invocations, b.per_copy, b.concurrency
+        self.latency_avg, self.errors_5xx = b.latency_avg, b.errors_5xx
+        self.latency_p50 = inv("ModelLatency", cat.P50)
+        self.latency_p99 = inv("ModelLatency", cat.P99)
+        self.overhead = inv("OverheadLatency", cat.AVG)
+        self.errors_4xx = inv("Invocation4XXErrors", cat.SUM)
+        self.model_errors = inv("InvocationModelErrors", cat.SUM)
+        self.cpu, self.gpu, self.memory = b.cpu, b.gpu, b.memory
+        self.gpu_memory = metric_key("GPUMemoryUtilizationNormalized", k, cat.AVG, r, d, group=cat.G_COMPONENT)
+
+    def all(self) -> list[SeriesKey]:
+        return [self.invocations, self.per_copy, self.concurrency, self.latency_avg, self.latency_p50,
+                self.latency_p99, self.overhead, self.errors_4xx, self.errors_5xx, self.model_errors,
+                self.cpu, self.gpu, self.gpu_memory, self.memory]
+
+
+def components_of(ep: Endpoint, inv: Inventory) -> list[InferenceComponent]:
+    return [c for c in inv.components if c.endpoint_name == ep.name and (not c.region or c.region == ep.region)]
+
+
+def endpoint_keys(ep: Endpoint, components: Iterable[InferenceComponent] = ()) -> list[SeriesKey]:
+    """Exactly the series the endpoint screen shows (variants, then its components)."""
+    keys: list[SeriesKey] = []
+    for v in endpoint_variants(ep):
+        keys += VariantDetailKeys(ep, v).all()
+    for ic in components:
+        ck = ComponentKeys(ic)
+        keys += ck.all() + ck.endpoint_traffic()  # the variant table and charts of its endpoint
+    return list(dict.fromkeys(keys))
+
+
+def endpoint_request(ep: Endpoint, inv: Inventory) -> DetailRequest:
+    """The endpoint screen's series and its enhanced-metric dimension read."""
+    return DetailRequest(owner=f"endpoint:{ep.key}", keys=tuple(endpoint_keys(ep, components_of(ep, inv))),
+                         reads=((READ_ENHANCED, ep.region, ep.name),))
+
+
+def component_request(ic: InferenceComponent) -> DetailRequest:
+    return DetailRequest(owner=f"component:{ic.key}", keys=tuple(ComponentDetailKeys(ic).all()))
