@@ -22,7 +22,7 @@ from textual.app import App
 
 from tui.app import THEME_DEFAULTS
 from tui.model.catalog import Kind
-from tui.model.job_detail import algorithm_key, job_metrics
+from tui.model.job_requests import algorithm_key, job_metrics
 from tui.model.logs import LogLine
 from tui.model.plan import job_host_key
 from tui.model.kinds import Pane

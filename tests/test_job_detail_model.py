@@ -14,11 +14,12 @@ from tui.model import catalog as cat
 from tui.model.catalog import Kind
 from tui.model.detail import READ_ALGORITHM_METRICS, READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.health import FlagKind
-from tui.model.job_detail import (ALGORITHM_NAMESPACE, LOG_END_GRACE, LOG_LOOKBACK, LogDedup, algorithm_charts,
-                                  algorithm_key, algorithm_names, bridge_gaps, cluster_median, elapsed_seconds,
-                                  error_lines, host_charts, host_log_request, host_request, host_stream_prefix,
-                                  host_table, hosts_error, job_facts, job_hosts, job_log_request,
-                                  job_metrics, job_request, log_text, stream_label)
+from tui.model.job_logs import (LOG_END_GRACE, LOG_LOOKBACK, LogDedup, error_lines, host_log_request,
+                                host_stream_prefix, job_log_request, log_text, stream_label)
+from tui.model.job_requests import (ALGORITHM_NAMESPACE, algorithm_key, algorithm_names, host_request, hosts_error,
+                                    job_hosts, job_metrics, job_request)
+from tui.model.job_views import (algorithm_charts, bridge_gaps, cluster_median, elapsed_seconds, host_charts,
+                                 host_table, job_facts)
 from tui.model.logs import LogLine
 from tui.model.plan import job_host_key, job_keys
 from tui.model.resources import Job, default_hosts, job_anchor

@@ -26,20 +26,21 @@ from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.format import format_value
 from tui.model.instances import fallback_facts
-from tui.model.job_detail import (PANEL_LOOKBACK, algorithm_key, host_log_request, host_request, job_log_request,
-                                  job_metrics, job_request)
+from tui.model.job_logs import PANEL_LOOKBACK, host_log_request, job_log_request
+from tui.model.job_requests import algorithm_key, host_request, job_metrics, job_request
 from tui.model.logs import LogLine
 from tui.model.plan import job_host_key
 from tui.model.resources import Inventory, Job, default_hosts
 from tui.model.series import SeriesStore
 from tui.model.state import AppState
 from tui.screens.host import HostScreen
-from tui.screens.job import JobScreen, PromptLine
+from tui.screens.job import JobScreen
 from tui.screens.logs import LogScreen
 from tui.theme_files import stylesheet
 from tui.widgets.chart import MetricChart
 from tui.widgets.host_grid import HostGrid
 from tui.widgets.log_view import LogView
+from tui.widgets.prompt_line import PromptLine
 
 NOW = int(time.time()) - int(time.time()) % 60
 #: The epoch suffix of a SageMaker log stream name (``<job>/algo-N-<epoch>``), taken from the clock.

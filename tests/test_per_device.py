@@ -14,7 +14,8 @@ import pytest
 from tui.model.catalog import Kind
 from tui.model.health import FlagKind
 from tui.model.instances import InstanceFacts, fallback_facts
-from tui.model.job_detail import host_charts, host_table, job_metrics
+from tui.model.job_requests import job_metrics
+from tui.model.job_views import host_charts, host_table
 from tui.model.per_device import legend, scale_for
 from tui.model.plan import job_host_key
 from tui.model.resources import Inventory, Job, default_hosts

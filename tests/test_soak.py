@@ -247,7 +247,7 @@ def test_a_day_of_demo_behind_random_faults_crashes_nothing_leaks_nothing_and_lo
 
     from tui.aws.session import AwsClients, AwsSettings
     from tui.demo import DemoAws
-    from tui.model.job_detail import job_log_request
+    from tui.model.job_logs import job_log_request
     from tui.model.plan import EndpointKeys
     from tui.model.kinds import Pane
     from tui.model.state import AppState

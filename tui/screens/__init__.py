@@ -1,7 +1,4 @@
-"""The app's screens: the live overview, a resource's detail, and the key help."""
-
-from tui.screens.detail import DetailScreen
-from tui.screens.help import HelpScreen
-from tui.screens.overview import OverviewScreen
-
-__all__ = ["DetailScreen", "HelpScreen", "OverviewScreen"]
+"""The app's screens: the live overview, each resource kind's drill-down screens, the key help
+and the problems list. Import each from its own module: the package imports nothing, so the
+first frame does not wait for screens that are not shown yet.
+"""

@@ -195,7 +195,7 @@ def screen_export(app) -> Export | None:
         return _log_export(views[0], f"{getattr(screen, 'crumb', '') or 'log'}-log")
     job, hosts = getattr(screen, "job", None), getattr(screen, "table", None)
     if isinstance(job, Job) and not callable(hosts):  # a job or host screen and its host grid
-        from tui.model.job_detail import job_facts
+        from tui.model.job_views import job_facts
         from tui.widgets.host_grid import short_name
 
         title = job.name if getattr(screen, "host", None) is None else f"{job.name}-{screen.crumb}"

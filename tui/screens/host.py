@@ -29,16 +29,18 @@ from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.model.format import format_age, format_value, safe_text, sparkline
 from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
-from tui.model.job_detail import (PANEL_LOOKBACK, HostChart, host_charts, host_log_request, host_owner, host_request,
-                                  host_table, job_hosts, series_of)
+from tui.model.job_logs import PANEL_LOOKBACK, host_log_request
+from tui.model.job_requests import find_job, host_owner, host_request, job_hosts, series_of
+from tui.model.job_views import HostChart, host_charts, host_table
 from tui.model.resources import Job, job_anchor
+from tui.screens.base import LogFollowing, pushed_breadcrumb
 from tui.screens.drill import DrillScreen
-from tui.screens.job import PromptLine, find_job, pushed_breadcrumb
-from tui.screens.logs import LogFollowing, LogScreen
+from tui.screens.registry import screen_named
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
 from tui.widgets.host_grid import short_name
 from tui.widgets.log_view import LogView
+from tui.widgets.prompt_line import PromptLine
 from tui.widgets.status_bar import StatusBar
 from tui.model.glyphs import glyphs
 from tui.widgets.palette import palette
@@ -357,8 +359,8 @@ class HostScreen(LogFollowing, DrillScreen):
             hook(self)  # follow this host's series and log from now on
 
     def action_logs(self) -> None:
-        self.app.push_screen(LogScreen(host_log_request(self.job, self.host), kind=self.job.kind,
-                                       title=f"{self.crumb} of {self.job.name}"))
+        self.app.push_screen(screen_named("logs")(host_log_request(self.job, self.host), kind=self.job.kind,
+                                                  title=f"{self.crumb} of {self.job.name}"))
 
 
 __all__ = ["HostScreen", "MEDIAN_LABEL"]

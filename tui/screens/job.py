@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.style import Style
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -36,17 +36,20 @@ from tui.model.catalog import Kind, Unit
 from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.model.format import format_age, format_value, safe_text
 from tui.model.hosts import HostTable, host_label
-from tui.model.job_detail import (AlgorithmChart, LogDedup, algorithm_charts, algorithm_names, error_lines,
-                                  host_table, hosts_error, job_facts, job_hosts, job_log_request,
-                                  job_metrics, job_owner, job_request, own_span, series_of)
+from tui.model.job_logs import LogDedup, error_lines, job_log_request
+from tui.model.job_requests import (algorithm_names, find_job, hosts_error, job_hosts, job_metrics, job_owner,
+                                    job_request, own_span, series_of)
+from tui.model.job_views import AlgorithmChart, algorithm_charts, host_table, job_facts
 from tui.model.logs import LogLine
 from tui.model.per_device import legend
-from tui.model.plan import pane_of_kind
 from tui.model.resources import Job, job_anchor
+from tui.screens.base import pushed_breadcrumb
 from tui.screens.drill import DrillScreen
+from tui.screens.registry import screen_named
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
 from tui.widgets.host_grid import HEALTH_COLUMN, HOST_COLUMN, VALUE_WIDTH, HostGrid, short_name
+from tui.widgets.prompt_line import PromptLine
 from tui.widgets.status_bar import StatusBar
 from tui.model.glyphs import glyphs
 from tui.widgets.palette import palette
@@ -66,80 +69,6 @@ HEALTH_MAX_WIDTH = 72
 HEADER_FLAGS = 4
 #: Newest lines of a failed job's log searched for its error lines.
 ERROR_SCAN_LINES = 2000
-
-
-
-def find_job(state: "AppState", key: str) -> Job | None:
-    for job in state.inventory.jobs:
-        if job.key == key:
-            return job
-    return None
-
-
-def pane_title(kind: Kind) -> str:
-    pane = pane_of_kind(kind)
-    return pane.title if pane is not None else ""
-
-
-def pushed_breadcrumb(screen: DrillScreen, kind: Kind) -> list[str]:
-    """The overview pane's title, then every drill-down level up to ``screen``."""
-    parts = [pane_title(kind)] if pane_title(kind) else []
-    try:
-        parts += screen.breadcrumb()
-    except Exception:  # noqa: BLE001 - not on the stack yet
-        parts.append(screen.crumb)
-    return parts
-
-
-class PromptLine(Input):
-    """A one-line prompt above the status bar (``/`` filter or search).
-
-    Enter keeps what was typed, Esc drops it; both call the screen (``prompt_accepted(prompt,
-    value)`` / ``prompt_cancelled(prompt, value)``) in the order the keys were typed. Keys
-    that reach the prompt after it closed (typed quickly after Enter, before the focus
-    moved) are sent on to the widget that has the focus now, so ``/algo-1`` Enter ``s``
-    filters and then sorts.
-    """
-
-    DEFAULT_CSS = """
-    PromptLine { height: 1; border: none; padding: 0 1; display: none; background: $boost; }
-    PromptLine:focus { border: none; }
-    PromptLine.-shown { display: block; }
-    """
-
-    def open(self, value: str = "", placeholder: str = "") -> None:
-        self.value = value
-        self.placeholder = placeholder
-        self.add_class("-shown")
-        self.screen.set_focus(self)  # at once: keys typed right after "/" must land here
-        self.cursor_position = len(value)
-
-    def close(self) -> None:
-        self.remove_class("-shown")
-
-    @property
-    def shown(self) -> bool:
-        return self.has_class("-shown")
-
-    def type_key(self, key: str, character: str | None) -> None:
-        """A key for the prompt handled elsewhere first (``/`` is a screen key): queue it here,
-        behind the keys typed before it."""
-        self.post_message(events.Key(key, character))
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Enter and Esc are handled here, not as bindings: a binding runs only once the key has
-        # bubbled up to the app, after the keys typed behind it were already put in the prompt.
-        if not self.shown:
-            event.prevent_default()
-            event.stop()
-            self.app.post_message(events.Key(event.key, event.character))
-        elif event.key in ("enter", "escape"):
-            event.prevent_default()
-            event.stop()
-            name = "prompt_accepted" if event.key == "enter" else "prompt_cancelled"
-            handler = getattr(self.screen, name, None)
-            if handler is not None:
-                handler(self, self.value)
 
 
 def algorithm_line(charts: list[AlgorithmChart]) -> Text:
@@ -528,21 +457,17 @@ class JobScreen(DrillScreen):
         self.open_host(event.host)
 
     def open_host(self, host: str) -> None:
-        from tui.screens.host import HostScreen
-
         grid = self.query_one(HostGrid)
         order = grid.visible_hosts or self.hosts()
-        self.app.push_screen(HostScreen(self.job, host, hosts=self.hosts(), order=order, state=self.state,
-                                        span=self.span()))
+        self.app.push_screen(screen_named("job-host")(self.job, host, hosts=self.hosts(), order=order,
+                                                      state=self.state, span=self.span()))
 
     def action_logs(self) -> None:
-        from tui.screens.logs import LogScreen
-
         hosts = self.hosts()
         width = max((len(host_label(h)) for h in hosts), default=6)
-        self.app.push_screen(LogScreen(job_log_request(self.job), kind=self.job.kind, job_name=self.job.name,
-                                       label_width=min(width, 24),
-                                       title=f"every host of {self.job.name}"))
+        self.app.push_screen(screen_named("logs")(job_log_request(self.job), kind=self.job.kind,
+                                                  job_name=self.job.name, label_width=min(width, 24),
+                                                  title=f"every host of {self.job.name}"))
 
 
-__all__ = ["JobScreen", "PromptLine", "find_job", "pushed_breadcrumb"]
+__all__ = ["JobScreen"]

@@ -13,10 +13,8 @@ how it ended, and is not followed: nothing more will come.
 
 The screen never calls AWS: :meth:`LogScreen.log_request` says what to follow and the app's
 log feed delivers the new lines through :meth:`LogScreen.show_logs`. A feed that starts over
-(after a screen on top of this one was closed) may send lines again; they are dropped.
-
-:class:`LogFollowing` is that live log for any screen with a :class:`~tui.widgets.log_view.LogView`
-(the host screen's log panel uses it too).
+(after a screen on top of this one was closed) may send lines again; they are dropped: see
+:class:`~tui.screens.base.LogFollowing`, which the host screen's log panel uses too.
 """
 
 from __future__ import annotations
@@ -32,97 +30,18 @@ from textual.widgets import Footer, Static
 from tui.model.catalog import Kind
 from tui.model.detail import DetailResult, LogRequest
 from tui.model.format import safe_text
-from tui.model.job_detail import LogDedup, log_text, stream_label
+from tui.model.job_logs import stream_label
+from tui.screens.base import LogFollowing, pushed_breadcrumb
 from tui.screens.drill import DrillScreen
-from tui.screens.job import PromptLine, pushed_breadcrumb
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.log_view import LogView
+from tui.widgets.prompt_line import PromptLine
 from tui.widgets.status_bar import StatusBar
 from tui.model.glyphs import glyphs
 from tui.widgets.palette import palette
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tui.model.logs import LogLine
     from tui.model.state import AppState
-
-
-class LogFollowing:
-    """A screen's live log: new lines deduplicated and written to its :class:`LogView` (held
-    until the screen is mounted), ``f`` to follow, ``/`` to search through its
-    :class:`PromptLine`.
-
-    The screen calls :meth:`_reset_log` when it is made, sets ``_ready`` and calls
-    :meth:`_mount_log` once mounted, and draws the log's status in :meth:`_draw_log_status`.
-    With ``job_name`` set, each line starts with its host (padded to ``label_width``).
-    """
-
-    #: The search prompt's hint.
-    SEARCH_HINT = "search (Enter: search, n/N: next/previous)"
-
-    def recolour(self, state) -> None:
-        """A theme switch: the screen and its log's status line (following / paused) again."""
-        super().recolour(state)  # type: ignore[misc]
-        self._draw_log_status()
-
-    _ready = False  # composed and mounted: widgets can be drawn
-    job_name: str | None = None
-    label_width: int = 0
-
-    def _reset_log(self) -> None:
-        """Start over: no line seen yet (a new tail)."""
-        self._dedup = LogDedup()
-        self._pending_lines: list[str] = []
-        self.log_error: str | None = None
-        self.log_count = 0
-        self.log_read = False  # a poll has answered (with lines or none)
-        self.log_streams: set[str] = set()
-
-    def _mount_log(self) -> None:
-        log = self.query_one(LogView)
-        log.focus()
-        if self._pending_lines:
-            log.write_lines(self._pending_lines)
-            self._pending_lines = []
-        self.watch(log, "follow", lambda _v: self._draw_log_status(), init=False)
-
-    def _draw_log_status(self) -> None:
-        raise NotImplementedError
-
-    def show_logs(self, lines: "list[LogLine]", error: str | None) -> None:
-        new = self._dedup.fresh(list(lines))
-        self.log_read = True
-        self.log_error = error
-        self.log_count += len(new)
-        self.log_streams.update(line.stream for line in new)
-        texts = [log_text(line, self.job_name, self.label_width) for line in new]
-        if not self._ready:
-            self._pending_lines += texts
-            return
-        if texts:
-            self.query_one(LogView).write_lines(texts)
-        self._draw_log_status()
-
-    def action_follow(self) -> None:
-        self.query_one(LogView).action_toggle_follow()
-
-    def action_search(self) -> None:
-        prompt = self.query_one(PromptLine)
-        if prompt.shown:
-            prompt.type_key("slash", "/")
-            return
-        prompt.open(self.query_one(LogView).search_text, self.SEARCH_HINT)
-
-    def prompt_accepted(self, prompt: PromptLine, value: str) -> None:
-        self.query_one(LogView).set_search(value)
-        self._close_prompt()
-
-    def prompt_cancelled(self, prompt: PromptLine, value: str) -> None:
-        self._close_prompt()
-
-    def _close_prompt(self) -> None:
-        self.query_one(PromptLine).close()
-        self.query_one(LogView).focus()
-        self._draw_log_status()
 
 
 class LogScreen(LogFollowing, DrillScreen):
@@ -245,4 +164,4 @@ class LogScreen(LogFollowing, DrillScreen):
             self.call_after_refresh(self._draw_log_status)
 
 
-__all__ = ["LogFollowing", "LogScreen"]
+__all__ = ["LogScreen"]

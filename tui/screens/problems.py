@@ -14,7 +14,7 @@ from textual.binding import Binding
 
 from tui.model.format import safe_text
 from tui.model.state import AppState
-from tui.screens.panel_modal import PanelModal
+from tui.widgets.panel_modal import PanelModal
 from tui.widgets.palette import Palette, palette
 
 
