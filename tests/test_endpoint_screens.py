@@ -120,7 +120,7 @@ class DrillHarness(App):
         self.results: dict[str, DetailResult] = {}
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        from tui.app import THEME_DEFAULTS
+        from tui.widgets.palette import THEME_DEFAULTS
 
         return dict(THEME_DEFAULTS)
 
@@ -577,7 +577,7 @@ async def test_names_and_reasons_from_aws_are_never_markup_or_escape_codes():
             self.first = screen
 
         def get_theme_variable_defaults(self) -> dict[str, str]:
-            from tui.app import THEME_DEFAULTS
+            from tui.widgets.palette import THEME_DEFAULTS
 
             return dict(THEME_DEFAULTS)
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from textual.app import App
 
-from tui.app import THEME_DEFAULTS
+from tui.widgets.palette import THEME_DEFAULTS
 from tui.model.catalog import Kind
 from tui.model.job_requests import algorithm_key, job_metrics
 from tui.model.logs import LogLine

@@ -21,7 +21,7 @@ import pytest
 from textual.app import App
 
 from tests.pilot import screen_text, wait_for
-from tui.app import THEME_DEFAULTS
+from tui.widgets.palette import THEME_DEFAULTS
 from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.format import format_value
