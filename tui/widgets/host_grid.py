@@ -7,7 +7,9 @@ the host's worst flag, and three pinned rows with the cluster's min / median / m
 
 Built for 256 hosts refreshed every few seconds: a refresh (:meth:`HostGrid.update_table`)
 rewrites only the cells whose text or colour changed, with ``update_cell`` and without
-re-measuring columns; rows are never rebuilt unless the set of hosts or the filter changes,
+re-measuring columns, and only in the rows on screen (the others catch up when scrolled to or
+read); cells lay themselves out once (:mod:`tui.widgets.line_cell`), so a repaint is cheap;
+rows are never rebuilt unless the set of hosts or the filter changes,
 and the cursor stays on the same host (rows are keyed by host name). Every cell is a
 ``rich.text.Text`` built from data, so nothing from AWS is ever read as markup.
 
