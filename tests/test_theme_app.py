@@ -8,6 +8,8 @@ from pilot import screen_text, wait_for
 from test_e2e_colour import colour_codes, sgr_params
 from test_theme_screens import rendered_colours
 
+from textual.strip import Strip
+
 from tui.app import SagemonApp
 from tui.config.options import Options
 from tui.model.glyphs import use_ascii
@@ -36,7 +38,9 @@ def assert_theme_drawn(app, where: str) -> None:
 def terminal_bytes(app) -> str:
     """What the app writes to the terminal for the whole screen (Textual's own path: each
     line, through the app's line filters, rendered with the console's colour system)."""
-    return "\n".join(strip.render(app.console) for strip in app.screen._compositor.render_strips())
+    # a fresh Strip per line: a strip keeps its first rendering, and cached cells may have been
+    # rendered by an earlier app of this test process with another colour system
+    return "\n".join(Strip(list(strip)).render(app.console) for strip in app.screen._compositor.render_strips())
 
 
 async def test_panes_help_job_and_log_in_every_kind_of_theme(shared_demo, shared_demo_clients):
