@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test test-anytime bench soak install wheel-check tools clean
+.PHONY: demo test test-anytime bench soak screenshots install wheel-check tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench: $(STAMP)
 SOAK_MINUTES ?= 4
 soak: $(STAMP)
 	SAGEMON_SOAK=1 SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m pytest -q -s tests/test_soak.py $(PYTEST_ARGS)
+
+# The README's screenshots, made by the app itself on the demo (Pilot, headless, 120x36):
+# docs/screenshots/*.svg, about 30 s.
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
