@@ -115,7 +115,7 @@ def test_the_file_location(tmp_path, monkeypatch, capsys):
 
 def test_no_file_is_the_defaults_without_a_word(capsys):
     o = parse([])
-    assert (o.refresh, o.window, o.color, o.theme, o.hidden_panes, o.keys) == (60, "3h", "auto", None, (), {})
+    assert (o.refresh, o.window, o.color, o.theme, o.hidden_panes, o.keys) == (60, "3h", "auto", "sagemon", (), {})
     assert set(o.sources.values()) == {"default"}
     assert capsys.readouterr().err == ""
 
@@ -265,7 +265,7 @@ async def test_the_app_applies_the_config(clients):
         await wait_for(pilot, lambda: app.scheduler is not None, 30, "the connection")
         overview = app.overview
         tabs = [t.id for t in overview.query("Tab")]
-        assert "labeling" not in tabs and "features" in tabs and len(tabs) == 6
+        assert "labeling" not in tabs and "features" in tabs and len(tabs) == len(Pane) - 1
         assert not overview.query("#table-labeling")
         await pilot.press("f6")  # pause, rebound
         await pilot.pause(0.1)

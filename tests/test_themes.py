@@ -81,6 +81,8 @@ def test_user_theme_dir_follows_xdg(tmp_path):
     assert user_theme_dir({"XDG_CONFIG_HOME": str(tmp_path)}) == tmp_path / "sagemon-tui" / "themes"
     assert user_theme_dir({"HOME": "/home/u"}) == user_theme_dir({"HOME": "/home/u", "XDG_CONFIG_HOME": ""})
     assert str(user_theme_dir({"HOME": "/home/u"})).endswith("/home/u/.config/sagemon-tui/themes")
+    # a relative XDG_CONFIG_HOME is ignored, as for the config file beside it
+    assert user_theme_dir({"HOME": "/home/u", "XDG_CONFIG_HOME": "rel"}) == user_theme_dir({"HOME": "/home/u"})
 
 
 def test_themes_folder_has_the_stylesheet_and_four_theme_files():

@@ -41,7 +41,7 @@ LOOPBACK_NAMES = (HOST, "localhost")
 OWN_FLAGS = ("--port", "--host")
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     """serve's flags, on a parser that has the app's (``tui.config.options.build_parser``)."""
     p.description = ("Serve the app in a web browser (textual-serve) on 127.0.0.1 only: every browser tab "
                      "runs its own sagemon-tui with the flags given here. From another machine, use an SSH "
@@ -133,7 +133,7 @@ def port_in_use(host: str, port: int) -> str | None:
 def main(argv: list[str], parser: argparse.ArgumentParser, check_app: Callable[[argparse.Namespace], None]) -> int:
     """``sagemon-tui serve``: ``parser`` has the app's flags, ``check_app`` checks them as the app
     would (exits with one line when they are bad) before anything listens."""
-    add_arguments(parser)
+    add_serve_arguments(parser)
     args = parser.parse_args(argv)
     try:
         host, port = check_host(args.host), check_port(args.port)
@@ -146,7 +146,7 @@ def main(argv: list[str], parser: argparse.ArgumentParser, check_app: Callable[[
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith(("textual_serve", "aiohttp")):
             raise
-        sys.stderr.write(f"{PROG}: error: textual-serve is not installed (pip install 'sagemon-tui[serve]')\n")
+        sys.stderr.write(f"{PROG}: error: textual-serve is not installed: install the serve extra (pip install '.[serve]' in a clone, or pipx inject sagemon-tui textual-serve)\n")
         return 2
     why = port_in_use(host, port)
     if why is not None:

@@ -37,10 +37,11 @@ def stylesheet() -> Path:
 
 
 def user_theme_dir(environ: dict[str, str] | None = None) -> Path:
-    """``$XDG_CONFIG_HOME/sagemon-tui/themes`` (``~/.config/...`` without it, on macOS too)."""
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
-    return Path(base) / "sagemon-tui" / "themes"
+    """``$XDG_CONFIG_HOME/sagemon-tui/themes`` (``~/.config/...`` without it or with a relative
+    one, on macOS too): beside the config file (:func:`tui.config.settings.config_home`)."""
+    from tui.config.settings import config_home
+
+    return config_home(os.environ if environ is None else environ) / "sagemon-tui" / "themes"
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _entries(data: object) -> list[dict]:
     return []
 
 
-def _read(path: Path, out: ThemeLoad) -> None:
+def _read_theme_file(path: Path, out: ThemeLoad) -> None:
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
@@ -86,11 +87,11 @@ def load_theme_files(user_dir: Path | None = None) -> ThemeLoad:
     """Every shipped theme, then the user's (``user_dir``, default :func:`user_theme_dir`)."""
     out = ThemeLoad()
     for path in sorted(theme_dir().glob("*.json")):
-        _read(path, out)
+        _read_theme_file(path, out)
     folder = user_theme_dir() if user_dir is None else user_dir
     if folder.is_dir():
         for path in sorted([*folder.glob("*.json"), *folder.glob("*.toml")]):
-            _read(path, out)
+            _read_theme_file(path, out)
     return out
 
 

@@ -1,7 +1,7 @@
 """Options: the settings every command runs with, parsed from flags and merged with the
 config file and ``SAGEMON_*`` variables.
 
-:func:`resolve` applies defaults < config file < environment < flags
+:func:`resolve_options` applies defaults < config file < environment < flags
 (:mod:`tui.config.settings`) and checks every value with the one rule per option in
 :mod:`tui.config.rules`; :func:`build_parser` holds the flags the app, ``config``,
 ``snapshot`` and ``serve`` share. A bad flag or variable is one line on stderr and exit status 2,
@@ -40,7 +40,7 @@ class Options:
     extra: dict = field(default_factory=dict)
     config_path: str | None = None  #: the config file read (it may not exist)
     config_warning: str | None = None  #: why the config file was ignored, in one line
-    theme: str | None = None
+    theme: str | None = "sagemon"
     color: str = "auto"  #: one of COLORS
     ascii: bool = False
     max_cost_per_day: float | None = None  #: US dollars
@@ -49,6 +49,7 @@ class Options:
     hidden_columns: dict = field(default_factory=dict)  #: {pane name: (column keys)}
     keys: dict = field(default_factory=dict)  #: {action: key(s)}, applied to the app's bindings
     bell: bool = False
+    live_tail: bool = False  #: follow logs with CloudWatch Logs Live Tail (polling the fallback)
     debug: bool = False
     sources: dict = field(default_factory=dict)
 
@@ -73,6 +74,7 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--color", metavar="MODE", help=by_key["color"].help)
     p.add_argument("--ascii", action="store_true", default=None, help=by_key["ascii"].help)
     p.add_argument("--max-cost-per-day", metavar="USD", help=by_key["max_cost_per_day"].help)
+    p.add_argument("--live-tail", action="store_true", default=None, help=by_key["live_tail"].help)
     p.add_argument("--debug", action="store_true", default=None, help=by_key["debug"].help)
 
 
@@ -95,7 +97,7 @@ def build_parser(prog: str = "sagemon-tui") -> argparse.ArgumentParser:
     return p
 
 
-def resolve(argv_or_args: list[str] | argparse.Namespace | None = None, *, warn: bool = True) -> Options:
+def resolve_options(argv_or_args: list[str] | argparse.Namespace | None = None, *, warn: bool = True) -> Options:
     """The options of a command line (a list of arguments, or what a parser made of them: a
     parser built on :func:`add_common_arguments`): defaults < config file < ``SAGEMON_*`` <
     flags. A bad value exits 2 with one line on stderr; a bad config file prints one warning
@@ -112,8 +114,8 @@ def resolve(argv_or_args: list[str] | argparse.Namespace | None = None, *, warn:
 
 
 def parse(argv: list[str] | None = None) -> Options:
-    """:func:`resolve` of a list of arguments."""
-    return resolve(argv)
+    """:func:`resolve_options` of a list of arguments."""
+    return resolve_options(argv)
 
 
 def validate(args: argparse.Namespace) -> Options:
@@ -124,7 +126,7 @@ def validate(args: argparse.Namespace) -> Options:
     if demo and (args.profile or args.endpoint_url):
         raise UsageError("--demo runs its own local AWS: drop --profile/--endpoint-url")
     flags = {s.key: getattr(args, s.key, None) for s in settings.SETTINGS if s.flag}
-    found = settings.resolve(flags, getattr(args, "config_path", None), os.environ,
+    found = settings.merge_layers(flags, getattr(args, "config_path", None), os.environ,
                              skip=("profile",) if demo else ())
     opts = Options(demo=demo, config_path=str(found.config_path), config_warning=found.warning,
                    sources=dict(found.sources), **found.values)

@@ -53,7 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
             help=f"seconds between refreshes (default {rules.DEFAULT_REFRESH}, minimum {rules.MIN_REFRESH})"),
     Setting("window", "SAGEMON_WINDOW", "--window", _STR, rules.check_window, "3h",
             help="time window shown: 1h, 3h (default), 12h or 24h"),
-    Setting("theme", "SAGEMON_THEME", "--theme", _STR, rules.check_theme, help="theme name"),
+    Setting("theme", "SAGEMON_THEME", "--theme", _STR, rules.check_theme, "sagemon",
+            help="theme name (default sagemon; see Themes in the README)"),
     Setting("color", "SAGEMON_COLOR", "--color", (str, int), rules.check_color, "auto",
             help=f"colours: {', '.join(rules.COLORS)} (default auto: from the terminal)"),
     Setting("ascii", "SAGEMON_ASCII", "--ascii", _BOOL, rules.check_bool, False,
@@ -65,6 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hidden_columns", "SAGEMON_HIDDEN_COLUMNS", None, _LIST, rules.check_hidden_columns, {}),
     Setting("thresholds", None, None, _TABLE, rules.check_thresholds, {}),
     Setting("keys", None, None, _TABLE, rules.check_keys, {}),
+    Setting("live_tail", "SAGEMON_LIVE_TAIL", "--live-tail", _BOOL, rules.check_bool, False,
+            help="follow a running job's log with CloudWatch Logs Live Tail (logs:StartLiveTail) instead "
+                 "of polling; polling stays the fallback (L toggles it in a log view)"),
     Setting("debug", "SAGEMON_DEBUG", "--debug", _BOOL, rules.check_bool, False,
             help="also write botocore's request log (credentials masked) to the session log file"),
 )
@@ -76,7 +80,8 @@ _TYPE_NAMES = {str: "a string", list: "a list", bool: "true or false", int: "a w
 def config_home(environ: dict | os._Environ = os.environ) -> Path:
     """``$XDG_CONFIG_HOME`` (a relative one is ignored, as the spec says), else ``~/.config``."""
     base = environ.get("XDG_CONFIG_HOME", "")
-    return Path(base) if os.path.isabs(base) else Path(os.path.expanduser("~")) / ".config"
+    home = environ.get("HOME") or os.path.expanduser("~")
+    return Path(base) if os.path.isabs(base) else Path(home) / ".config"
 
 
 def default_path(environ: dict | os._Environ = os.environ) -> Path:
@@ -173,7 +178,7 @@ class Resolved:
     warning: str | None = None
 
 
-def resolve(flags: dict[str, Any], config_path: str | None = None,
+def merge_layers(flags: dict[str, Any], config_path: str | None = None,
             environ: dict | os._Environ = os.environ, skip: tuple[str, ...] = ()) -> Resolved:
     """Merge default < file < environment < flag. ``flags`` holds the raw values given on the
     command line (absent ones left out or None); ``skip`` names settings whose file and
