@@ -42,3 +42,19 @@ def test_line_text_is_a_text_and_keeps_its_layout_per_width():
     assert list(cell.__rich_console__(CONSOLE, CONSOLE.options.update_width(8))) == first
     assert Segment.get_line_length(first) == 8
     assert Segment.get_line_length(list(cell.__rich_console__(CONSOLE, CONSOLE.options.update_width(5)))) == 5
+
+
+SPAN_CASES = [
+    Text("  42.0 ▁▂▃▅▇", no_wrap=True, spans=[Span(0, 6, "yellow"), Span(7, 12, "cyan")]),  # a grid cell
+    Text("abcdef", style="bold", spans=[Span(0, 3, "red"), Span(3, 6, "on blue")]),  # adjacent
+    Text("abcdef", spans=[Span(2, 2, "red"), Span(4, 6, "italic")]),  # an empty span still cuts
+    Text("abcdef", spans=[Span(0, 4, "red"), Span(2, 6, "italic")]),  # overlapping: Rich's way
+    Text("训练ab", style="dim", spans=[Span(1, 3, "not a style")]),
+]
+
+
+@pytest.mark.parametrize("text", SPAN_CASES, ids=lambda t: t.plain)
+def test_spanned_cells_give_richs_segments_unmerged(text):
+    # the same segments, cut at the same places, as Rich's own rendering of the text
+    width = text.cell_len
+    assert line_segments(text, CONSOLE, width) == list(text.render(CONSOLE))

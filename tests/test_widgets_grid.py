@@ -9,7 +9,8 @@ from tui.model.catalog import Kind, instance_metrics
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.resources import default_hosts
 from tui.model.series import Series
-from tui.widgets.host_grid import SUMMARY_ROWS, HostGrid
+from tui.widgets.host_grid import HostGrid
+from tui.widgets.host_grid_cells import SUMMARY_ROWS
 from tui.widgets.palette import palette
 
 METRICS = instance_metrics(Kind.TRAINING_JOB)

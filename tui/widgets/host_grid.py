@@ -8,10 +8,11 @@ the host's worst flag, and three pinned rows with the cluster's min / median / m
 Built for 256 hosts refreshed every few seconds: a refresh (:meth:`HostGrid.update_table`)
 rewrites only the cells whose text or colour changed, with ``update_cell`` and without
 re-measuring columns, and only in the rows on screen (the others catch up when scrolled to or
-read); cells lay themselves out once (:mod:`tui.widgets.line_cell`), so a repaint is cheap;
-rows are never rebuilt unless the set of hosts or the filter changes,
-and the cursor stays on the same host (rows are keyed by host name). Every cell is a
-``rich.text.Text`` built from data, so nothing from AWS is ever read as markup.
+read); cells are painted once per look (:mod:`tui.widgets.line_table`), so a repaint
+paints only the cells that changed; rows are never rebuilt unless the set of hosts or the
+filter changes, and the cursor stays on the same host (rows are keyed by host name). The cells
+themselves are built in :mod:`tui.widgets.host_grid_cells` (from data: nothing from AWS is
+ever read as markup), the row order in :mod:`tui.widgets.host_grid_order`.
 
 Keys: ``s`` cycles the sort column (host, each metric, health, given order), ``S`` reverses,
 clicking a header sorts by it (again: reverses), Enter posts :class:`HostGrid.HostSelected`.
@@ -19,11 +20,10 @@ clicking a header sorts by it (again: reverses), Enter posts :class:`HostGrid.Ho
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 from rich.style import Style
-from rich.text import Span, Text
+from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
@@ -31,61 +31,28 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist
 
-from tui.model.catalog import MetricDef, Unit
-from tui.model.format import format_value, safe_text, sparkline
+from tui.model.catalog import MetricDef
+from tui.model.format import safe_text
 from tui.model.glyphs import glyphs
-from tui.model.health import STALE, FlagKind, Level, heat_level, metric_level
-from tui.model.hosts import HostRow, HostTable, MetricSummary
-from tui.widgets.line_cell import LineText
+from tui.model.hosts import HostRow, HostTable
+from tui.widgets.host_grid_cells import (
+    HEALTH_COLUMN,
+    HOST_COLUMN,
+    SUMMARY_ROWS,
+    VALUE_WIDTH,
+    GridCells,
+    column_scales,
+    short_name,
+)
+from tui.widgets.host_grid_order import ordered_hosts
+from tui.widgets.line_table import LineTable
 from tui.widgets.palette import on_theme_change, palette
 
-HOST_COLUMN = "host"
-HEALTH_COLUMN = "health"
-
-#: Row keys of the pinned summary rows (no Host dimension value can contain NUL).
-SUMMARY_ROWS = ("\0min", "\0median", "\0max")
-_SUMMARY_TITLES = {"\0min": "min", "\0median": "median", "\0max": "max"}
-
-#: Short column titles of the instance metrics.
-SHORT_NAMES = {
-    "CPUUtilization": "CPU",
-    "CPUUtilizationNormalized": "CPU norm",
-    "CPUReservation": "CPU res",
-    "DiskUtilization": "Disk",
-    "GPUUtilization": "GPU",
-    "GPUUtilizationNormalized": "GPU norm",
-    "GPUMemoryUtilization": "GPU mem",
-    "GPUMemoryUtilizationNormalized": "GPU mem norm",
-    "GPUReservation": "GPU res",
-    "MemoryUtilization": "Mem",
-    "MemoryReservation": "Mem res",
-}
-
-#: Cells hold semantic levels ("warn", "stale", "heat-3", ...); the theme's palette colours them.
-LEVELS = {Level.OK: "", Level.WARN: "warn", Level.CRIT: "crit"}
-
-VALUE_WIDTH = 7
 #: When more rows than this leave at once (a narrowing filter), rows are rebuilt instead.
 REBUILD_ROWS_OVER = 32
 
 
-def short_name(metric: str) -> str:
-    return SHORT_NAMES.get(metric) or metric.replace("Utilization", "") or metric
-
-
-def _natural_key(text: str) -> list[object]:
-    return [(0, int(p)) if p.isdigit() else (1, p.lower()) for p in re.split(r"(\d+)", text) if p]
-
-
-class _HostLabel(LineText):
-    """The host-column cell; carries its row key so sorting can find the host."""
-
-    def __init__(self, text: str, row_key: str, style="") -> None:
-        super().__init__(text, style=style, no_wrap=True, end="")
-        self.row_key = row_key
-
-
-class HostGrid(DataTable):
+class HostGrid(LineTable):
     """One row per host, one column per metric; sortable, filterable, updated in place."""
 
     DEFAULT_CSS = """
@@ -136,6 +103,8 @@ class HostGrid(DataTable):
         self._rows: set[str] = set()  # host row keys present in the table
         self._lagging: set[str] = set()  # rows whose cells still show an older refresh
         self._scales_now: dict = {}  # the sparkline scales of the newest refresh
+        self._styles: dict[str, object] = {}  # level name -> style of the current theme
+        self._build = GridCells(self, self._style)
 
     # -- public API ------------------------------------------------------------------
 
@@ -274,19 +243,23 @@ class HostGrid(DataTable):
     def _recolour(self) -> None:
         """The theme changed: every cell is redrawn in the new theme's colours."""
         self._cells.clear()
+        self._styles.clear()
         if self._table is not None and self._ready:
             self._sync_rows(force_order=False, selected=self.selected_host)
 
     def _style(self, level: str):
-        """A cell's level ("warn", "stale", "heat-2", "bold", ...) as a style of the current theme."""
-        if level in ("bold", "italic"):
-            return level
-        if level.endswith("+dim"):
-            return palette(self.app).style(level[:-4]) + Style(dim=True)
-        return palette(self.app).style(level)
-
-    def _text(self, text: str, level: str) -> Text:
-        return LineText(text, style=self._style(level), no_wrap=True, end="")
+        """A cell's level ("warn", "stale", "heat-2", "bold", ...) as a style of the current theme
+        (kept per level until the theme changes)."""
+        style = self._styles.get(level)
+        if style is None:
+            if level in ("bold", "italic"):
+                style = level
+            elif level.endswith("+dim"):
+                style = palette(self.app).style(level[:-4]) + Style(dim=True)
+            else:
+                style = palette(self.app).style(level)
+            self._styles[level] = style
+        return style
 
     # -- building ----------------------------------------------------------------------
 
@@ -361,22 +334,21 @@ class HostGrid(DataTable):
                 for m in self._sort_columns():
                     self._cells.pop((key, m), None)
                 structural = True
-        scales = self._scales(table)
+        scales = column_scales(self._metrics, table)
         self._batching = True
         try:
             for row in wanted:
                 if row.host not in self._rows:
-                    cells = self._row_cells(row, scales)
-                    self.add_row(*(c for _, c in cells), key=row.host)
+                    self.add_row(*self._row_cells(row, scales), key=row.host)
                     self._rows.add(row.host)
                     structural = True
                 else:  # rewritten once in view (see _freshen_in_view): 256 hosts, ~45 on screen
                     self._lagging.add(row.host)
             self._scales_now = scales
             for key in SUMMARY_ROWS:
-                for col, text, style in self._summary_values(key, table):
+                for col, text, style in self._build.summary_values(key, self._metrics, table):
                     if self._cells.get((key, col)) != (text, style):
-                        self._put(key, col, (text, style), self._summary_cell(key, col, text, style))
+                        self._put(key, col, (text, style), self._build.summary_cell(key, col, text, style))
         finally:
             self._batching = False
             if self._repaint_due:
@@ -433,7 +405,7 @@ class HostGrid(DataTable):
         table = self._table
         assert table is not None
         shown = [r for r in table.rows if r.host in self._rows]
-        order = self._ordered(shown)
+        order = ordered_hosts(shown, self._sort_column, self._sort_reverse)
         position = {key: i - len(SUMMARY_ROWS) for i, key in enumerate(SUMMARY_ROWS)}
         position.update({host: i for i, host in enumerate(order)})
         self.sort(HOST_COLUMN, key=lambda cell: position.get(getattr(cell, "row_key", ""), 1 << 30))
@@ -442,23 +414,6 @@ class HostGrid(DataTable):
             if index != self.cursor_row:
                 self.move_cursor(row=index, animate=False)
         self._freshen_in_view()
-
-    def _ordered(self, rows: list[HostRow]) -> list[str]:
-        col, rev = self._sort_column, self._sort_reverse
-        if col is None:
-            return [r.host for r in rows]
-        if col == HOST_COLUMN:
-            ordered = sorted(rows, key=lambda r: _natural_key(r.label), reverse=rev)
-            return [r.host for r in ordered]
-        if col == HEALTH_COLUMN:  # worst first (reversed: mildest first), healthy hosts last
-            flagged = sorted((r for r in rows if r.flags), key=lambda r: -r.level.rank)
-            if rev:
-                flagged.reverse()
-            return [r.host for r in flagged] + [r.host for r in rows if not r.flags]
-        present = [r for r in rows if _num(r.latest.get(col)) is not None]
-        missing = [r for r in rows if _num(r.latest.get(col)) is None]
-        present.sort(key=lambda r: r.latest[col], reverse=rev)
-        return [r.host for r in present + missing]
 
     def _cursor_key(self) -> str | None:
         if not self.row_count:
@@ -474,111 +429,28 @@ class HostGrid(DataTable):
 
     # -- cells -------------------------------------------------------------------------
 
-    def _scales(self, table: HostTable) -> dict[str, tuple[float | None, float | None]]:
-        """One sparkline scale per column so hosts compare at a glance."""
-        out = {}
-        for m in self._metrics:
-            top = table.summary.get(m.name, MetricSummary(None, None, None, 0)).max
-            if m.unit is Unit.PERCENT:
-                out[m.name] = (0.0, max(100.0, top or 0.0))
-            else:
-                out[m.name] = (0.0, top) if top else (None, None)
-        return out
-
-    def _metric_signature(self, row: HostRow, m: MetricDef, scale, stale: bool) -> tuple:
-        value = row.latest.get(m.name)
-        text = format_value(value, m.unit)
-        spark = sparkline(row.recent.get(m.name) or [], self.spark_width, *scale)
-        level = metric_level(m.name, value)
-        for f in row.flags:
-            if f.metric == m.name and f.level.rank > level.rank:
-                level = f.level
-        level_name = "dim" if stale and level is Level.OK else LEVELS[level]  # old data: greyed
-        # the sparkline: the level when flagged, else the heat of a utilization, else "spark"
-        heat = heat_level(value) if m.unit is Unit.PERCENT and not stale else None
-        return (text, spark, level_name, level_name or heat or "spark")
-
-    def _metric_cell(self, sig: tuple) -> Text:
-        text, spark, level, spark_level = sig
-        value = text.rjust(VALUE_WIDTH)
-        start = len(value) + 1
-        spans = [Span(start, start + len(spark), self._style(spark_level))]
-        if level:
-            spans.insert(0, Span(0, len(value), self._style(level)))
-        return LineText(f"{value} {spark}", no_wrap=True, end="", spans=spans)
-
-    def _health_signature(self, row: HostRow) -> tuple:
-        if not row.flags:
-            return ("ok", "ok+dim")
-        reason = row.reason
-        level = STALE if all(f.kind is FlagKind.STALE for f in row.flags) else LEVELS[row.level] or "ok"
-        return (safe_text(reason, self.health_width), level)
-
-    def _row_cells(self, row: HostRow, scales) -> list[tuple[str, Text]]:
-        stale = any(f.kind is FlagKind.STALE for f in row.flags)
-        label = safe_text(row.label)
-        label_style = "dim" if stale else ""
-        cells: list[tuple[str, Text]] = [(HOST_COLUMN, _HostLabel(label, row.host, self._style(label_style)))]
-        self._cells[(row.host, HOST_COLUMN)] = (label, label_style)
-        for m in self._metrics:
-            sig = self._metric_signature(row, m, scales[m.name], stale)
-            self._cells[(row.host, m.name)] = sig
-            cells.append((m.name, self._metric_cell(sig)))
-        sig = self._health_signature(row)
-        self._cells[(row.host, HEALTH_COLUMN)] = sig
-        cells.append((HEALTH_COLUMN, self._text(sig[0], sig[1])))
+    def _row_cells(self, row: HostRow, scales) -> list[Text]:
+        cells = []
+        for column, sig in self._build.row_signatures(row, self._metrics, scales):
+            self._cells[(row.host, column)] = sig
+            cells.append(self._build.cell(row.host, column, sig))
         return cells
 
     def _update_row(self, row: HostRow, scales) -> None:
-        stale = any(f.kind is FlagKind.STALE for f in row.flags)
-        label_sig = (safe_text(row.label), "dim" if stale else "")
-        if self._cells.get((row.host, HOST_COLUMN)) != label_sig:
-            self._put(row.host, HOST_COLUMN, label_sig,
-                      _HostLabel(label_sig[0], row.host, self._style(label_sig[1])))
-        for m in self._metrics:
-            sig = self._metric_signature(row, m, scales[m.name], stale)
-            if self._cells.get((row.host, m.name)) != sig:
-                self._put(row.host, m.name, sig, self._metric_cell(sig))
-        sig = self._health_signature(row)
-        if self._cells.get((row.host, HEALTH_COLUMN)) != sig:
-            self._put(row.host, HEALTH_COLUMN, sig, self._text(sig[0], sig[1]))
+        for column, sig in self._build.row_signatures(row, self._metrics, scales):
+            if self._cells.get((row.host, column)) != sig:
+                self._put(row.host, column, sig, self._build.cell(row.host, column, sig))
 
     def _put(self, row_key: str, column: str, sig: tuple, cell: Text) -> None:
         self._cells[(row_key, column)] = sig
         self.update_cell(row_key, column, cell)
 
-    def _summary_values(self, key: str, table: HostTable) -> list[tuple[str, str, str]]:
-        which = _SUMMARY_TITLES[key]
-        out = [(HOST_COLUMN, which, "italic")]
-        for m in self._metrics:
-            s = table.summary.get(m.name)
-            value = getattr(s, which) if s is not None else None
-            out.append((m.name, format_value(value, m.unit).rjust(VALUE_WIDTH), "bold"))
-        if key == SUMMARY_ROWS[0]:
-            n, bad = len(table.rows), len(table.flagged)
-            one, many = self.noun
-            text = (f"{bad} of {n} {one if n == 1 else many} flagged" if bad
-                    else f"all {n} {many} ok" if n > 1 else f"the {one} is ok" if n else f"no {many}")
-            out.append((HEALTH_COLUMN, text, (LEVELS[table.level] or "ok") if bad else "ok+dim"))
-        else:
-            out.append((HEALTH_COLUMN, "", ""))
-        return out
-
-    def _summary_cell(self, key: str, column: str, text: str, level: str) -> Text:
-        if column == HOST_COLUMN:
-            return _HostLabel(text, key, self._style(level))
-        return self._text(text, level)
-
     def _summary_cells(self, key: str, table: HostTable) -> list[Text]:
         cells = []
-        for col, text, style in self._summary_values(key, table):
+        for col, text, style in self._build.summary_values(key, self._metrics, table):
             self._cells[(key, col)] = (text, style)
-            cells.append(self._summary_cell(key, col, text, style))
+            cells.append(self._build.summary_cell(key, col, text, style))
         return cells
 
 
-def _num(v: float | None) -> float | None:
-    return None if v is None or v != v else v
-
-
-__all__ = ["HEALTH_COLUMN", "HOST_COLUMN", "HostGrid", "SUMMARY_ROWS", "short_name"]
+__all__ = ["HostGrid"]
