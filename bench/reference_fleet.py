@@ -221,7 +221,7 @@ class ReferenceAws:
         for n in (64, 256):
             name = f"ref-train-{n}-hosts"
             big.append(F.JobSpec(F.TRAINING, name, "ml.p4d.24xlarge", n, start=t0 - 6 * F.HOUR,
-                                 end=t0 + 3 * 86400, hosts=F.job_hosts(F.TRAINING, name, n, seed),
+                                 end=t0 + 3 * 86400, hosts=F.host_names(F.TRAINING, name, n, seed),
                                  metric_definitions=(("train:loss", r"loss=([0-9\.]+)"),), framework="pytorch-ddp"))
         f.jobs.extend(big)
         i = 0
@@ -229,7 +229,7 @@ class ReferenceAws:
             kind = (F.TRAINING, F.PROCESSING, F.TRANSFORM)[i % 3]
             name = f"ref-{kind}-{i:03d}"
             f.jobs.append(F.JobSpec(kind, name, "ml.m5.xlarge", 1 + i % 2, start=t0 - (20 + i) * F.MINUTE,
-                                    end=t0 + 6 * F.HOUR, hosts=F.job_hosts(kind, name, 1 + i % 2, seed)))
+                                    end=t0 + 6 * F.HOUR, hosts=F.host_names(kind, name, 1 + i % 2, seed)))
             i += 1
         for k in range(s.history):
             kind = (F.TRAINING, F.PROCESSING, F.TRANSFORM)[k % 3]
@@ -238,7 +238,7 @@ class ReferenceAws:
             f.jobs.append(F.JobSpec(kind, name, "ml.m5.large", 1, start=start, end=start + 1800,
                                     final_status="Failed" if k % 17 == 0 else "Completed",
                                     failure_reason="ClientError: bench" if k % 17 == 0 else None,
-                                    hosts=F.job_hosts(kind, name, 1, seed)))
+                                    hosts=F.host_names(kind, name, 1, seed)))
         i = 0
         base_p = list(f.pipelines)
         while len(f.pipelines) < s.pipelines:

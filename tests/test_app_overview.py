@@ -522,8 +522,8 @@ async def test_hidden_panes_mount_after_the_first_frame_and_a_pane_asked_for_soo
             composed.append(bool(screen.query("#table-jobs")))
             screen.show_pane(Pane.JOBS)
 
-        def pane_shown(self, pane: Pane) -> None:
-            shown.append(pane)
+        def on_pane_shown(self, message) -> None:  # the overview tells the app which pane is shown
+            shown.append(message.pane)
 
     app = OverviewApp()
     async with app.run_test(size=(120, 30)) as pilot:

@@ -169,3 +169,34 @@ def test_every_module_says_what_it_holds():
     missing = [name for name, path in MODULES.items()
                if path.stat().st_size and ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) is None]
     assert missing == []
+
+
+#: Names several modules define on purpose, each the same role in its own module (a protocol):
+#: ``main`` is the entry point of each command (``tui.cli``, ``tui.serve``, ``tui.snapshot``);
+#: ``install`` hooks one extension into the library it extends (the read-only guard into botocore,
+#: each demo extension into moto). Nothing else may be defined twice.
+PROTOCOL_NAMES = {"main", "install"}
+
+
+def top_level_definitions(tree: ast.Module) -> set[str]:
+    """The functions and classes a module defines at its top level."""
+    return {node.name for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def test_each_name_is_defined_in_one_module():
+    """One definition per name: the same function or class name in two modules of ``tui/``
+    (``window_sum`` with two NaN rules, ``host_table`` for two different tables) is two meanings
+    a reader has to tell apart by the import line."""
+    where: dict[str, list[str]] = {}
+    for name, path in MODULES.items():
+        for defined in top_level_definitions(ast.parse(path.read_text(encoding="utf-8"))):
+            where.setdefault(defined, []).append(name)
+    twice = {defined: sorted(mods) for defined, mods in where.items()
+             if len(mods) > 1 and defined not in PROTOCOL_NAMES}
+    assert twice == {}
+
+
+def test_the_duplicate_finder_finds_a_duplicate():
+    one = top_level_definitions(ast.parse("def f(): ...\nclass C: ...\nx = 1\nif True:\n    def g(): ..."))
+    assert one == {"f", "C"}

@@ -18,7 +18,7 @@ from tui.model.endpoint.enhanced import (
 from tui.model.endpoint.facts import LatencyBreakdown, endpoint_facts, latency_breakdown
 from tui.model.endpoint.instance_grid import (gpu_table, hot_gpu, hot_gpu_flags, instance_charts, instance_facts,
                                               instance_legend, instance_table, rebucket, variant_facts)
-from tui.model.endpoint.keys import ComponentDetailKeys, VariantDetailKeys, endpoint_keys, endpoint_request
+from tui.model.endpoint.keys import ComponentDetailKeys, VariantDetailKeys, endpoint_request, endpoint_screen_keys
 from tui.model.endpoint.mme_serverless import mme_rows, serverless_rows
 from tui.model.endpoint.variants import variant_rows
 from tui.model.plan import ComponentKeys, EndpointKeys
@@ -50,7 +50,7 @@ def minutes(values: list[float], end: int = M - 60) -> dict[int, float]:
 
 def test_endpoint_keys_reuse_the_overview_keys_and_add_only_what_applies():
     ep = split_endpoint()
-    keys = endpoint_keys(ep)
+    keys = endpoint_screen_keys(ep)
     for v in ("champion", "challenger"):
         base = EndpointKeys(ep, v)
         assert {base.invocations, base.errors_5xx, base.latency_p99, base.overhead, base.cpu, base.memory} <= set(keys)
@@ -60,11 +60,11 @@ def test_endpoint_keys_reuse_the_overview_keys_and_add_only_what_applies():
     assert len(set(keys)) == len(keys)
     mme = Endpoint("recs", "InService", variants=[Variant("AllTraffic", "ml.g5.xlarge", 2)], multi_model=True)
     vk = VariantDetailKeys(mme, "AllTraffic")
-    assert len(endpoint_keys(mme)) == 10 + 5 + 8  # traffic + CPU/mem/disk/GPU/GPU mem + model loading
+    assert len(endpoint_screen_keys(mme)) == 10 + 5 + 8  # traffic + CPU/mem/disk/GPU/GPU mem + model loading
     assert vk.loads.stat == "SampleCount" and vk.loads.metric == "ModelLoadingTime"
     sls = Endpoint("churn", "InService", variants=[Variant("AllTraffic", serverless_memory_mb=4096,
                                                            serverless_max_concurrency=20)])
-    keys = endpoint_keys(sls)
+    keys = endpoint_screen_keys(sls)
     assert len(keys) == 10 + 1 + 3 and EndpointKeys(sls, "AllTraffic").memory in keys
     assert [k.stat for k in keys if k.metric == "ModelSetupTime"] == ["Average", "Maximum", "SampleCount"]
 
@@ -131,7 +131,7 @@ def test_latency_breakdown_weighs_variants_by_traffic():
     assert lb.total == pytest.approx(13_000.0) and lb.overhead_share == pytest.approx(100 * 2 / 13)
     assert lb.text() == ("model 11.0 ms + overhead 2.00 ms = 13.0 ms in SageMaker (overhead 15%), "
                          "plus the network on the client side")
-    assert LatencyBreakdown(None, None).text() == "–"
+    assert LatencyBreakdown(None, None, cat.Unit.MICROSECONDS).text() == "–"
 
 
 def test_endpoint_facts_traffic_errors_alarms_and_scaling():

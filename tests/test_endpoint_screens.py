@@ -20,6 +20,7 @@ import boto3
 import pytest
 from textual.app import App
 
+from tui.screens.drill import DrillHost, DrillScreen
 from tui.model.detail import DetailRequest, DetailResult
 from tui.model.format import format_count, format_value
 from tui.model.catalog import Unit
@@ -100,7 +101,7 @@ def env(shared_demo, shared_demo_clients) -> DemoEnv:
 
 # -- a small app playing the refresh layer --------------------------------------------------------
 
-class DrillHarness(App):
+class DrillHarness(DrillHost, App):
     """Pushes one drill-down screen and plays the app's part: a screen that comes on top is
     shown the state and the last result for its request; :meth:`poll` is one refresh of the
     screen on top (its series and reads fetched, then ``show``)."""
@@ -129,7 +130,10 @@ class DrillHarness(App):
             self.theme = "sagemon"
         self.push_screen(self.first)
 
-    def drill_screen_active(self, screen) -> None:
+    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
+        screen = message.drill
+        if screen is None:
+            return
         self.activated.append(screen)
         if screen is self.screen and screen.is_mounted:
             request = screen.detail_request()
@@ -195,7 +199,7 @@ def variant_figures(env: DemoEnv, endpoint: str, variant: str) -> tuple[float, f
 # -- the endpoint screen --------------------------------------------------------------------------
 
 async def test_split_endpoint_shows_variants_weights_and_rates_as_cloudwatch_has_them(env):
-    from tui.model.endpoint.keys import endpoint_keys
+    from tui.model.endpoint.keys import endpoint_screen_keys
     from tui.screens.endpoint import EndpointScreen
     from tui.widgets.detail_table import DetailTable
     from tui.widgets.facts_view import FactsView, LineView
@@ -225,7 +229,7 @@ async def test_split_endpoint_shows_variants_weights_and_rates_as_cloudwatch_has
         assert "Latency: p99" in facts and "in SageMaker" in facts
         # the screen asked for exactly the series it shows, and the enhanced dimensions
         request = env.fetched[-1]
-        assert request.owner == f"endpoint:{ep.key}" and set(request.keys) == set(endpoint_keys(ep))
+        assert request.owner == f"endpoint:{ep.key}" and set(request.keys) == set(endpoint_screen_keys(ep))
         assert not any(k.metric.startswith("GPU") for k in request.keys)
         # i on an endpoint without enhanced metrics says so and stays
         await pilot.press("i")

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from textual.app import App
 
 from tui.widgets.palette import THEME_DEFAULTS
+from tui.screens.drill import DrillHost, DrillScreen
 from tui.model.catalog import Kind
 from tui.model.job_requests import algorithm_key, job_metrics
 from tui.model.logs import LogLine
@@ -61,8 +62,8 @@ HOSTILE_LINES = [
 ]
 
 
-class Harness(App):
-    """The app's stylesheet and theme variables; no AWS."""
+class Harness(DrillHost, App):
+    """The app's stylesheet and theme variables; no AWS: hands its state to the screen on top."""
 
     CSS_PATH = str(stylesheet())
 
@@ -78,8 +79,9 @@ class Harness(App):
         if self.first is not None:
             self.push_screen(self.first)
 
-    def pane_shown(self, pane) -> None:  # the overview tells the app which pane is shown
-        pass
+    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
+        if message.drill is not None:
+            message.drill.show(self.state, None)
 
 
 def make(name: str) -> tuple[Job, AppState]:

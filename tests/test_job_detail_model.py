@@ -19,7 +19,7 @@ from tui.model.job_logs import (LOG_END_GRACE, LOG_LOOKBACK, LogDedup, error_lin
 from tui.model.job_requests import (ALGORITHM_NAMESPACE, algorithm_key, algorithm_names, host_request, hosts_error,
                                     job_hosts, job_metrics, job_request)
 from tui.model.job_views import (algorithm_charts, bridge_gaps, cluster_median, elapsed_seconds, host_charts,
-                                 host_table, job_facts)
+                                 job_host_table, job_facts)
 from tui.model.logs import LogLine
 from tui.model.plan import job_host_key, job_keys
 from tui.model.resources import Job, default_hosts, job_anchor
@@ -198,7 +198,7 @@ def busy(k: int, metric: str, i: int) -> float | None:
 
 def test_host_table_flags_the_lagging_gpu_the_full_disk_and_the_silent_host():
     job = training(16)
-    table = host_table(job, job.hosts, store_with(job, busy), NOW)
+    table = job_host_table(job, job.hosts, store_with(job, busy), NOW)
     assert [r.label for r in table.rows] == [f"algo-{i}" for i in range(1, 17)]
     flagged = {r.label: {f.kind for f in r.flags} for r in table.flagged}
     assert flagged["algo-7"] == {FlagKind.LAGGING_GPU}
@@ -300,9 +300,9 @@ def test_a_finished_job_grid_shows_its_last_minutes():
     ts = [end - 60 * i for i in range(60, 0, -1)]
     for k, host in enumerate(job.hosts, start=1):
         store.ensure(job_host_key(job, "GPUUtilization", host), 60).merge(ts, [600.0 + k] * len(ts))
-    at_now = host_table(job, job.hosts, store, NOW)
+    at_now = job_host_table(job, job.hosts, store, NOW)
     assert all(r.value("GPUUtilization") is None for r in at_now.rows)  # what the screen showed: "–"
-    anchored = host_table(job, job.hosts, store, job_anchor(job, NOW))
+    anchored = job_host_table(job, job.hosts, store, job_anchor(job, NOW))
     assert [r.value("GPUUtilization") for r in anchored.rows] == [601.0, 602.0, 603.0, 604.0]
     assert anchored.summary["GPUUtilization"].reporting == 4
     facts = job_facts(job, NOW)

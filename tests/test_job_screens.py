@@ -22,6 +22,7 @@ from textual.app import App
 
 from tests.pilot import screen_text, wait_for
 from tui.widgets.palette import THEME_DEFAULTS
+from tui.screens.drill import DrillHost, DrillScreen
 from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.format import format_value
@@ -52,7 +53,7 @@ P4D = fallback_facts("ml.p4d.24xlarge")
 GPUS, VCPUS = P4D.gpus, P4D.vcpus
 
 
-class Harness(App):
+class Harness(DrillHost, App):
     """Stands in for the app: holds the state and records what the top drill screen asks for."""
 
     CSS_PATH = str(stylesheet())
@@ -70,8 +71,11 @@ class Harness(App):
         if self.first is not None:
             self.push_screen(self.first)
 
-    def drill_screen_active(self, screen) -> None:
+    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
         """As the app does: note the screen's requests and show it the current state at once."""
+        screen = message.drill
+        if screen is None:
+            return
         self.announced.append((screen, screen.detail_request(), screen.log_request()))
         screen.show(self.state, None)
 

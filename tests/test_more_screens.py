@@ -11,10 +11,10 @@ from test_endpoint_screens import (SIZE, DrillHarness, demo_env, gmd, per_minute
                                    settle)
 from tui.model.catalog import Unit
 from tui.model.format import format_count, format_value
-from tui.model.feature_group_detail import FeatureOpKeys, feature_facts, feature_request, feature_rows
+from tui.model.feature_group_detail import FeatureOpKeys, feature_facts, feature_request, feature_op_rows
 from tui.model.labeling_detail import (LabelingDetailKeys, LabelingProgress, labeling_facts, labeling_pace,
-                                       labeling_progress, labeling_request, labeling_rows, progress_bar)
-from tui.model.recommendation_detail import RecommendationDetailKeys, recommendation_request, recommendation_rows
+                                       labeling_progress, labeling_request, labeling_metric_rows, progress_bar)
+from tui.model.recommendation_detail import RecommendationDetailKeys, recommendation_request, recommendation_target_rows
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob
 from tui.model.series import SeriesStore
 
@@ -77,7 +77,7 @@ def test_labeling_worker_rows():
     put(store, w["returned"], {M: 1.0})
     put(store, w["time"], {M - 60 * i: 600.0 for i in range(5)})
     put(store, w["time_count"], {M - 60 * i: 12.0 for i in range(5)})
-    rows = {r.name: r.cells for r in labeling_rows(job, store, NOW)}
+    rows = {r.name: r.cells for r in labeling_metric_rows(job, store, NOW)}
     assert rows["Tasks submitted"]["now"].text == "12/min" and rows["Tasks submitted"]["window"].text == "60 in all"
     assert rows["Tasks returned"]["now"].text == "0.2/min" and rows["Tasks returned"]["now"].level == "warn"
     assert rows["Time per task"]["now"].text == "50 s" and rows["Time per task"]["window"].text == "mean 50 s"
@@ -98,7 +98,7 @@ def test_feature_rows_per_operation_and_capacity_mode():
     put(store, get.throttled, {M: 15.0})
     put(store, get.latency, {M: 9_500.0})
     put(store, get.capacity_units, {M - 60 * i: 600.0 for i in range(5)})
-    rows = {r.name: r.cells for r in feature_rows(fg, store, NOW)}
+    rows = {r.name: r.cells for r in feature_op_rows(fg, store, NOW)}
     g = rows["GetRecord"]
     assert (g["inv"].text, g["e5xx_rate"].text, g["throttled"].text, g["latency"].text, g["units"].text) == \
         ("600", "0.2%", "3", "9.50 ms", "600")
@@ -119,7 +119,7 @@ def test_recommendation_rows_per_endpoint_under_test():
     put(store, b["invocations"], {M - 60 * i: 900.0 for i in range(5)})
     put(store, b["errors"], {M: 45.0})
     put(store, b["users"], {M - 60: 20.0, M: 24.0})
-    rows = {r.name: r.cells for r in recommendation_rows(job, store, NOW)}
+    rows = {r.name: r.cells for r in recommendation_target_rows(job, store, NOW)}
     assert rows["ep-a"]["state"].text == "done" and rows["ep-a"]["inv"].text == "–"
     assert rows["ep-a"]["peak_inv"].text == "304"
     assert (rows["ep-b"]["state"].text, rows["ep-b"]["inv"].text, rows["ep-b"]["errors"].text,

@@ -935,8 +935,8 @@ def test_canary_list_metrics_gaps():
 
 # -- statistics helpers (pure) ---------------------------------------------------------------
 def test_percentile_and_stat_parsing():
-    assert cw_stats.percentile([(float(v), 1.0) for v in range(1, 11)], 50) == 5.0
-    assert cw_stats.percentile([], 50) is None
+    assert cw_stats.weighted_percentile([(float(v), 1.0) for v in range(1, 11)], 50) == 5.0
+    assert cw_stats.weighted_percentile([], 50) is None
     assert cw_stats.parse_stat("p99.99") is not None and cw_stats.parse_stat("P50") is not None
     for bad in ("p100.5", "Avg", "tm", "TM(90%:10%)", ""):
         assert cw_stats.parse_stat(bad) is None, bad

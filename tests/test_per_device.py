@@ -15,7 +15,7 @@ from tui.model.catalog import Kind
 from tui.model.health import FlagKind
 from tui.model.instances import InstanceFacts, fallback_facts
 from tui.model.job_requests import job_metrics
-from tui.model.job_views import host_charts, host_table
+from tui.model.job_views import host_charts, job_host_table
 from tui.model.per_device import legend, scale_for
 from tui.model.plan import job_host_key
 from tui.model.resources import Inventory, Job, default_hosts
@@ -69,7 +69,7 @@ def test_a_p4d_grid_shows_percent_per_gpu_and_flags_the_lagging_host_on_that_sca
     values = {h: {"CPUUtilization": 2019.8, "GPUUtilization": 736.0, "GPUMemoryUtilization": 623.2,
                   "MemoryUtilization": 40.0, "DiskUtilization": 30.0} for h in j.hosts}
     values[j.hosts[6]]["GPUUtilization"] = 208.0  # algo-7: 26 % per GPU against 92 %
-    table = host_table(j, j.hosts, store_of(j, values), NOW, facts=P4D)
+    table = job_host_table(j, j.hosts, store_of(j, values), NOW, facts=P4D)
     row = table.row(j.hosts[0])
     assert row.value("GPUUtilization") == 92.0 and row.value("CPUUtilization") == pytest.approx(2019.8 / 96)
     assert row.value("GPUMemoryUtilization") == pytest.approx(77.9) and row.value("MemoryUtilization") == 40.0
@@ -83,7 +83,7 @@ def test_a_p4d_grid_shows_percent_per_gpu_and_flags_the_lagging_host_on_that_sca
 
 def test_the_same_job_without_instance_facts_shows_sums_and_says_so():
     j = job(2, "ml.g99.48xlarge")  # a GPU type newer than any table
-    table = host_table(j, j.hosts, store_of(j, {h: {"GPUUtilization": 736.0} for h in j.hosts}), NOW, facts=None)
+    table = job_host_table(j, j.hosts, store_of(j, {h: {"GPUUtilization": 736.0} for h in j.hosts}), NOW, facts=None)
     assert table.row(j.hosts[0]).value("GPUUtilization") == 736.0
     assert table.scales["GPUUtilization"].suffix == " Σ"
 
@@ -100,14 +100,14 @@ def test_host_charts_are_per_device_and_keep_the_raw_sum():
 
 def test_one_host_and_sixty_four_hosts_on_other_instance_types():
     small = job(1, "ml.g4dn.xlarge")
-    t1 = host_table(small, small.hosts, store_of(small, {small.hosts[0]: {"GPUUtilization": 97.0,
+    t1 = job_host_table(small, small.hosts, store_of(small, {small.hosts[0]: {"GPUUtilization": 97.0,
                                                                           "CPUUtilization": 350.0}}), NOW,
                     facts=G4DN)
     assert t1.row(small.hosts[0]).value("GPUUtilization") == 97.0  # one GPU: unchanged
     assert t1.row(small.hosts[0]).value("CPUUtilization") == 87.5  # 350 % over 4 vCPUs
     big = job(64, "ml.m5.4xlarge")
     assert "GPUUtilization" not in [m.name for m in job_metrics(big)]
-    t64 = host_table(big, big.hosts, store_of(big, {h: {"CPUUtilization": 1200.0} for h in big.hosts}), NOW,
+    t64 = job_host_table(big, big.hosts, store_of(big, {h: {"CPUUtilization": 1200.0} for h in big.hosts}), NOW,
                      facts=M5)
     assert len(t64.rows) == 64 and {r.value("CPUUtilization") for r in t64.rows} == {75.0}
     assert t64.scales["CPUUtilization"].suffix == " ×16"

@@ -8,7 +8,7 @@ import pytest
 
 from tui.model import catalog as cat
 from tui.model.catalog import Kind
-from tui.model.plan import endpoint_keys, is_extended_stat, job_is_recent, job_keys, pane_keys, resource_keys
+from tui.model.plan import is_extended_stat, job_is_recent, job_keys, pane_keys, resource_keys, variant_keys
 from tui.model.kinds import PANE_KINDS, Pane, pane_named
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob, Pipeline,
                                  RecommendationJob, Variant, default_hosts)
@@ -59,8 +59,8 @@ def test_endpoint_keys_follow_the_catalog():
 def test_serverless_and_multi_model_add_their_own_series():
     sl = Endpoint("sl", "InService", R, variants=[Variant("v", serverless_memory_mb=2048)])
     mme = Endpoint("mme", "InService", R, variants=[Variant("v", "ml.c5.xlarge", 1)], multi_model=True)
-    metrics_sl = {k.metric for ek in endpoint_keys(sl) for k in ek.all()}
-    metrics_mme = {k.metric for ek in endpoint_keys(mme) for k in ek.all()}
+    metrics_sl = {k.metric for ek in variant_keys(sl) for k in ek.all()}
+    metrics_mme = {k.metric for ek in variant_keys(mme) for k in ek.all()}
     assert "ModelSetupTime" in metrics_sl and "CPUUtilization" not in metrics_sl
     assert {"ModelCacheHit", "LoadedModelCount"} <= metrics_mme
 

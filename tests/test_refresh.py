@@ -242,7 +242,7 @@ def test_scheduler_never_overlaps_and_honours_pause():
     gate = threading.Event()
 
     class SlowRefresher:
-        def run(self, pane, full=False, cancelled=lambda: False):
+        def run(self, pane, full=False, cancelled=lambda: False, progress=None):
             started.append((pane, full))
             gate.wait(5)
             from tui.model.state import RefreshReport
@@ -281,7 +281,7 @@ def test_scheduler_backs_off_while_throttled_and_returns_to_normal():
     outcome = {"throttled": True}
 
     class Throttled:
-        def run(self, pane, full=False, cancelled=lambda: False):
+        def run(self, pane, full=False, cancelled=lambda: False, progress=None):
             if outcome["throttled"]:
                 return RefreshReport(0, 0, (pane,), full, errors=["throttled by AWS"], throttled=True)
             return RefreshReport(0, 0, (pane,), full)

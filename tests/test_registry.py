@@ -55,7 +55,7 @@ def test_discovery_has_one_lister_per_kind_and_names_its_operation():
     assert set(discovery.KINDS) == {spec.kind.value for spec in KINDS} | {discovery.ALARM}
     for spec in KINDS:
         # the listing operation is allowed by the read-only policy the README prints
-        assert f"sagemaker:{spec.operation}" in IAM_ACTIONS, spec.operation
+        assert f"{spec.service}:{spec.operation}" in IAM_ACTIONS, spec.operation
         # the names discovery accepts for a kind include its pane's field and its aliases
         assert spec.kind.value in discovery.normalize_kinds([PANES[spec.pane].field])
         for alias in spec.aliases:
@@ -102,3 +102,16 @@ def _sample(spec):
 def test_pane_titles_come_from_the_registry(pane):
     assert pane.title == PANES[pane].title
     assert PANES[pane].empty.startswith("No ")
+
+
+def test_alarms_are_a_kind_of_the_registry():
+    """The Alarms pane lists CloudWatch alarms through the same registry as every SageMaker kind."""
+    from tui.model.resources import Alarm
+
+    spec = kind_spec(Kind.ALARM)
+    assert spec.pane is Pane.ALARMS and spec.resource is Alarm and spec.service == "cloudwatch"
+    assert PANE_KINDS[Pane.ALARMS] == (Kind.ALARM,)
+    assert discovery.normalize_kinds(["alarms"]) == (Kind.ALARM.value,)
+    assert pane_named("alarms") is Pane.ALARMS and pane_named("al") is Pane.ALARMS
+    assert spec_of(Alarm(name="a", state="OK")) is spec
+    assert screen_class(Alarm(name="a", state="OK")).__name__ == "AlarmScreen"

@@ -19,7 +19,7 @@ from tui.refresh import Connection
 
 #: Columns that count time up to the moment they are drawn (a job's age, its duration so far):
 #: the app and the snapshot draw them a few seconds apart.
-CLOCK_COLUMNS = {"age", "duration", "last_start"}
+CLOCK_COLUMNS = {"age", "duration", "last_start", "since"}  # ages: they move with the clock
 SIZE = (200, 50)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
+from textual.signal import Signal
 from textual.theme import Theme
 
 from tui.config.options import Options
@@ -32,20 +33,22 @@ from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
 from tui.model.detail import DetailResult
 from tui.screens.copy_export import CopyExportActions
-from tui.screens.drill import DrillScreen
+from tui.screens.drill import DrillHost, DrillScreen
 from tui.screens.registry import screen_class
 from tui.screens.help import HelpScreen
-from tui.screens.overview import OverviewScreen
+from tui.screens.overview import OpenResource, OverviewScreen, PaneShown, SwitchConnection
 from tui import color_mode
 from tui.model.glyphs import use_ascii
 from tui.theme_files import load_theme_files, pick_theme, stylesheet
 from tui.widgets.palette import theme_defaults
 from tui.widgets.status_bar import StatusBar
 from tui.switch import SwitchActions
+from tui.watch_actions import WatchActions
+from tui.log_follow_actions import LogFollowActions
 
 if TYPE_CHECKING:  # the refresh layer is imported once the first frame is drawn
     from tui.refresh import Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted
-    from tui.refresh import StartupFailed, StartupProgress
+    from tui.refresh import RefreshProgress, StartupFailed, StartupProgress
     from tui.refresh_detail import LogFeed
 
 DEFAULT_THEME = "sagemon"
@@ -62,7 +65,7 @@ def load_themes() -> list[Theme]:
     return load_theme_files().themes
 
 
-class SagemonApp(SwitchActions, CopyExportActions, App):
+class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportActions, DrillHost, App):
     """sagemon-tui."""
 
     CSS_PATH = str(stylesheet())
@@ -84,6 +87,8 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         Binding("x", "export('csv')", "Export CSV", show=False, id="export_csv"),
         Binding("X", "export('json')", "Export JSON", show=False, id="export_json"),
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot"),
+        Binding("w", "watch", "Watch", show=False, id="watch"),
+        Binding("W", "watches", "Watches", show=False, id="watches"),
     ]
 
     def __init__(self, opts: Options | None = None, *, connection: Connection | None = None,
@@ -101,6 +106,7 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         self.theme_problems = list(loaded.problems)
         self.state = AppState(window=self.opts.window, profile=self.opts.profile, regions=tuple(self.opts.regions),
                               refresh_interval=float(self.opts.refresh))
+        self.state_signal = Signal(self, "state")
         self.connection = connection
         self.refresher: Refresher | None = None
         self.scheduler: RefreshScheduler | None = None
@@ -214,9 +220,9 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         kwargs = {} if self._full_every is None else {"full_every": self._full_every}
         self.refresher = Refresher(conn.clients, WINDOWS[self.state.window], **kwargs)
         self.refresher.history = conn.history
-        self.log_feed = LogFeed(conn.clients)
+        self.log_feed = LogFeed(conn.clients, live=self.opts.live_tail, account=conn.account)
         if self._drill is not None:
-            self.drill_screen_active(self._drill)
+            self._activate(self._drill)
         self.scheduler = RefreshScheduler(self, self.refresher, self.opts.refresh, self.refresh_request)
         self.scheduler.set_paused(self.state.paused)
         self.scheduler.request(full=True)
@@ -227,20 +233,25 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         self.state.begin_refresh()
         self._start_spinner()
 
-    def on_refresh_done(self, message: RefreshDone) -> None:
+    def on_refresh_done(self, message: RefreshDone | RefreshProgress) -> None:
         report = message.report
         if self.superseded(report):  # a refresh of the connection switched away from
             return
         self.state.apply(report)
+        if self.first_data_at is None and report.inventory is not None:
+            self.first_data_at = time.monotonic()
+        if report.partial:  # RefreshProgress: a snapshot of a refresh that goes on, shown at once
+            return self._broadcast()
         if self.scheduler is not None:
             self.scheduler.finished(report)
             self.state.backoff = self.scheduler.backoff
-        if self.first_data_at is None and report.inventory is not None:
-            self.first_data_at = time.monotonic()
         self._stop_spinner()
         self._report_problems(report.errors, report.warnings)
+        self.check_watches()  # notify what happened to the watched resources (tui.watch_actions)
         self._broadcast()
         self._show_drill(report.detail)
+
+    on_refresh_progress = on_refresh_done
 
     def _report_problems(self, errors: list[str], warnings: list[str]) -> None:
         """Record the refresh's problems for the problems screen (``e``) and notify what is new
@@ -259,10 +270,8 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
         self.notify(text, severity=severity, timeout=6 if severity == "warning" else 8, markup=False)
 
     def _broadcast(self) -> None:
-        for screen in self.screen_stack:
-            changed = getattr(screen, "state_changed", None)
-            if changed is not None and screen.is_mounted:
-                changed()
+        """The state changed: hand it down to the screens that follow it (the overview)."""
+        self.state_signal.publish(self.state)
         self._show_status()
 
     def _tick(self) -> None:
@@ -321,7 +330,22 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
             self.push_screen(cls(row.resource))  # it reports itself active once shown
 
     # -- drill-down screens ------------------------------------------------------------------------
-    def drill_screen_active(self, screen: DrillScreen | None) -> None:
+    def on_pane_shown(self, message: PaneShown) -> None:
+        self.pane_shown(message.pane)
+
+    def on_open_resource(self, message: OpenResource) -> None:
+        self.open_detail(message.row)
+
+    def on_switch_connection(self, message: SwitchConnection) -> None:
+        if message.verb == "profile":
+            self.switch_profile(message.value)
+        else:
+            self.switch_region(message.value)
+
+    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
+        self._activate(message.drill)
+
+    def _activate(self, screen: DrillScreen | None) -> None:
         """``screen`` is now on top (None: the overview): poll its requests, stop the others'."""
         self._drill = screen
         request = screen.detail_request() if screen is not None else None
@@ -382,6 +406,7 @@ class SagemonApp(SwitchActions, CopyExportActions, App):
             return
         if screen.log_request() == message.request:
             screen.show_logs(message.lines, message.error)
+            self.show_follow_mode()
 
     # -- actions -------------------------------------------------------------------------------
     def action_problems(self) -> None:

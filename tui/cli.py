@@ -1,8 +1,8 @@
 """The ``sagemon-tui`` command line: parse and validate options, then start the app.
 
 Settings come from defaults, the config file, ``SAGEMON_*`` variables and flags, in that order
-of precedence (:mod:`tui.config.settings`); :func:`resolve` merges them into :class:`Options`
-and is what every command uses (``sagemon-tui``, ``sagemon-tui config``, ``sagemon-tui
+of precedence (:mod:`tui.config.settings`); :func:`~tui.config.options.resolve_options` merges them
+into :class:`Options` and is what every command uses (``sagemon-tui``, ``sagemon-tui config``, ``sagemon-tui
 snapshot``). Bad flags or variables exit with status 2 and one line on stderr, never a
 traceback, before the full-screen UI opens. That includes an AWS profile (``--profile``, or
 ``AWS_PROFILE`` / ``AWS_DEFAULT_PROFILE`` in the environment) that botocore's shared config and
@@ -21,7 +21,7 @@ import os
 import sys
 
 from tui.config import settings
-from tui.config.options import Options, build_parser, parse, resolve, unreachable
+from tui.config.options import Options, build_parser, parse, resolve_options, unreachable
 
 
 def _toml(value) -> str:
@@ -62,7 +62,7 @@ def config_main(argv: list[str]) -> int:
         path = args.config_path or str(settings.default_path())
         sys.stdout.write(os.path.expanduser(path) + "\n")
         return 0
-    opts = resolve(args)
+    opts = resolve_options(args)
     sys.stdout.write("".join(line + "\n" for line in describe(opts)))
     return 0
 
@@ -85,7 +85,7 @@ def _open_session_log(opts: Options):
 def check_app(args: argparse.Namespace) -> Options:
     """The app's options as the app would check them at its start, for a command that starts it
     later (``serve``): a bad flag exits 2, an unreachable ``--endpoint-url`` 1, with one line."""
-    opts = resolve(args)
+    opts = resolve_options(args)
     if opts.endpoint_url and (why := unreachable(opts.endpoint_url)) is not None:
         sys.stderr.write(f"sagemon-tui: cannot reach {opts.endpoint_url}: {why}\n")
         raise SystemExit(1)

@@ -14,7 +14,8 @@ What is fetched follows the tiered schedule of :mod:`tui.model.schedule`, from o
 :class:`~tui.model.schedule.RefreshRequest` per refresh: the rows on screen (and the open
 drill-down screen's series) on every refresh; the rest of the visible pane and the other panes
 (with their discovery) on the first refresh and then on every ``full_every``-th, stretched
-further under ``--max-cost-per-day``; a settled ended job's series once. Percentiles go in the
+further under ``--max-cost-per-day``; a settled ended job's series once. Rows are posted as
+soon as the listings answer, the rows on screen described first (:mod:`tui.refresh_describe`). Percentiles go in the
 same GetMetricData calls as the plain statistics; a backend that refuses them (HTTP 500) has
 the plain ones asked again at once, and percentiles off from then on.
 """
@@ -25,8 +26,6 @@ import threading
 import time
 from datetime import datetime, timezone
 from typing import Callable
-
-from textual.message import Message
 
 from tui.aws.call_counter import CallCounter
 from tui.model.catalog import Kind
@@ -39,23 +38,15 @@ from tui.model.schedule import (CostEstimate, RefreshRequest, Tier, TierKeys, Ti
 from tui.model.series import SeriesKey, SeriesStore
 from tui.model.state import (CREDENTIAL_CODES, RefreshReport, describe_error, discovery_error_text, failed_kinds,
                               merge_inventory)
-from tui.refresh_connect import Connected, Connection, StartupFailed, StartupProgress, connect  # noqa: F401
+from tui.refresh_describe import Describer, snapshot
+from tui.refresh_connect import (Connected, Connection, LogLines, RefreshDone, RefreshProgress,  # noqa: F401
+                                 RefreshStarted, StartupFailed, StartupProgress, connect)
 
 #: Every ``FULL_EVERY``-th refresh covers all panes (the first one always does).
 FULL_EVERY = 5
 #: Error codes that mean "this backend cannot compute percentiles", not a passing failure.
 PERCENTILE_UNSUPPORTED = ("InternalFailure", "InternalError", "InternalServerError", "500",
                           "InvalidParameterCombination", "InvalidParameterValue", "ValidationError")
-
-
-def snapshot(store: SeriesStore) -> SeriesStore:
-    """A copy of a store that later fetches will not touch (a few ms for thousands of series)."""
-    out = SeriesStore(store.window)
-    for key in store.keys():
-        s = store.get(key)
-        copy = out.ensure(key, s.period)
-        copy.points = dict(s.points)
-    return out
 
 
 class Refresher:
@@ -104,7 +95,8 @@ class Refresher:
                                                           else self.full_every) for t in Tier], self.interval)
 
     # -- discovery -----------------------------------------------------------------------------
-    def _discover_kinds(self, kinds: set[Kind]) -> Inventory:
+    def _discover_kinds(self, kinds: set[Kind], pending: list) -> Inventory:
+        """The listings of ``kinds``; the Describe calls they need are appended to ``pending``."""
         if self._discover is not None:
             return self._discover(self.clients, self.regions or None, kinds=kinds)
         from tui.aws.discovery import DescribeCache, discover
@@ -112,19 +104,24 @@ class Refresher:
         if self._describe_cache is None:  # immutable Describe answers, kept across refreshes
             self._describe_cache = DescribeCache()
         return discover(self.clients, self.regions or None, kinds=[getattr(k, "value", k) for k in kinds],
-                        cache=self._describe_cache)
+                        cache=self._describe_cache, pending=pending)
 
     # -- one refresh ---------------------------------------------------------------------------
     def run(self, request: RefreshRequest | Pane, *, full: bool = False,
-            cancelled: Callable[[], bool] = lambda: False) -> RefreshReport:
+            cancelled: Callable[[], bool] = lambda: False,
+            progress: Callable[[RefreshReport], None] | None = None) -> RefreshReport:
         """Discover and fetch what is due for ``request`` (a bare pane: its first rows are taken
-        as on screen); never raises (failures become report errors)."""
+        as on screen); never raises (failures become report errors).
+
+        When the listings hold rows never described (start-up, new resources), ``progress`` gets
+        partial reports: the rows as listed, the rows on screen described with their metrics, then
+        each batch of the rest (:mod:`tui.refresh_describe`); the report returned is the whole."""
         if not isinstance(request, RefreshRequest):
             request = RefreshRequest(request, interval=self.interval)
         with self._lock:
-            return self._run(request, full or request.full, cancelled)
+            return self._run(request, full or request.full, cancelled, progress)
 
-    def _run(self, request: RefreshRequest, full: bool, cancelled) -> RefreshReport:
+    def _run(self, request: RefreshRequest, full: bool, cancelled, progress=None) -> RefreshReport:
         started = time.time()
         window = request.window or self.pending_window
         if window is not None and window != self.store.window:
@@ -143,14 +140,17 @@ class Refresher:
         kinds = {k for p in panes for k in PANE_KINDS[p]}
         wanted: set = set(kinds)
         detail = self.detail
-        if Tier.OTHER in due or (detail is not None and detail.owner.startswith(("endpoint", "component"))):
-            wanted.add("alarm")  # alarms show on endpoint screens; list them with the slow tier
+        if Tier.OTHER in due or (detail is not None and detail.owner.startswith(("endpoint", "component", "alarm"))):
+            kinds.add(Kind.ALARM)  # alarms show on endpoint screens and mark rows; listed with the slow tier
+            wanted.add(Kind.ALARM)
         if self.renew_session and hasattr(self.clients, "renew"):
             self.renew_session = False
             self.clients.renew()  # credentials renewed since (aws sso login) are read again
         failure: str | None = None  # the code that stopped discovery altogether
+        pending: list = []  # Describe calls of listed resources, run below (visible rows first)
+        describer = None
         try:
-            new = self._discover_kinds(wanted)
+            new = self._discover_kinds(wanted, pending)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a STALE line, never a traceback
             failure = _code(exc)
             report.errors.append(describe_error(failure, str(exc), "discovery failed", self.profile))
@@ -166,7 +166,8 @@ class Refresher:
                 first = next(e for e in new.errors if not getattr(e, "partial", False))
                 failure = first.code
                 report.errors.append(discovery_error_text(first, self.profile))
-            self.inventory = merge_inventory(self.inventory, new, kinds)
+            previous, self.inventory = self.inventory, merge_inventory(self.inventory, new, kinds)
+            describer = Describer(self.inventory, pending, request, previous, STOP_CODES, THROTTLE_CODES)
             if failure is None:
                 self._add_instance_facts(report)
             report.inventory = self.inventory
@@ -186,15 +187,41 @@ class Refresher:
                 fine = list(detail.keys)
             else:
                 detail_keys += list(detail.keys)
+        fine_set = set(fine)
+        done: set[SeriesKey] = set()
+        if describer is not None:
+            # progressive: the listing's rows now when some were never described, then the rows
+            # on screen described and their metrics, then the rest in batches
+            def post(store: bool = False) -> None:  # a partial report: what is known so far
+                progress(describer.partial(report, self.inventory, snapshot(self.store) if store else None,
+                                           self.percentiles))
+
+            posting = progress is not None and describer.fresh > 0
+            if posting:
+                post()
+            describer.run(describer.front, cancelled)
+            if posting and describer.front and not cancelled():
+                self._add_instance_facts(report)
+                early = tier_keys(request, self.inventory, now, self.store.window)
+                done = self._fetch([k for k in early.tiers[Tier.VISIBLE] if k not in self._kept], now_ts, report,
+                                   cancelled)
+                post(store=True)
+            describer.run(describer.rest, cancelled, post if posting else None)
+            describer.finish()
+            describer.report_problems(report, getattr(self.clients, "redact", None), self.profile)
+            self.renew_session = self.renew_session or describer.stopped in CREDENTIAL_CODES
+            self._add_instance_facts(report)
+            report.inventory = self.inventory
+            if cancelled() or describer.stopped in STOP_CODES - THROTTLE_CODES:
+                return self._finish(report)
         tiers = tier_keys(request, self.inventory, now, self.store.window, detail_keys + fine)
         self.estimate = self._estimate(tiers, request)
         due = due_tiers(self.estimate, self.count - 1, full)  # the cap may have stretched a tier just now
-        fine_set = set(fine)
         keys = [k for t in Tier if t in due for k in tiers.tiers[t]
-                if k not in self._kept and k not in fine_set]
+                if k not in self._kept and k not in fine_set and k not in done]
         if full:
             self._forget_unused(set(tiers.all()))
-        done = self._fetch(keys, now_ts, report, cancelled)
+        done |= self._fetch(keys, now_ts, report, cancelled)
         if fine and not cancelled():
             done |= self._fetch(fine, now_ts, report, cancelled, published=detail.period)
         self._kept |= tiers.settled & done  # an ended job's points cannot change: never again
@@ -369,34 +396,6 @@ def _unsupported(res) -> bool:
     return any(c in PERCENTILE_UNSUPPORTED for c in codes) or "500" in text or "Internal" in text
 
 
-# -- messages ------------------------------------------------------------------------------------
-
-class RefreshStarted(Message):
-    """A refresh began (the status bar shows a spinner)."""
-
-    def __init__(self, panes: tuple[Pane, ...]) -> None:
-        super().__init__()
-        self.panes = panes
-
-
-class RefreshDone(Message):
-    """One refresh finished; ``report`` carries the new state (or why it failed)."""
-
-    def __init__(self, report: RefreshReport) -> None:
-        super().__init__()
-        self.report = report
-
-
-class LogLines(Message):
-    """New lines of the followed log (or why it could not be read)."""
-
-    def __init__(self, request, lines: list, error: str | None) -> None:
-        super().__init__()
-        self.request = request
-        self.lines = lines
-        self.error = error
-
-
 # -- scheduling on a Textual app -------------------------------------------------------------------
 
 class RefreshScheduler:
@@ -404,10 +403,10 @@ class RefreshScheduler:
 
     ``visible()`` is called on the UI thread as each refresh starts and returns its
     :class:`~tui.model.schedule.RefreshRequest` (or a bare pane): the one immutable message
-    from the UI to the worker. ``tick()`` is called once a second by the app; a refresh starts when it is due, unless
-    one is running (they never overlap: a request made meanwhile runs right after) or
-    refreshing is paused. The worker posts :class:`RefreshStarted` and :class:`RefreshDone`.
-    While AWS throttles, the interval doubles after each throttled refresh (up to
+    from the UI to the worker. ``tick()`` is called once a second by the app; a refresh starts when it is due,
+    unless one is running (they never overlap: a request made meanwhile runs right after) or refreshing is
+    paused. The worker posts :class:`RefreshStarted`, :class:`RefreshProgress` while a start-up's rows are
+    described, and :class:`RefreshDone`. While AWS throttles, the interval doubles after each throttled refresh (up to
     :data:`MAX_BACKOFF` times) and returns to normal after the first refresh that is not.
     """
 
@@ -464,7 +463,9 @@ class RefreshScheduler:
         pane = request.pane if isinstance(request, RefreshRequest) else request
         self.app.post_message(RefreshStarted((pane,)))
         try:
-            report = self.refresher.run(request, full=full, cancelled=lambda: worker.is_cancelled)
+            report = self.refresher.run(request, full=full, cancelled=lambda: worker.is_cancelled,
+                                        progress=lambda partial: worker.is_cancelled
+                                        or self.app.post_message(RefreshProgress(partial)))
         except Exception as exc:  # noqa: BLE001 - run() already catches; this is the last guard
             now = time.time()
             report = RefreshReport(now, now, (pane,), full, errors=[describe_error(_code(exc), str(exc))])

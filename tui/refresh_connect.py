@@ -1,8 +1,10 @@
-"""Start-up: the AWS connection (with ``--demo``, the local AWS first) and its messages.
+"""Start-up: the AWS connection (with ``--demo``, the local AWS first), and the messages of the refresh layer.
 
 :func:`connect` runs in a worker thread and reports its steps through a callback; the app
-receives :class:`StartupProgress`, then :class:`Connected` or :class:`StartupFailed`. The
-names are also importable from :mod:`tui.refresh`, which starts refreshing once connected.
+receives :class:`StartupProgress`, then :class:`Connected` or :class:`StartupFailed`. Each
+refresh then posts :class:`RefreshStarted`, any number of :class:`RefreshProgress` (partial
+snapshots while a start-up describes its rows) and one :class:`RefreshDone`. The names are
+also importable from :mod:`tui.refresh`, which starts refreshing once connected.
 """
 
 from __future__ import annotations
@@ -49,6 +51,44 @@ class StartupFailed(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+# -- the refresh layer's messages (importable from tui.refresh) ------------------------------------
+
+class RefreshStarted(Message):
+    """A refresh began (the status bar shows a spinner)."""
+
+    def __init__(self, panes: tuple) -> None:
+        super().__init__()
+        self.panes = panes
+
+
+class RefreshProgress(Message):
+    """A refresh's partial snapshot, posted while it goes on: the rows of the listings before
+    their Describe calls, then each batch described (``report.partial``; its ``loading`` says
+    what is still being described). The :class:`RefreshDone` that follows ends the refresh."""
+
+    def __init__(self, report) -> None:
+        super().__init__()
+        self.report = report
+
+
+class RefreshDone(Message):
+    """One refresh finished; ``report`` carries the new state (or why it failed)."""
+
+    def __init__(self, report) -> None:
+        super().__init__()
+        self.report = report
+
+
+class LogLines(Message):
+    """New lines of the followed log (or why it could not be read)."""
+
+    def __init__(self, request, lines: list, error: str | None) -> None:
+        super().__init__()
+        self.request = request
+        self.lines = lines
+        self.error = error
 
 
 # -- start-up --------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class Snapshot:
 
 # -- the command line ---------------------------------------------------------------------------
 
-def add_arguments(p) -> None:
+def add_snapshot_arguments(p) -> None:
     """The snapshot's own flags, on a parser that has the app's (``tui.config.options.build_parser``)."""
     p.description = ("Read AWS once and print one pane as a table (or JSON), a job's hosts or an "
                      "endpoint's variants, then exit: 0 printed, 1 AWS could not be read, 2 unknown "
@@ -119,21 +119,21 @@ def parse_request(args) -> Request:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse with the app's parser and settings (``tui.cli``), then :func:`run`."""
-    from tui.config.options import build_parser, resolve
+    """Parse with the app's parser and settings (``tui.cli``), then :func:`print_snapshot`."""
+    from tui.config.options import build_parser, resolve_options
 
     p = build_parser(PROG)
-    add_arguments(p)
+    add_snapshot_arguments(p)
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         parse_request(args)  # a bad snapshot flag is reported before the config is read
     except SnapshotFailed as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return exc.code
-    return run(args, resolve(args))
+    return print_snapshot(args, resolve_options(args))
 
 
-def run(args, opts) -> int:
+def print_snapshot(args, opts) -> int:
     """Take and print the snapshot ``args`` ask for with the resolved options ``opts``."""
     from tui.config.options import unreachable
 
@@ -239,9 +239,9 @@ def _refresh_detail(refresher, pane: Pane, request):
 def _job_view(refresher, name: str) -> Export:
     from tui.model.export_views import job_export
     from tui.model.job_requests import algorithm_names, job_hosts, job_request
-    from tui.model.job_views import host_table, job_facts
+    from tui.model.job_views import job_host_table, job_facts
     from tui.model.resources import job_anchor
-    from tui.widgets.host_grid import short_name
+    from tui.widgets.host_grid_cells import short_name
 
     inv = refresher.inventory
     job = next((j for j in inv.jobs if j.name == name), None)
@@ -256,7 +256,7 @@ def _job_view(refresher, name: str) -> Export:
                                  job_request(job, hosts, algorithm_names(job, report.detail)))
     job = next((j for j in report.inventory.jobs if j.key == job.key), job)
     now = job_anchor(job, time.time())
-    table = host_table(job, hosts, report.store, now, facts=report.inventory.facts(job.instance_type)) \
+    table = job_host_table(job, hosts, report.store, now, facts=report.inventory.facts(job.instance_type)) \
         if hosts else None
     return job_export(job.name, job_facts(job), table, short_name)
 
@@ -265,10 +265,11 @@ def _endpoint_view(refresher, name: str) -> Export:
     from tui.model.endpoint.charts import endpoint_charts
     from tui.model.endpoint.components import COMPONENT_COLUMNS
     from tui.model.endpoint.facts import endpoint_facts
-    from tui.model.endpoint.keys import components_of, endpoint_request
+    from tui.model.endpoint.keys import endpoint_request
     from tui.model.endpoint.variants import VARIANT_COLUMNS, variant_rows
     from tui.model.export_views import resource_export
     from tui.model.overview import component_rows
+    from tui.model.plan import endpoint_components
     from tui.model.resources import Inventory
 
     inv = refresher.inventory
@@ -279,7 +280,7 @@ def _endpoint_view(refresher, name: str) -> Export:
     inv, store, now = report.inventory, report.store, int(time.time())
     ep = next((e for e in inv.endpoints if e.key == ep.key), ep)
     tables = [("variants", VARIANT_COLUMNS, variant_rows(ep, store, now, inv))]
-    comps = components_of(ep, inv)
+    comps = endpoint_components(ep, inv)
     if comps:
         tables.append(("components", COMPONENT_COLUMNS, component_rows(Inventory(components=comps), store, now)))
     export = resource_export(ep.name, endpoint_facts(ep, inv, store, now), tables,

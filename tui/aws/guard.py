@@ -68,8 +68,9 @@ IAM_ACTIONS: tuple[str, ...] = (
     "cloudwatch:GetMetricData",
     "cloudwatch:ListMetrics",
     "cloudwatch:DescribeAlarms",
-    # the log tail of a job or host (every stream under a prefix)
+    # the log tail of a job or host (every stream under a prefix); Live Tail when opted into
     "logs:FilterLogEvents",
+    "logs:StartLiveTail",
     # vCPU and GPU counts per instance type (a shipped table is used where this is denied)
     "ec2:DescribeInstanceTypes",
     # the account shown in the status bar

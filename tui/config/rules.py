@@ -24,6 +24,7 @@ KEY_ACTIONS = {
     "quit": "quit", "help": "show the keys", "problems": "problems of this run", "refresh": "refresh now",
     "pause": "pause and resume refreshing", "window": "cycle the time window", "sort": "cycle the sort column",
     "reverse_sort": "reverse the sort", "next_pane": "next pane", "prev_pane": "previous pane",
+    "watch": "watch the selected resource", "watches": "the watches and what happened",
 }
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 #: A DNS name or IPv4 address as botocore accepts it: labels of letters, digits and hyphens.

@@ -37,7 +37,7 @@ def _torch_ts(t: float) -> str:
     return d.strftime("%Y-%m-%dT%H:%M:%S,") + f"{int(t * 1000) % 1000:03d}"
 
 
-def endpoint_group(name: str) -> str:
+def endpoint_log_group(name: str) -> str:
     return ENDPOINT_GROUP_PREFIX + name
 
 
@@ -109,7 +109,7 @@ class DemoLogs:
                     self.streams[key] = Stream(group, key[1], self._job_lines(job, host, i))
         for ep in self.fleet.endpoints:
             for stream, variant, iid in endpoint_streams(ep):
-                key = (endpoint_group(ep.name), stream)
+                key = (endpoint_log_group(ep.name), stream)
                 if key not in self.streams:
                     self.streams[key] = Stream(key[0], stream, self._endpoint_lines(ep, variant, iid))
         return list(self.streams.values())

@@ -186,7 +186,7 @@ class JobSpec:
         return [f"{h}-{int(self.start)}" for h in self.hosts]
 
 
-def job_hosts(kind: str, name: str, count: int, seed: int) -> list[str]:
+def host_names(kind: str, name: str, count: int, seed: int) -> list[str]:
     """Host dimension values: ``<job>/algo-N`` (training, processing), ``<job>/<instance-id>`` (transform)."""
     if kind == TRANSFORM:
         return [f"{name}/{instance_id(seed, name, i)}" for i in range(count)]
@@ -420,6 +420,10 @@ class Fleet:
     workteam: str = ""
     recommendation_job: str = ""
     alarm_in_alarm: str = ""
+    #: A processing job that ends a few minutes into the demo, and its alarm that flips to ALARM
+    #: just before (so a watch has something to report soon after start).
+    ending_job: str = ""
+    flipping_alarm: str = ""
 
     def endpoint(self, name: str) -> EndpointSpec:
         return next(e for e in self.endpoints if e.name == name)
@@ -444,12 +448,12 @@ class Fleet:
                 "lagging_host", "disk_full_host", "single_host_job", "failed_job", "failed_job_reason",
                 "running_processing_job", "running_transform_job", "failed_pipeline", "failed_step",
                 "failed_step_reason", "stopped_pipeline", "executing_pipeline", "labeling_job", "workteam",
-                "recommendation_job", "alarm_in_alarm")
+                "recommendation_job", "alarm_in_alarm", "ending_job", "flipping_alarm")
         return {k: getattr(self, k) for k in keys}
 
 
 # -- building the scenario -------------------------------------------------------------------------
-def _variant(seed: int, endpoint: str, name: str, model: str, itype: str, count: int,
+def _variant_spec(seed: int, endpoint: str, name: str, model: str, itype: str, count: int,
              weight: float = 1.0) -> VariantSpec:
     ids = [instance_id(seed, endpoint, name, i) for i in range(count)]
     return VariantSpec(name, model, itype, count, weight, ids)
@@ -465,8 +469,8 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
     # Endpoints ---------------------------------------------------------------------------------
     split = EndpointSpec(
         "fraud-detector-prod", "split",
-        [_variant(seed, "fraud-detector-prod", "champion-xgb-v12", "fraud-xgb-v12", "ml.c5.2xlarge", 3, 0.8),
-         _variant(seed, "fraud-detector-prod", "challenger-xgb-v13", "fraud-xgb-v13", "ml.c5.2xlarge", 1, 0.2)],
+        [_variant_spec(seed, "fraud-detector-prod", "champion-xgb-v12", "fraud-xgb-v12", "ml.c5.2xlarge", 3, 0.8),
+         _variant_spec(seed, "fraud-detector-prod", "challenger-xgb-v13", "fraud-xgb-v13", "ml.c5.2xlarge", 1, 0.2)],
         created=long_ago, rpm=2400, median_ms=9.0, overhead_ms=2.2, framework="xgboost")
     serverless = EndpointSpec(
         "churn-scorer-serverless", "serverless",
@@ -474,23 +478,23 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
         created=long_ago + 86400, rpm=14, median_ms=35.0, overhead_ms=6.0, framework="sklearn")
     mme = EndpointSpec(
         "recsys-mme-prod", "multi-model",
-        [_variant(seed, "recsys-mme-prod", "AllTraffic", "recsys-per-market", "ml.m5.4xlarge", 2)],
+        [_variant_spec(seed, "recsys-mme-prod", "AllTraffic", "recsys-per-market", "ml.m5.4xlarge", 2)],
         created=long_ago + 2 * 86400, rpm=900, median_ms=24.0, overhead_ms=3.5, mme_models=240,
         framework="pytorch")
     genai = EndpointSpec(
         "genai-shared-g5", "components",
-        [_variant(seed, "genai-shared-g5", "AllTraffic", "", "ml.g5.12xlarge", 2)],
+        [_variant_spec(seed, "genai-shared-g5", "AllTraffic", "", "ml.g5.12xlarge", 2)],
         created=t0 - 9 * 86400, rpm=0, median_ms=0, framework="djl-lmi")
     erroring = EndpointSpec(
         "search-ranker-prod", "erroring",
-        [_variant(seed, "search-ranker-prod", "AllTraffic", "search-ranker-ltr-v31", "ml.c5.xlarge", 2)],
+        [_variant_spec(seed, "search-ranker-prod", "AllTraffic", "search-ranker-ltr-v31", "ml.c5.xlarge", 2)],
         created=long_ago + 3 * 86400, rpm=1100, median_ms=28.0, overhead_ms=2.8, error_rate=0.002,
         error_start=t0 - 50 * MINUTE, error_rise=70 * MINUTE, error_peak=0.16, framework="pytorch")
     idle = EndpointSpec(
         "legacy-sentiment-v1", "idle",
-        [_variant(seed, "legacy-sentiment-v1", "AllTraffic", "sentiment-bilstm-v1", "ml.m5.large", 1)],
+        [_variant_spec(seed, "legacy-sentiment-v1", "AllTraffic", "sentiment-bilstm-v1", "ml.m5.large", 1)],
         created=t0 - 400 * 86400, rpm=0, framework="tensorflow")
-    vision_variant = _variant(seed, "vision-defects-gpu", "AllTraffic", "vision-defects-yolov8-v4",
+    vision_variant = _variant_spec(seed, "vision-defects-gpu", "AllTraffic", "vision-defects-yolov8-v4",
                               "ml.g5.12xlarge", 2)
     enhanced = EndpointSpec(
         "vision-defects-gpu", "enhanced", [vision_variant],
@@ -498,11 +502,11 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
         publish_interval=10, hot_gpu=(vision_variant.instance_ids[1], "GPU2"), framework="pytorch")
     forecast = EndpointSpec(
         "demand-forecast-prod", "healthy",
-        [_variant(seed, "demand-forecast-prod", "AllTraffic", "demand-deepar-v5", "ml.m5.xlarge", 2)],
+        [_variant_spec(seed, "demand-forecast-prod", "AllTraffic", "demand-deepar-v5", "ml.m5.xlarge", 2)],
         created=long_ago + 5 * 86400, rpm=320, median_ms=18.0, overhead_ms=2.5, framework="mxnet")
     ltv = EndpointSpec(
         "customer-ltv-xgb", "healthy",
-        [_variant(seed, "customer-ltv-xgb", "AllTraffic", "customer-ltv-xgb-v3", "ml.c5.large", 1)],
+        [_variant_spec(seed, "customer-ltv-xgb", "AllTraffic", "customer-ltv-xgb-v3", "ml.c5.large", 1)],
         created=long_ago + 7 * 86400, rpm=85, median_ms=6.0, overhead_ms=1.8, framework="xgboost")
     endpoints = [split, serverless, mme, genai, erroring, idle, enhanced, forecast, ltv]
 
@@ -518,14 +522,14 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
     # Jobs --------------------------------------------------------------------------------------
     defs = (("train:loss", r"train_loss=([0-9\.]+)"), ("validation:accuracy", r"val_acc=([0-9\.]+)"))
     dist_name = f"bert-pretrain-{day}"
-    dist_hosts = job_hosts(TRAINING, dist_name, 16, seed)
+    dist_hosts = host_names(TRAINING, dist_name, 16, seed)
     dist = JobSpec(TRAINING, dist_name, "ml.p4d.24xlarge", 16, start=t0 - 14 * HOUR, end=t0 + 4 * 86400,
                    hosts=dist_hosts, lag_host=dist_hosts[6], disk_host=dist_hosts[11],
                    disk_fill=(t0 - 150 * MINUTE, t0 + 20 * MINUTE, 52.0, 97.4),
                    metric_definitions=defs, framework="pytorch-ddp")
     single = JobSpec(TRAINING, f"fraud-xgb-retrain-{stamp}", "ml.m5.4xlarge", 1,
                      start=t0 - 50 * MINUTE, end=t0 + 40 * MINUTE,
-                     hosts=job_hosts(TRAINING, f"fraud-xgb-retrain-{stamp}", 1, seed),
+                     hosts=host_names(TRAINING, f"fraud-xgb-retrain-{stamp}", 1, seed),
                      metric_definitions=(("train:loss", r"train-logloss:([0-9\.]+)"),
                                          ("validation:accuracy", r"validation-accuracy:([0-9\.]+)")),
                      framework="xgboost")
@@ -535,32 +539,35 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
            "--per_device_train_batch_size 16\", exit code: 1")
     failed = JobSpec(TRAINING, "llm-finetune-lora-qa", "ml.g5.2xlarge", 1, start=t0 - 125 * MINUTE,
                      end=t0 - 72 * MINUTE, final_status="Failed", failure_reason=oom,
-                     hosts=job_hosts(TRAINING, "llm-finetune-lora-qa", 1, seed), metric_definitions=defs,
+                     hosts=host_names(TRAINING, "llm-finetune-lora-qa", 1, seed), metric_definitions=defs,
                      framework="pytorch")
     done_train = JobSpec(TRAINING, "sentiment-distilbert-ft-0412", "ml.g5.xlarge", 1,
                          start=t0 - 175 * MINUTE, end=t0 - 95 * MINUTE,
-                         hosts=job_hosts(TRAINING, "sentiment-distilbert-ft-0412", 1, seed),
+                         hosts=host_names(TRAINING, "sentiment-distilbert-ft-0412", 1, seed),
                          metric_definitions=defs, framework="huggingface")
     jobs = [dist, single, failed, done_train]
 
     fb = f"feature-backfill-{stamp}"
     jobs.append(JobSpec(PROCESSING, fb, "ml.m5.4xlarge", 2, start=t0 - 35 * MINUTE, end=t0 + 25 * MINUTE,
-                        hosts=job_hosts(PROCESSING, fb, 2, seed), framework="spark"))
+                        hosts=host_names(PROCESSING, fb, 2, seed), framework="spark"))
     for k in range(1, 4):  # hourly data-quality checks that already finished
         start = t0 - t0 % HOUR - k * HOUR + 5 * MINUTE
         jobs.append(_dq_job(start, seed))
     jobs.append(JobSpec(PROCESSING, "model-monitor-fraud-0300", "ml.m5.xlarge", 1, start=t0 - 9 * HOUR,
-                        end=t0 - 9 * HOUR + 14 * MINUTE, hosts=job_hosts(PROCESSING, "model-monitor-fraud-0300", 1,
+                        end=t0 - 9 * HOUR + 14 * MINUTE, hosts=host_names(PROCESSING, "model-monitor-fraud-0300", 1,
                                                                           seed), framework="sklearn"))
+    drift = f"drift-check-fraud-{stamp}"  # ends 3 minutes into the demo
+    jobs.append(JobSpec(PROCESSING, drift, "ml.m5.xlarge", 1, start=t0 - 10 * MINUTE, end=t0 + 3 * MINUTE,
+                        hosts=host_names(PROCESSING, drift, 1, seed), framework="sklearn"))
     bs = f"batch-score-fraud-{stamp}"
     jobs.append(JobSpec(TRANSFORM, bs, "ml.c5.4xlarge", 2, start=t0 - 40 * MINUTE, end=t0 + 55 * MINUTE,
-                        hosts=job_hosts(TRANSFORM, bs, 2, seed), framework="xgboost"))
+                        hosts=host_names(TRANSFORM, bs, 2, seed), framework="xgboost"))
     jobs.append(JobSpec(TRANSFORM, "catalog-embeddings-refresh", "ml.g5.xlarge", 1, start=t0 - 160 * MINUTE,
-                        end=t0 - 100 * MINUTE, hosts=job_hosts(TRANSFORM, "catalog-embeddings-refresh", 1, seed),
+                        end=t0 - 100 * MINUTE, hosts=host_names(TRANSFORM, "catalog-embeddings-refresh", 1, seed),
                         framework="huggingface"))
     yday = iso(t0 - 86400).strftime("%Y%m%d")
     jobs.append(JobSpec(TRANSFORM, f"nightly-churn-scoring-{yday}", "ml.m5.2xlarge", 1, start=t0 - 11 * HOUR,
-                        end=t0 - 10 * HOUR, hosts=job_hosts(TRANSFORM, f"nightly-churn-scoring-{yday}", 1, seed),
+                        end=t0 - 10 * HOUR, hosts=host_names(TRANSFORM, f"nightly-churn-scoring-{yday}", 1, seed),
                         framework="sklearn"))
 
     # Pipelines ---------------------------------------------------------------------------------
@@ -663,6 +670,11 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
                   "Sum", 1.0, "LessThanThreshold", evaluation_periods=60, state="INSUFFICIENT_DATA",
                   reason="Insufficient Data: 60 datapoints were unknown.",
                   description="No traffic on the legacy sentiment endpoint"),
+        # the drift check's disk (24 % + 6 % x progress) passes 29 % about a minute into the demo
+        AlarmSpec(f"{drift}-disk", mdisk.namespace_for(Kind.PROCESSING_JOB), mdisk.name,
+                  dims(mdisk, Kind.PROCESSING_JOB, {"Host": f"{drift}/algo-1"}), "Maximum", 29.0,
+                  "GreaterThanThreshold", evaluation_periods=1, description="Drift check's scratch disk filling",
+                  alarm_when=("disk", ">", 29.0)),
     ]
 
     hour0 = t0 - t0 % HOUR
@@ -705,6 +717,7 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
     fleet.workteam = team.name
     fleet.recommendation_job = rec.name
     fleet.alarm_in_alarm = alarms[0].name
+    fleet.ending_job, fleet.flipping_alarm = drift, alarms[-1].name
     return fleet
 
 
@@ -717,7 +730,7 @@ def _crossed_reason(t0: float, points: tuple[float, ...], threshold: float) -> s
 def _dq_job(start: float, seed: int) -> JobSpec:
     name = f"data-quality-check-{iso(start).strftime('%Y%m%d-%H%M')}"
     return JobSpec(PROCESSING, name, "ml.m5.xlarge", 1, start=start, end=start + 12 * MINUTE,
-                   hosts=job_hosts(PROCESSING, name, 1, seed), framework="deequ")
+                   hosts=host_names(PROCESSING, name, 1, seed), framework="deequ")
 
 
 def occurrence(fleet: Fleet, r: Recurring, start: float):
@@ -726,7 +739,7 @@ def occurrence(fleet: Fleet, r: Recurring, start: float):
     end = start + r.duration
     if r.kind in (TRAINING, PROCESSING, TRANSFORM):
         return JobSpec(r.kind, name, r.instance_type, r.instance_count, start=start, end=end,
-                       hosts=job_hosts(r.kind, name, r.instance_count, fleet.seed), framework=r.framework,
+                       hosts=host_names(r.kind, name, r.instance_count, fleet.seed), framework=r.framework,
                        metric_definitions=r.metric_definitions, created_live=True)
     if r.kind == "labeling":
         return LabelingJobSpec(name, fleet.workteam, start=start, end=end, final_status="Completed",

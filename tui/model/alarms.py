@@ -1,8 +1,10 @@
-"""The CloudWatch alarms set on a resource: which ones, their rows and their summary line.
+"""The CloudWatch alarms: the Alarms pane, the alarms set on a resource, and the rows they mark.
 
 :func:`alarms_for` picks the alarms whose dimensions name a resource, :func:`alarm_rows`
 orders them worst state first for :data:`ALARM_COLUMNS`, and :func:`alarm_summary` is the
-"Alarms" fact of a summary. Pure Python.
+"Alarms" fact of a summary. :func:`alarm_pane_rows` builds the Alarms pane
+(:data:`ALARM_PANE_COLUMNS`), and :func:`mark_alarmed_rows` marks the overview rows of the
+resources an alarm in ALARM names. Pure Python.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from tui.model.catalog import Unit
 from tui.model.cells import CRIT, DIM, OK, WARN, Cell, Column, Row, age_cell, name_cell
 from tui.model.drill_views import Fact
 from tui.model.format import format_count, format_value
+from tui.model.glyphs import glyphs
 from tui.model.resources import Alarm, Inventory, epoch_seconds
+from tui.model.series import SeriesStore
 
 
 def alarm_level(state: str | None) -> str:
@@ -93,3 +97,85 @@ def alarm_summary(alarms: list[Alarm]) -> Fact:
     missing = sum(1 for a in alarms if a.state == "INSUFFICIENT_DATA")
     text = f"{len(alarms)} set, none firing" + (f" ({missing} insufficient data)" if missing else "")
     return Fact("Alarms", text, OK if not missing else WARN)
+
+
+# -- the Alarms pane ---------------------------------------------------------------------------
+
+ALARM_PANE_COLUMNS: tuple[Column, ...] = (
+    Column("state", "State", 19, 0, False, help="OK, ALARM or INSUFFICIENT_DATA"),
+    Column("name", "Name", 30, 0, False),
+    Column("resource", "Resource", 26, 1, False, help="the endpoint, job, ... the alarm's dimensions name"),
+    Column("metric", "Metric", 22, 2, False),
+    Column("condition", "Condition", 12, 4, False, help="the comparison with the threshold"),
+    Column("since", "Changed", 8, 1, help="time since the alarm's last state change"),
+    Column("reason", "Reason", 50, 3, False),
+)
+
+
+def alarm_resource(a: Alarm) -> str:
+    """The resource an alarm is about, as its dimensions name it (an endpoint, a job, ...):
+    the first of its dimensions' values, a job's host ("job/algo-1") as the job."""
+    names = alarm_targets(a)
+    return ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
+
+
+def alarm_targets(a: Alarm) -> list[str]:
+    """Every resource name the alarm's dimensions hold (a host dimension "job/algo-1": "job")."""
+    out: list[str] = []
+    for name, value in a.dimensions.items():
+        if name == "VariantName" and len(a.dimensions) > 1:
+            continue  # a variant is named by its endpoint
+        out.append(value.split("/", 1)[0] if name == "Host" else value)
+    return list(dict.fromkeys(v for v in out if v))
+
+
+def alarm_pane_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
+    """One row per alarm of the inventory, in discovery order (the pane sorts)."""
+    rows = []
+    for a in inv.alarms:
+        updated = epoch_seconds(a.updated)
+        reason = " ".join((a.reason or "").split())
+        level = alarm_level(a.state)
+        mark = glyphs().crit if a.state == "ALARM" else glyphs().warn if level == WARN else glyphs().ok \
+            if level == OK else " "
+        metric = a.metric or ""
+        if a.composite:
+            metric = "composite: " + ", ".join(a.children)
+        resource = alarm_resource(a)
+        cells = {
+            "state": Cell(f"{mark} {a.state}", _ALARM_ORDER.get(a.state, 3), level),
+            "name": name_cell(a.name),
+            "resource": Cell(resource, resource.lower()),
+            "metric": Cell(metric, metric, DIM),
+            "condition": Cell(alarm_condition(a), a.threshold),
+            "since": age_cell(updated, now),
+            "reason": Cell(reason, reason, DIM),
+        }
+        rows.append(Row(a.key, a.name, a, cells))
+    return rows
+
+
+def firing_targets(inv: Inventory) -> dict[tuple[str, str], list[Alarm]]:
+    """(region, resource name) -> the alarms in ALARM that name it."""
+    out: dict[tuple[str, str], list[Alarm]] = {}
+    for a in inv.alarms:
+        if a.state == "ALARM":
+            for name in alarm_targets(a):
+                out.setdefault((a.region, name), []).append(a)
+    return out
+
+
+def mark_alarmed_rows(rows: list[Row], inv: Inventory) -> None:
+    """Mark, in place, the rows of resources an alarm in ALARM names: the alarm glyph before
+    the name, at the critical level (the name still sorts and filters as itself)."""
+    firing = firing_targets(inv)
+    if not firing:
+        return
+    for row in rows:
+        if isinstance(row.resource, Alarm):
+            continue
+        region = getattr(row.resource, "region", "")
+        hits = firing.get((region, row.name)) or (firing.get(("", row.name)) if region else None)
+        cell = row.cells.get("name")
+        if hits and cell is not None:
+            row.cells["name"] = Cell(f"{glyphs().alert} {cell.text}", cell.sort, CRIT)

@@ -29,6 +29,7 @@ class Kind(str, Enum):
     WORKTEAM = "workteam"
     FEATURE_GROUP = "feature-group"
     RECOMMENDATION_JOB = "recommendation-job"
+    ALARM = "alarm"  # a CloudWatch alarm on a SageMaker metric (listed on the Alarms pane)
 
 
 class Unit(str, Enum):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from tui.model import health
 from tui.model.catalog import Unit
 from tui.model.format import MISSING, format_age, format_duration, format_value
+from tui.model.series import SeriesKey
 
 # Health levels a cell can carry (the widgets map them to theme colours).
 OK, INFO, WARN, CRIT, DIM = "ok", "info", "warn", "crit", "dim"
@@ -79,6 +80,12 @@ def name_cell(name: str) -> Cell:
 
 def value_cell(value: float | None, unit: Unit = Unit.NONE, stat: str | None = None, level: str = "") -> Cell:
     return Cell(format_value(value, unit, stat=stat), value, level if value is not None else "")
+
+
+def key_cell(value: float | None, key: SeriesKey, level: str = "") -> Cell:
+    """A value read from ``key``'s series, formatted in the unit of the catalog entry the key
+    carries (and as its statistic: a SampleCount is a count)."""
+    return value_cell(value, key.unit, key.stat, level)
 
 
 def util_level(metric: str, value: float | None) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from tui.model.cells import Column
-from tui.model.plan import Pane
+from tui.model.kinds import Pane
+from tui.model.alarms import ALARM_PANE_COLUMNS
 
 C = Column
 NAME_WIDTH = 30
@@ -114,7 +115,22 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
         C("users", "Users", 6, 2, help="NumberOfUsers maximum, newest minute"),
         C("trend", "Invocations", 20, 3, False, True),
     ),
+    Pane.ALARMS: ALARM_PANE_COLUMNS,
 }
+
+
+#: Shown after the name while more than one region is monitored, at any width (same-named resources
+#: of two regions are told apart by it).
+REGION_COLUMN = C("region", "Region", 14, 0, False, help="the AWS region of the resource")
+
+
+def pane_columns(pane: Pane, regions: int = 1) -> tuple[Column, ...]:
+    """``pane``'s columns; with more than one region monitored, the Region column after the name."""
+    cols = COLUMNS[pane]
+    if regions <= 1:
+        return cols
+    at = next(i for i, c in enumerate(cols) if c.key == "name") + 1
+    return cols[:at] + (REGION_COLUMN,) + cols[at:]
 
 
 def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | None = None,

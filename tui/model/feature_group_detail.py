@@ -19,7 +19,7 @@ from tui.model.detail import DetailRequest
 from tui.model.drill_views import ChartLine, ChartSpec, Fact, status_fact
 from tui.model.window_readers import grid, per_minute, recent_count, series_period, window_sum
 from tui.model.format import format_age, format_count, format_per_minute
-from tui.model.cells import DIM, WARN, Cell, Column, Row, value_cell
+from tui.model.cells import DIM, WARN, Cell, Column, Row, key_cell, value_cell
 from tui.model.readings import Rate, latest, recent_rate
 from tui.model.plan import FeatureKeys, key_builder
 from tui.model.resources import FeatureGroup, epoch_seconds
@@ -97,10 +97,9 @@ def _units(store: SeriesStore, ok: FeatureOpKeys, now: int) -> tuple[Rate, str |
     return Rate(), None
 
 
-def feature_rows(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Row]:
+def feature_op_rows(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Row]:
     """One row per operation; operations without any request in the window are dimmed."""
     rows = []
-    us = Unit.MICROSECONDS
     for ok in feature_op_keys(fg):
         rate = recent_rate(store, ok.invocations, now)
         e4, e5 = recent_count(store, ok.errors_4xx, rate), recent_count(store, ok.errors_5xx, rate)
@@ -117,8 +116,8 @@ def feature_rows(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Row]:
             "e4xx_rate": value_cell(r4, Unit.PERCENT, level=WARN if r4 and r4 >= 5 else ""),
             "e5xx_rate": value_cell(r5, Unit.PERCENT, level=health.error_level(r5).value if r5 else ""),
             "throttled": value_cell(None if thr_min is None else round(thr_min, 1), level=WARN if thr_min else ""),
-            "latency": value_cell(latest(store, ok.latency, now), us, "Average"),
-            "p99": value_cell(latest(store, ok.latency_p99, now), us, "p99"),
+            "latency": key_cell(latest(store, ok.latency, now), ok.latency),
+            "p99": key_cell(latest(store, ok.latency_p99, now), ok.latency_p99),
             "units": value_cell(None if units.per_minute is None else round(units.per_minute, 1)),
             "total": value_cell(total, Unit.COUNT, "Sum"),
         }
@@ -167,7 +166,7 @@ def feature_charts(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Chart
     return [
         ChartSpec("Requests per minute by operation", Unit.NONE, period,
                   tuple(ChartLine(ok.op, per_minute(g(ok.invocations), period)) for ok in active), lo=0),
-        ChartSpec("Latency by operation (average)", Unit.MICROSECONDS, period,
+        ChartSpec("Latency by operation (average)", ops[0].latency.unit, period,
                   tuple(ChartLine(ok.op, g(ok.latency)) for ok in active), lo=0),
         ChartSpec("Throttled and 5XX per minute", Unit.NONE, period,
                   (ChartLine("throttled", per_minute(combine([g(ok.throttled) for ok in active], sum), period)),
@@ -177,5 +176,5 @@ def feature_charts(fg: FeatureGroup, store: SeriesStore, now: int) -> list[Chart
 
 __all__ = [
     "FEATURE_COLUMNS", "FEATURE_OPERATIONS", "FeatureOpKeys", "feature_charts", "feature_facts", "feature_keys",
-    "feature_op_keys", "feature_request", "feature_rows",
+    "feature_op_keys", "feature_request", "feature_op_rows",
 ]

@@ -76,6 +76,18 @@ def format_percent(value: float | None, decimals: int = 1) -> str:
     return f"{float(value):.{decimals}f}%"
 
 
+def to_milliseconds(value: float, unit: Unit) -> float:
+    """A latency of ``unit`` in milliseconds: the one place microseconds (and seconds) become
+    milliseconds."""
+    if unit is Unit.MICROSECONDS:
+        return value / 1e3
+    if unit is Unit.MILLISECONDS:
+        return value
+    if unit is Unit.SECONDS:
+        return value * 1e3
+    raise ValueError(f"not a latency unit: {unit}")
+
+
 def _format_seconds_value(seconds: float) -> str:
     """A latency already converted to seconds: µs below 1 ms, ms below 10 s, then seconds."""
     a = abs(seconds)
@@ -116,10 +128,8 @@ def format_value(value: float | None, unit: Unit, *, stat: str | None = None,
         return format_count(v, compact=compact)
     if math.isinf(v):
         return format_count(v)
-    if unit is Unit.MICROSECONDS:
-        return _format_seconds_value(v / 1e6)
-    if unit is Unit.MILLISECONDS:
-        return _format_seconds_value(v / 1e3)
+    if unit in (Unit.MICROSECONDS, Unit.MILLISECONDS):
+        return _format_seconds_value(to_milliseconds(v, unit) / 1e3)
     if unit is Unit.SECONDS:
         return format_duration(v)
     if unit is Unit.PERCENT:
@@ -135,7 +145,7 @@ def unit_label(unit: Unit) -> str:
 
 def display_scale(unit: Unit) -> float:
     """The factor that converts raw values of ``unit`` to the unit of :func:`unit_label`."""
-    return {Unit.MICROSECONDS: 1e-3}.get(unit, 1.0)
+    return to_milliseconds(1.0, unit) if unit is Unit.MICROSECONDS else 1.0
 
 
 # -- time --------------------------------------------------------------------------------

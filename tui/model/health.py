@@ -25,7 +25,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Iterable
 
 from tui.model.catalog import Unit
-from tui.model.format import format_age, format_count, format_value
+from tui.model.format import format_age, format_count, format_value, to_milliseconds
 from tui.model.thresholds import threshold
 
 if TYPE_CHECKING:
@@ -401,23 +401,13 @@ def error_level(rate_pct: float | None, warn: float | None = None, crit: float |
     return Level.CRIT if rate_pct >= crit else Level.WARN if rate_pct >= warn else Level.OK
 
 
-def latency_ms(value: float | None, unit: Unit) -> float | None:
-    """A latency of ``unit`` in milliseconds."""
-    if value is None or value != value:
-        return None
-    factor = {Unit.MICROSECONDS: 1e-3, Unit.MILLISECONDS: 1.0, Unit.SECONDS: 1e3}.get(unit)
-    if factor is None:
-        raise ValueError(f"not a latency unit: {unit}")
-    return value * factor
-
-
 def latency_level(value: float | None, unit: Unit = Unit.MICROSECONDS,
                   warn_ms: float | None = None, crit_ms: float | None = None) -> Level:
     """Level of a (p99) latency given in ``unit`` (ModelLatency is in microseconds); the bounds
     default to the ``ModelLatency`` thresholds (LATENCY_P99_*_MS unless configured)."""
-    ms = latency_ms(value, unit)
-    if ms is None:
+    if value is None or value != value:
         return Level.OK
+    ms = to_milliseconds(value, unit)
     t = threshold("ModelLatency")
     warn_ms, crit_ms = (t.warn if warn_ms is None else warn_ms), (t.critical if crit_ms is None else crit_ms)
     return Level.CRIT if ms >= crit_ms else Level.WARN if ms >= warn_ms else Level.OK

@@ -103,7 +103,7 @@ class HostTable:
         return worst(r.level for r in self.rows)
 
 
-def _summary(values: list[float]) -> MetricSummary:
+def _min_median_max(values: list[float]) -> MetricSummary:
     if not values:
         return MetricSummary(None, None, None, 0)
     return MetricSummary(min(values), median(values), max(values), len(values))
@@ -181,7 +181,7 @@ def build_host_table(job_hosts: list[str], metrics: list[MetricDef],
         rows.append(HostRow(host, label, latest, recent, last_seen))
 
     table = HostTable(metrics=list(metrics), rows=rows,
-                      summary={n: _summary(columns[n]) for n in names}, now=now,
+                      summary={n: _min_median_max(columns[n]) for n in names}, now=now,
                       period=period_seen or DEFAULT_PERIOD, points=points, scales=scales)
     if assess:
         for host, flags in host_flags(table).items():

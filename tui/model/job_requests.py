@@ -16,13 +16,12 @@ imports Textual or boto3.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tui.model import catalog as cat
 from tui.model.catalog import Kind, MetricDef
 from tui.model.detail import READ_ALGORITHM_METRICS, READ_TRANSFORM_HOSTS, DetailRequest, DetailResult, Read
-from tui.model.plan import has_gpu, job_host_key
+from tui.model.plan import has_gpu, host_key_grid, job_host_key
 from tui.model.resources import Job, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 
@@ -88,26 +87,11 @@ def host_key(job: Job, metric: str, host: str) -> SeriesKey:
     return job_host_key(job, metric, host)
 
 
-@lru_cache(maxsize=32)
-def _key_grid(kind: Kind, region: str, metrics: tuple[str, ...], hosts: tuple[str, ...]
-              ) -> dict[tuple[str, str], SeriesKey]:
-    """``{(metric, host): key}``: one key per metric from the plan's builder, the same key with
-    each host's value for the rest (a 256-host job has 1,280 of them, built on every refresh)."""
-    out: dict[tuple[str, str], SeriesKey] = {}
-    probe = Job(kind, "", "", region)
-    for name in metrics:
-        proto = job_host_key(probe, name, "\0")
-        for host in hosts:
-            dims = tuple((n, host if v == "\0" else v) for n, v in proto.dimensions)
-            out[name, host] = SeriesKey(proto.namespace, proto.metric, dims, proto.stat, proto.region)
-    return out
-
-
 def key_grid(job: Job, hosts: list[str], metrics: list[MetricDef] | None = None
              ) -> dict[tuple[str, str], SeriesKey]:
-    """Every host's key of every metric, keyed by ``(metric name, host)``."""
-    metrics = job_metrics(job) if metrics is None else metrics
-    return _key_grid(job.kind, job.region, tuple(m.name for m in metrics), tuple(hosts))
+    """Every host's key of every metric, keyed by ``(metric name, host)`` (built once per job,
+    metrics and hosts by :func:`tui.model.plan.host_key_grid`)."""
+    return host_key_grid(job, job_metrics(job) if metrics is None else metrics, hosts)
 
 
 def algorithm_names(job: Job, detail: DetailResult | None = None) -> list[str]:

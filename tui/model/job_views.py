@@ -1,6 +1,6 @@
 """What the job and host screens draw from the series store, as pure data.
 
-The host grid of a job (:func:`host_table`: one row per host, every instance metric, flags),
+The host grid of a job (:func:`job_host_table`: one row per host, every instance metric, flags),
 one host's charts against the cluster median (:func:`host_charts`), a training job's algorithm
 metrics (:func:`algorithm_charts`, short gaps bridged) and the job screen's header
 (:func:`job_facts`). The series they read are named by :mod:`tui.model.job_requests`. Nothing
@@ -29,7 +29,7 @@ GRID_POINTS = 30
 
 # -- the grid ------------------------------------------------------------------------------------
 
-def host_table(job: Job, hosts: list[str], store: SeriesStore, now: int, points: int = GRID_POINTS,
+def job_host_table(job: Job, hosts: list[str], store: SeriesStore, now: int, points: int = GRID_POINTS,
                metrics: list[MetricDef] | None = None, facts: InstanceFacts | None = None) -> HostTable:
     """The host grid of a job from the series store (flags included).
 
@@ -103,7 +103,7 @@ def _last(values: list[float | None]) -> float | None:
 def host_charts(job: Job, host: str, hosts: list[str], store: SeriesStore, now: int,
                 facts: InstanceFacts | None = None) -> list[HostChart]:
     """Every metric of ``host`` over the store's window, each with the cluster median (per
-    device with ``facts``, as :func:`host_table`)."""
+    device with ``facts``, as :func:`job_host_table`)."""
     out = []
     peers = hosts if host in hosts else [host, *hosts]
     metrics = job_metrics(job)
@@ -196,7 +196,7 @@ class JobFacts:
     ended: str | None = None
 
 
-def _when(dt: datetime | None) -> str | None:
+def _started_text(dt: datetime | None) -> str | None:
     if dt is None:
         return None
     return dt.strftime("%Y-%m-%d %H:%M %Z").strip()
@@ -211,7 +211,7 @@ def job_facts(job: Job, now: float | None = None) -> JobFacts:
         failure = safe_text(" ".join(job.failure_reason.split()), 400)
     return JobFacts(name=safe_text(job.name, 64), type=job.type_label, status=safe_text(job.status or "?", 40),
                     secondary=safe_text(secondary, 60) if secondary else None, instances=safe_text(instances, 60),
-                    elapsed=format_duration(elapsed_seconds(job, now)), started=_when(job.start_time),
+                    elapsed=format_duration(elapsed_seconds(job, now)), started=_started_text(job.start_time),
                     failure=failure, ended=_ended(job, time.time() if now is None else now))
 
 
@@ -224,5 +224,5 @@ def _ended(job: Job, now: float) -> str | None:
 
 __all__ = [
     "AlgorithmChart", "BRIDGE_PERIODS", "GRID_POINTS", "HostChart", "JobFacts", "algorithm_charts", "bridge_gaps",
-    "cluster_median", "elapsed_seconds", "host_charts", "host_table", "job_facts",
+    "cluster_median", "elapsed_seconds", "host_charts", "job_host_table", "job_facts",
 ]

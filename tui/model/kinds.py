@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from tui.model.catalog import Kind
-from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
+from tui.model.resources import (Alarm, Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
                                  RecommendationJob)
 
 
@@ -33,6 +33,7 @@ class Pane(str, Enum):
     LABELING = "labeling"
     FEATURES = "features"
     RECOMMENDATIONS = "recommendations"
+    ALARMS = "alarms"
 
     @property
     def title(self) -> str:
@@ -76,6 +77,8 @@ class KindSpec:
     screen: tuple[str, str]
     #: Names discovery accepts for this kind besides its value ("training-jobs").
     aliases: tuple[str, ...] = ()
+    #: The AWS service of ``operation`` (the IAM action is ``service:operation``).
+    service: str = "sagemaker"
 
 
 PANES: dict[Pane, PaneSpec] = {spec.pane: spec for spec in (
@@ -90,6 +93,8 @@ PANES: dict[Pane, PaneSpec] = {spec.pane: spec for spec in (
              ("feature-groups", "fg", "feature", "featurestore")),
     PaneSpec(Pane.RECOMMENDATIONS, "Recommender", "Recs", "recommendation_jobs", "inference recommendation jobs",
              ("recommender", "rec", "recs")),
+    PaneSpec(Pane.ALARMS, "Alarms", "Alarms", "alarms", "CloudWatch alarms on SageMaker metrics",
+             ("alarm", "al", "cloudwatch-alarms")),
 )}
 
 KINDS: tuple[KindSpec, ...] = (
@@ -112,6 +117,8 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec(Kind.RECOMMENDATION_JOB, Pane.RECOMMENDATIONS, RecommendationJob, "inference recommendation job",
              "ListInferenceRecommendationsJobs", ("tui.screens.more", "RecommendationJobScreen"),
              ("recommendation-jobs",)),
+    KindSpec(Kind.ALARM, Pane.ALARMS, Alarm, "CloudWatch alarm", "DescribeAlarms", ("tui.screens.alarm", "AlarmScreen"),
+             service="cloudwatch"),
 )
 
 _BY_KIND: dict[Kind, KindSpec] = {spec.kind: spec for spec in KINDS}

@@ -180,7 +180,7 @@ def account_jobs_fact(job: LabelingJob, store: SeriesStore, now: int) -> Fact:
     return Fact("Account jobs", text, CRIT if totals["failed"] else DIM)
 
 
-def labeling_rows(job: LabelingJob, store: SeriesStore, now: int) -> list[Row]:
+def labeling_metric_rows(job: LabelingJob, store: SeriesStore, now: int) -> list[Row]:
     """Ground Truth job metrics, then the workteam's worker metrics."""
     k = LabelingDetailKeys(job)
     period = series_period(store, [k.labeled])
@@ -245,5 +245,5 @@ def labeling_charts(job: LabelingJob, store: SeriesStore, now: int) -> list[Char
 
 __all__ = [
     "LabelingDetailKeys", "LabelingProgress", "PACE_SPAN", "account_jobs_fact", "labeling_charts", "labeling_facts",
-    "labeling_pace", "labeling_progress", "labeling_request", "labeling_rows", "progress_bar",
+    "labeling_pace", "labeling_progress", "labeling_request", "labeling_metric_rows", "progress_bar",
 ]

@@ -49,3 +49,22 @@ class LogError:
         if self.access_denied:  # the refused IAM action first: a status line cuts the end off
             return f"{describe_error(self.code, self.message)} (reading the logs of {where})"
         return f"Cannot read logs of {where}: {describe_error(self.code, self.message)}"
+
+
+@dataclass(frozen=True)
+class FollowMode:
+    """How a followed log gets its new lines: CloudWatch Logs Live Tail or polling.
+
+    ``note`` is why Live Tail is not in use although it was asked for (refused, missing on the
+    endpoint, its stream ended): one line, shown beside the mode."""
+
+    live: bool
+    poll_every: float = 2.0
+    sampled: bool = False
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.live:
+            return "following: Live Tail" + (" (sampled)" if self.sampled else "")
+        return f"following: polling every {self.poll_every:g}s"

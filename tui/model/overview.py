@@ -35,15 +35,17 @@ from tui.model import catalog as cat
 from tui.model.aggregate import max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Unit
 from tui.model.cells import (BLANK, CRIT, DIM, OK, STATUS_LEVELS, WARN, Cell, Row, age_cell, duration_cell, name_cell,
-                             per_device_cell, rate_level, status_cell, util_level, value_cell)
+                             key_cell, per_device_cell, rate_level, status_cell, util_level, value_cell)
 from tui.model.glyphs import glyphs
 from tui.model.hosts import HostTable, build_host_table
-from tui.model.plan import Pane
+from tui.model.kinds import Pane, pane_resources
+from tui.model.alarms import alarm_pane_rows, mark_alarmed_rows
 from tui.model.instances import InstanceFacts
 from tui.model.per_device import scale_for, scales
 from tui.model.resources import Inventory, Job, epoch_seconds, job_anchor
-from tui.model.readings import FRESH, latest, recent_rate, span_sum, trend, window_points, window_sum
+from tui.model.readings import FRESH, latest, recent_rate, span_sum, trend
 from tui.model.series import SeriesKey, SeriesStore
+from tui.model.window_readers import window_points, window_sum
 
 #: Points of each host's recent series the job health rules look at.
 HOST_POINTS = 30
@@ -89,8 +91,8 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     components' summed invocations."""
     rows = []
     for ep in inv.endpoints:
-        vks = plan.endpoint_keys(ep)
-        cks = [plan.ComponentKeys(ic) for ic in plan.endpoint_components(ep, inv)]
+        vks = plan.variant_keys(ep)
+        cks = [plan.ComponentKeys.of(ic) for ic in plan.endpoint_components(ep, inv)]
         tr = traffic(store, vks, now)
         from_components = bool(cks) and not tr.present
         if from_components:
@@ -108,8 +110,11 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             return mean_or_none(latest(store, getattr(vk, attr), now) for vk in vks)
 
         mode = "serverless" if ep.serverless else "MME" if ep.multi_model else "IC" if ep.component_based else ""
-        us = Unit.MICROSECONDS
         types = {v.name: v.instance_type for v in ep.variants}
+
+        def worst_cell(attr: str) -> Cell:
+            """The worst latency ``attr``, in the unit its key carries from the catalog."""
+            return key_cell(worst(attr), getattr(vks[0], attr))
 
         def per_device(attr: str, metric: str) -> Cell:
             """The mean over variants of each one's value per vCPU / per GPU (see per_device)."""
@@ -134,20 +139,27 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "e4xx_rate": value_cell(r4, Unit.PERCENT, level=rate_level(r4)),
             "e5xx": value_cell(e5, Unit.COUNT, "Sum", CRIT if e5 else OK),
             "e5xx_rate": value_cell(r5, Unit.PERCENT, level=rate_level(r5)),
-            "p50": value_cell(worst("latency_p50"), us, "p50"),
-            "p99": value_cell(worst("latency_p99"), us, "p99"),
-            "overhead": value_cell(worst("overhead"), us, "Average"),
+            "p50": worst_cell("latency_p50"),
+            "p99": worst_cell("latency_p99"),
+            "overhead": worst_cell("overhead"),
             "cpu": BLANK if ep.serverless else per_device("cpu", "CPUUtilization"),
             "gpu": BLANK if ep.serverless else per_device("gpu", "GPUUtilization"),
             "mem": value_cell(mem, Unit.PERCENT, level=util_level("MemoryUtilization", mem)),
             "cache": value_cell(pct_of_ratio(mean("cache_hit")), Unit.PERCENT) if ep.multi_model else BLANK,
             "models": value_cell(mean("loaded_models"), Unit.NONE) if ep.multi_model else BLANK,
-            "setup": value_cell(worst("setup_time"), us, "Average") if ep.serverless else BLANK,
+            "setup": worst_cell("setup_time") if ep.serverless else BLANK,
         }
+        if not ep.described:  # listed, its Describe to come: unknown, not zero
+            cells.update(dict.fromkeys(("mode", "variants", "instances"), unknown_cell()))
         spark = trend(store, [k.invocations for k in (cks if from_components else vks)], now)
         level = rate_level(r5) if r5 else ""
         rows.append(Row(ep.key, ep.name, ep, cells, spark, level))
     return rows
+
+
+def unknown_cell() -> Cell:
+    """A detail not known yet (the row is listed, its Describe to come): "…", never a wrong value."""
+    return Cell(glyphs().ellipsis, None, DIM)
 
 
 def pct_of_ratio(value: float | None) -> float | None:
@@ -158,7 +170,7 @@ def pct_of_ratio(value: float | None) -> float | None:
 def component_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for ic in inv.components:
-        k = plan.ComponentKeys(ic)
+        k = plan.ComponentKeys.of(ic)
         r_inv = recent_rate(store, k.invocations, now)
         r_copy = recent_rate(store, k.per_copy, now)
         e5 = span_sum(store, k.errors_5xx, r_inv.anchor) if r_inv.anchor is not None else None
@@ -174,7 +186,7 @@ def component_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "inv": value_cell(r_inv.per_minute),
             "per_copy": value_cell(r_copy.per_minute),
             "concurrency": value_cell(latest(store, k.concurrency, now)),
-            "latency": value_cell(latest(store, k.latency_avg, now), Unit.MICROSECONDS, "Average"),
+            "latency": key_cell(latest(store, k.latency_avg, now), k.latency_avg),
             "e5xx": value_cell(e5, Unit.COUNT, "Sum", CRIT if e5 else OK),
             "cpu": value_cell(cpu, Unit.PERCENT, level=util_level("CPUUtilizationNormalized", cpu)),
             "gpu": value_cell(gpu, Unit.PERCENT, level=util_level("GPUUtilizationNormalized", gpu)),
@@ -188,10 +200,11 @@ def host_table(job: Job, store: SeriesStore, now: int, points: int = HOST_POINTS
                facts: InstanceFacts | None = None) -> HostTable:
     """The per-host table of a job (latest values, recent values, health flags); CPU and GPU
     per device with ``facts`` (see :mod:`tui.model.per_device`)."""
-    metrics = [cat.find(m, cat.G_INSTANCE) for m in plan.job_metrics(job)]
+    metrics = [cat.find(m, cat.G_INSTANCE) for m in plan.pane_host_metrics(job)]
+    keys = plan.host_key_grid(job, metrics, job.hosts)
 
     def series_for(host: str, m):
-        return store.get(plan.job_host_key(job, m.name, host))
+        return store.get(keys[m.name, host])
 
     return build_host_table(list(job.hosts), metrics, series_for, job_anchor(job, now), points,
                             scales=scales([m.name for m in metrics], facts))
@@ -237,7 +250,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             duration = now - begin if job.running else None
         itype = (job.instance_type or "").removeprefix("ml.")
         hosts = f"{job.instance_count}×{itype}" if itype else f"{job.instance_count}"
-        metrics = plan.job_metrics(job)
+        metrics = plan.pane_host_metrics(job)
 
         def avg(metric: str) -> float | None:
             return cluster_average(table, metric) if table is not None and metric in metrics else None
@@ -252,7 +265,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "status": Cell(status, job.status, STATUS_LEVELS.get(job.status, "")),
             "age": age_cell(created, now),
             "duration": duration_cell(duration),
-            "hosts": Cell(hosts, job.instance_count),
+            "hosts": Cell(hosts, job.instance_count) if job.described else unknown_cell(),
             "cpu": _job_per_device_cell(cpu, table, "CPUUtilization"),
             "gpu": _job_per_device_cell(gpu, table, "GPUUtilization") if "GPUUtilization" in metrics else BLANK,
             "mem": value_cell(mem, Unit.PERCENT, level=util_level("MemoryUtilization", mem)),
@@ -275,7 +288,7 @@ def job_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for p in inv.pipelines:
-        k = plan.PipelineKeys(p)
+        k = plan.PipelineKeys.of(p)
         ex = p.latest
         status = ex.status if ex else p.status
         start = epoch_seconds(ex.start_time) if ex else None
@@ -299,6 +312,8 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
             "failed": value_cell(failed, Unit.COUNT, "Sum", CRIT if failed else OK),
             "avg_duration": duration_cell(None if avg_dur is None else avg_dur / 1000.0),
         }
+        if not p.described:  # listed, its executions to come: no status yet, not "none"
+            cells.update(dict.fromkeys(("status", "last_start", "duration"), unknown_cell()))
         rows.append(Row(p.key, p.name, p, cells, trend(store, [k.started], now)))
     return rows
 
@@ -307,7 +322,7 @@ def pipeline_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 def labeling_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for lj in inv.labeling_jobs:
-        k = plan.LabelingKeys(lj)
+        k = plan.LabelingKeys.of(lj)
 
         def val(key: SeriesKey, fallback: int | None) -> float | None:
             v = latest(store, key, now, fresh=None)
@@ -332,7 +347,7 @@ def labeling_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for fg in inv.feature_groups:
-        k = plan.FeatureKeys(fg)
+        k = plan.FeatureKeys.of(fg)
         reads, writes = recent_rate(store, k.reads, now), recent_rate(store, k.writes, now)
         e5 = sum_or_none([span_sum(store, k.read_5xx, reads.anchor) if reads.anchor else None,
                            span_sum(store, k.write_5xx, writes.anchor) if writes.anchor else None])
@@ -340,15 +355,14 @@ def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         throttled = sum_or_none([span_sum(store, k.throttled, reads.anchor) if reads.anchor else None,
                                  span_sum(store, k.write_throttled, writes.anchor) if writes.anchor else None])
         stores = "+".join(x for x, on in (("online", fg.online_store), ("offline", fg.offline_store)) if on)
-        us = Unit.MICROSECONDS
         cells = {
             "name": name_cell(fg.name),
             "status": status_cell(fg.status),
             "stores": Cell(stores, stores, DIM),
             "reads": value_cell(reads.per_minute),
             "writes": value_cell(writes.per_minute),
-            "read_latency": value_cell(latest(store, k.read_latency, now), us, "Average"),
-            "write_latency": value_cell(latest(store, k.write_latency, now), us, "Average"),
+            "read_latency": key_cell(latest(store, k.read_latency, now), k.read_latency),
+            "write_latency": key_cell(latest(store, k.write_latency, now), k.write_latency),
             "e5xx": value_cell(e5, Unit.COUNT, "Sum", CRIT if e5 else OK),
             "throttled": value_cell(throttled, Unit.COUNT, "Sum", WARN if throttled else OK),
         }
@@ -359,7 +373,7 @@ def feature_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
     rows = []
     for rj in inv.recommendation_jobs:
-        k = plan.RecommendationKeys(rj)
+        k = plan.RecommendationKeys.of(rj)
         recs = [recent_rate(store, s["invocations"], now) for s in k.sets]
         total = sum_or_none(r.total for r in recs)
         per_min = sum_or_none(r.per_minute for r in recs)
@@ -374,8 +388,7 @@ def recommendation_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Ro
             "age": age_cell(created, now),
             "inv": value_cell(per_min),
             "errors": value_cell(rate, Unit.PERCENT, level=rate_level(rate)),
-            "latency": value_cell(max_or_none(latest(store, s["latency"], now) for s in k.sets),
-                                  Unit.MILLISECONDS, "Average"),
+            "latency": key_cell(max_or_none(latest(store, s["latency"], now) for s in k.sets), k.sets[0]["latency"]),
             "users": value_cell(max_or_none(latest(store, s["users"], now) for s in k.sets)),
         }
         rows.append(Row(rj.key, rj.name, rj, cells, trend(store, [s["invocations"] for s in k.sets], now)))
@@ -390,13 +403,19 @@ ROW_BUILDERS: dict[Pane, Callable[[Inventory, SeriesStore, int], list[Row]]] = {
     Pane.LABELING: labeling_rows,
     Pane.FEATURES: feature_rows,
     Pane.RECOMMENDATIONS: recommendation_rows,
+    Pane.ALARMS: alarm_pane_rows,
 }
 
 
 def pane_rows(pane: Pane, inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
-    """Every row of ``pane`` (unfiltered, in discovery order)."""
-    return ROW_BUILDERS[pane](inv, store, now)
+    """Every row of ``pane`` (unfiltered, in discovery order), each with its region's cell."""
+    rows = ROW_BUILDERS[pane](inv, store, now)
+    mark_alarmed_rows(rows, inv)  # the resources an alarm in ALARM names
+    for row in rows:
+        region = getattr(row.resource, "region", "")
+        row.cells.setdefault("region", Cell(region, region))
+    return rows
 
 
 def resource_count(pane: Pane, inv: Inventory) -> int:
-    return len(plan.pane_resources(pane, inv))
+    return len(pane_resources(pane, inv))

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Hashable, Iterable, TypeVar
 
 from tui.model import catalog as cat
-from tui.model.catalog import Dims, Kind
+from tui.model.catalog import Dims, Kind, MetricDef
 from tui.model.instances import fallback_facts
 from tui.model.kinds import Pane, pane_resources
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob,
@@ -40,19 +40,59 @@ def is_extended_stat(stat: str) -> bool:
     return bool(_EXTENDED_STAT.match(stat))
 
 
-def metric_key(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
-               group: str | None = None, namespace: str | None = None, names: Dims | None = None) -> SeriesKey:
-    """The key of catalog metric ``name`` for one resource of ``kind``.
+def def_key(m: MetricDef, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
+            names: Dims | None = None) -> SeriesKey:
+    """The key of catalog entry ``m`` for one resource of ``kind``, carrying ``m`` (and so its
+    unit) to whoever reads the series.
 
     Dimension names and their order come from the catalog (CloudWatch matches dimension
     sets exactly), unless ``names`` picks another of the metric's sets; ``dims`` supplies
     the values.
     """
-    m = cat.find(name, group, namespace)
     if stat not in m.stats:
-        raise ValueError(f"{name}: the catalog does not request {stat}")
+        raise ValueError(f"{m.name}: the catalog does not request {stat}")
     names = m.dimensions_for(kind) if names is None else names
-    return SeriesKey(m.namespace_for(kind), name, tuple((n, dims[n]) for n in names), stat, region)
+    return SeriesKey(m.namespace_for(kind), m.name, tuple((n, dims[n]) for n in names), stat, region, m)
+
+
+def metric_key(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
+               group: str | None = None, namespace: str | None = None, names: Dims | None = None) -> SeriesKey:
+    """:func:`def_key` of the catalog metric ``name`` (looked up in ``group`` or ``namespace``)."""
+    return def_key(cat.find(name, group, namespace), kind, stat, region, dims, names=names)
+
+
+# -- key objects, built once per resource ---------------------------------------------------------
+
+_T = TypeVar("_T")
+#: Key objects by (builder, the identity fields of the resource they were built from): a refresh,
+#: the overview rows and the screens drawing it ask for the same resource's keys again and get the
+#: same objects back, instead of looking every metric up in the catalog once more.
+_BUILT: dict[tuple, object] = {}
+#: Emptied when it reaches this size (resources come and go; nothing else ever evicts).
+BUILT_MAX = 8192
+
+
+def built_once(builder: Callable[..., _T], identity: tuple[Hashable, ...], *args) -> _T:
+    """``builder(*args)``, built once per ``identity`` (every field of the resource the builder
+    reads, so a resource that changes gets new keys)."""
+    memo = (builder, identity)
+    hit = _BUILT.get(memo)
+    if hit is None:
+        if len(_BUILT) >= BUILT_MAX:
+            _BUILT.clear()
+        hit = _BUILT[memo] = builder(*args)
+    return hit  # type: ignore[return-value]
+
+
+def endpoint_identity(ep: Endpoint, variant: str) -> tuple:
+    """Every field of ``ep`` the variant key builders read (its variants' fields included)."""
+    return (ep.region, ep.name, variant, ep.serverless, ep.multi_model, ep.component_based,
+            tuple(tuple(vars(v).values()) for v in ep.variants))
+
+
+def named_identity(resource) -> tuple:
+    """Region and name: all a component, pipeline, labeling job or feature group's keys read."""
+    return (resource.region, resource.name)
 
 
 def key_builder(kind: Kind, region: str, dims: dict[str, str], *, group: str | None = None,
@@ -106,6 +146,11 @@ class EndpointKeys:
         #: none: the series would be billed and drawn as "–")
         self.has_gpu = has_gpu(types[0] if types else None)
 
+    @classmethod
+    def of(cls, ep: Endpoint, variant: str) -> "EndpointKeys":
+        """The keys of ``variant`` of ``ep``, built once (see :func:`built_once`)."""
+        return built_once(cls, endpoint_identity(ep, variant), ep, variant)
+
     def all(self) -> list[SeriesKey]:
         keys = [self.invocations, self.errors_4xx, self.errors_5xx, self.latency_avg, self.latency_p50,
                 self.latency_p99, self.overhead]
@@ -122,8 +167,9 @@ def endpoint_variants(ep: Endpoint) -> list[str]:
     return [v.name for v in ep.variants] or ["AllTraffic"]
 
 
-def endpoint_keys(ep: Endpoint) -> list[EndpointKeys]:
-    return [EndpointKeys(ep, v) for v in endpoint_variants(ep)]
+def variant_keys(ep: Endpoint) -> list[EndpointKeys]:
+    """The overview keys of every variant of ``ep``."""
+    return [EndpointKeys.of(ep, v) for v in endpoint_variants(ep)]
 
 
 class ComponentKeys:
@@ -147,6 +193,10 @@ class ComponentKeys:
         self.cpu = util("CPUUtilizationNormalized", cat.AVG)
         self.gpu = util("GPUUtilizationNormalized", cat.AVG)
         self.memory = util("MemoryUtilizationNormalized", cat.AVG)
+
+    @classmethod
+    def of(cls, ic: InferenceComponent) -> "ComponentKeys":
+        return built_once(cls, named_identity(ic), ic)
 
     def all(self) -> list[SeriesKey]:
         return [self.invocations, self.per_copy, self.concurrency, self.latency_avg, self.errors_5xx,
@@ -175,8 +225,22 @@ def job_host_key(job: Job, metric: str, host: str) -> SeriesKey:
     return metric_key(metric, job.kind, cat.AVG, job.region, {"Host": host}, group=cat.G_INSTANCE)
 
 
-def job_metrics(job: Job) -> list[str]:
-    """The host metrics published for a job's kind and instance type."""
+def host_key_grid(job: Job, metrics: Iterable[MetricDef], hosts: Iterable[str]) -> dict[tuple[str, str], SeriesKey]:
+    """``{(metric name, host): key}`` of a job's host metrics (each :func:`job_host_key`), built
+    once per (kind, region, metrics, hosts): a 256-host job has 1,280 of them."""
+    ms, hs = tuple(metrics), tuple(hosts)
+    return built_once(_host_key_grid, (job.kind, job.region, tuple(m.name for m in ms), hs), job.kind, job.region,
+                      ms, hs)
+
+
+def _host_key_grid(kind: Kind, region: str, metrics: tuple[MetricDef, ...], hosts: tuple[str, ...]
+                   ) -> dict[tuple[str, str], SeriesKey]:
+    return {(m.name, h): def_key(m, kind, cat.AVG, region, {"Host": h}) for m in metrics for h in hosts}
+
+
+def pane_host_metrics(job: Job) -> list[str]:
+    """The host metrics the jobs pane shows for a job: :data:`JOB_HOST_METRICS` published for
+    its kind and instance type."""
     out = []
     for name in JOB_HOST_METRICS:
         if name.startswith("GPU") and not has_gpu(job.instance_type):
@@ -196,11 +260,17 @@ def job_is_recent(job: Job, now: datetime, window: int) -> bool:
 
 
 def job_keys(job: Job) -> dict[str, dict[str, SeriesKey]]:
-    """``{metric: {host: key}}`` for every host of a job."""
-    return {m: {h: job_host_key(job, m, h) for h in job.hosts} for m in job_metrics(job)}
+    """``{metric: {host: key}}`` of the jobs pane's metrics for every host of a job."""
+    names = pane_host_metrics(job)
+    grid = host_key_grid(job, (cat.find(n, cat.G_INSTANCE) for n in names), job.hosts)
+    return {m: {h: grid[m, h] for h in job.hosts} for m in names}
 
 
 class PipelineKeys:
+    @classmethod
+    def of(cls, p: Pipeline) -> "PipelineKeys":
+        return built_once(cls, named_identity(p), p)
+
     def __init__(self, p: Pipeline) -> None:
         key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES)
         self.started = key("ExecutionStarted", cat.SUM)
@@ -213,6 +283,10 @@ class PipelineKeys:
 
 
 class LabelingKeys:
+    @classmethod
+    def of(cls, job: LabelingJob) -> "LabelingKeys":
+        return built_once(cls, named_identity(job), job)
+
     def __init__(self, job: LabelingJob) -> None:
         key = key_builder(Kind.LABELING_JOB, job.region, {"LabelingJobName": job.name}, group=cat.G_GROUND_TRUTH)
         self.labeled = key("TotalDatasetObjectsLabeled", cat.MAX)
@@ -225,6 +299,10 @@ class LabelingKeys:
 
 
 class FeatureKeys:
+    @classmethod
+    def of(cls, fg: FeatureGroup) -> "FeatureKeys":
+        return built_once(cls, named_identity(fg), fg)
+
     def __init__(self, fg: FeatureGroup) -> None:
         read, write = (key_builder(Kind.FEATURE_GROUP, fg.region, {"FeatureGroupName": fg.name, "OperationName": op},
                                    group=cat.G_FEATURE_STORE) for op in (FEATURE_READ_OP, FEATURE_WRITE_OP))
@@ -244,6 +322,10 @@ class FeatureKeys:
 
 class RecommendationKeys:
     """Series of one recommendation job: one set per load-tested endpoint (or the job alone)."""
+
+    @classmethod
+    def of(cls, job: RecommendationJob) -> "RecommendationKeys":
+        return built_once(cls, (job.region, job.name, tuple(job.endpoint_names)), job)
 
     def __init__(self, job: RecommendationJob) -> None:
         self.sets: list[dict[str, SeriesKey]] = []
@@ -278,24 +360,24 @@ def pane_keys(pane: Pane, inv: Inventory, now: datetime, window: int) -> list[Se
         keys += resource_keys(resource)
         if isinstance(resource, Endpoint):
             for ic in endpoint_components(resource, inv):
-                keys += ComponentKeys(ic).endpoint_traffic()
+                keys += ComponentKeys.of(ic).endpoint_traffic()
     return list(dict.fromkeys(keys))
 
 
 def resource_keys(resource, now: datetime | None = None, window: int = 3 * 3600) -> list[SeriesKey]:
     """The series the detail view of one resource shows (its overview series, for every host)."""
     if isinstance(resource, Endpoint):
-        return list(dict.fromkeys(k for ek in endpoint_keys(resource) for k in ek.all()))
+        return list(dict.fromkeys(k for ek in variant_keys(resource) for k in ek.all()))
     if isinstance(resource, InferenceComponent):
-        return ComponentKeys(resource).all()
+        return ComponentKeys.of(resource).all()
     if isinstance(resource, Job):
         return [k for hosts in job_keys(resource).values() for k in hosts.values()]
     if isinstance(resource, Pipeline):
-        return PipelineKeys(resource).all()
+        return PipelineKeys.of(resource).all()
     if isinstance(resource, LabelingJob):
-        return LabelingKeys(resource).all()
+        return LabelingKeys.of(resource).all()
     if isinstance(resource, FeatureGroup):
-        return FeatureKeys(resource).all()
+        return FeatureKeys.of(resource).all()
     if isinstance(resource, RecommendationJob):
-        return RecommendationKeys(resource).all()
+        return RecommendationKeys.of(resource).all()
     return []

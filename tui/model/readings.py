@@ -3,7 +3,8 @@ and the window's trend.
 
 Pure Python. How the overview's numbers are taken from :class:`~tui.model.series.SeriesStore`
 points is described in :mod:`tui.model.overview`; these are the reads it (and the detail
-screens) are made of. Points sit on their series' period grid, so a span is read by looking
+screens) are made of. Reads over the whole window (its points, sum, maximum, mean) are
+:mod:`tui.model.window_readers`'. Points sit on their series' period grid, so a span is read by looking
 its few slots up, and the newest point is known without a scan.
 """
 
@@ -50,10 +51,6 @@ def span_sum(store: SeriesStore, key: SeriesKey, anchor: int, span: int = SPAN) 
     return sum(vals) if vals else None
 
 
-def window_sum(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
-    return span_sum(store, key, now, store.window)
-
-
 @dataclass(frozen=True)
 class Rate:
     """A count over the recent span of one series (the span ends at its newest point), and
@@ -86,11 +83,3 @@ def trend(store: SeriesStore, keys: Iterable[SeriesKey], now: int, combine: Call
     if len(grids) == 1 and combine in (sum, aggregate.mean):  # one series: its own values
         return grids[0]
     return aggregate.combine(grids, combine)
-
-
-def window_points(store: SeriesStore, key: SeriesKey, now: int) -> list[tuple[int, float]]:
-    """The points of the window ending at ``now``."""
-    s = store.get(key)
-    if s is None:
-        return []
-    return [(t, v) for t, v in s.points.items() if now - store.window < t <= now]

@@ -16,7 +16,7 @@ from tui.model.detail import DetailRequest
 from tui.model.drill_views import ChartLine, ChartSpec, Fact, status_level
 from tui.model.window_readers import grid, per_minute, ratio_pct, recent_count, series_period, window_max, window_points
 from tui.model.format import MISSING, format_age, format_duration
-from tui.model.cells import CRIT, DIM, INFO, OK, Cell, Column, Row, name_cell, value_cell
+from tui.model.cells import CRIT, DIM, INFO, OK, Cell, Column, Row, key_cell, name_cell, value_cell
 from tui.model.readings import latest, newest, recent_rate
 from tui.model.plan import RecommendationKeys
 from tui.model.resources import RecommendationJob, epoch_seconds
@@ -28,7 +28,7 @@ class RecommendationDetailKeys:
     """Per load-tested endpoint: the overview's four series plus ClientLatency p99."""
 
     def __init__(self, job: RecommendationJob) -> None:
-        self.base = RecommendationKeys(job)
+        self.base = RecommendationKeys.of(job)
         self.targets = job.endpoint_names or [None]
         self.sets: list[dict[str, SeriesKey]] = []
         for keys in self.base.sets:
@@ -37,7 +37,7 @@ class RecommendationDetailKeys:
             if cat.P99 not in m.stats:  # pragma: no cover - the catalog requests it
                 raise ValueError("ClientLatency p99")
             self.sets.append(dict(keys, latency_p99=SeriesKey(lat.namespace, lat.metric, lat.dimensions, cat.P99,
-                                                              lat.region)))
+                                                              lat.region, m)))
 
     def all(self) -> list[SeriesKey]:
         return [k for s in self.sets for k in s.values()]
@@ -65,9 +65,8 @@ def _target_label(target: str | None, job: RecommendationJob) -> str:
     return target or f"{job.name} (all endpoints)"
 
 
-def recommendation_rows(job: RecommendationJob, store: SeriesStore, now: int) -> list[Row]:
+def recommendation_target_rows(job: RecommendationJob, store: SeriesStore, now: int) -> list[Row]:
     k = RecommendationDetailKeys(job)
-    ms = Unit.MILLISECONDS
     rows = []
     for target, s in zip(k.targets, k.sets):
         rate = recent_rate(store, s["invocations"], now)
@@ -86,8 +85,8 @@ def recommendation_rows(job: RecommendationJob, store: SeriesStore, now: int) ->
             "inv": value_cell(None if rate.per_minute is None else round(rate.per_minute, 1)),
             "peak_inv": value_cell(_peak_per_minute(store, s["invocations"], now)),
             "errors": value_cell(err, Unit.PERCENT, level=health.error_level(err).value if err else ""),
-            "latency": value_cell(latest(store, s["latency"], now), ms, "Average"),
-            "p99": value_cell(latest(store, s["latency_p99"], now), ms, "p99"),
+            "latency": key_cell(latest(store, s["latency"], now), s["latency"]),
+            "p99": key_cell(latest(store, s["latency_p99"], now), s["latency_p99"]),
         }
         rows.append(Row(f"target:{label}", label, target, cells,
                         per_minute(grid(store, s["invocations"], now, period), period)))
@@ -137,7 +136,7 @@ def recommendation_charts(job: RecommendationJob, store: SeriesStore, now: int) 
         ChartSpec("Invocations per minute", Unit.NONE, period,
                   tuple(ChartLine(lb, per_minute(g(s["invocations"]), period)) for lb, s in zip(labels, k.sets)),
                   lo=0),
-        ChartSpec("Client latency (average)", Unit.MILLISECONDS, period,
+        ChartSpec("Client latency (average)", k.sets[0]["latency"].unit, period,
                   tuple(ChartLine(lb, g(s["latency"])) for lb, s in zip(labels, k.sets)), lo=0),
         ChartSpec("Error rate", Unit.PERCENT, period,
                   tuple(ChartLine(lb, ratio_pct(g(s["errors"]), g(s["invocations"])))
@@ -147,5 +146,5 @@ def recommendation_charts(job: RecommendationJob, store: SeriesStore, now: int) 
 
 __all__ = [
     "RECOMMENDATION_COLUMNS", "RecommendationDetailKeys", "recommendation_charts", "recommendation_facts",
-    "recommendation_request", "recommendation_rows",
+    "recommendation_request", "recommendation_target_rows",
 ]

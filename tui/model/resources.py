@@ -53,6 +53,9 @@ class Endpoint:
     #: Seconds between enhanced-metric points, from the endpoint config (None: not recorded).
     metric_publish_frequency: int | None = None
     component_based: bool = False  # hosts inference components
+    #: False while only its listing is known (a row from ListEndpoints, its Describe to come):
+    #: variants, instances and mode are then unknown, not empty.
+    described: bool = True
     kind: Kind = Kind.ENDPOINT
 
     @property
@@ -104,6 +107,8 @@ class Job:
     hosts: list[str] = field(default_factory=list)
     metric_definitions: list[str] = field(default_factory=list)  # training algorithm metrics
     final_metrics: dict[str, float] = field(default_factory=dict)
+    #: False while only its listing is known: instance type and count are then unknown.
+    described: bool = True
 
     @property
     def key(self) -> str:
@@ -176,6 +181,8 @@ class Pipeline:
     creation_time: datetime | None = None
     last_execution_time: datetime | None = None
     executions: list[PipelineExecution] = field(default_factory=list)
+    #: False while only its listing is known: its executions (and so its status) are to come.
+    described: bool = True
     kind: Kind = Kind.PIPELINE
 
     @property
@@ -257,6 +264,21 @@ class Alarm:
     threshold: float | None = None
     comparison: str | None = None
     updated: datetime | None = None
+    #: The statistic the alarm evaluates ("Average", "p99"), its period in seconds, its ARN.
+    statistic: str | None = None
+    period: int | None = None
+    arn: str | None = None
+    #: A composite alarm: its rule, and the names of the alarms it combines.
+    rule: str | None = None
+    children: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.region}:alarm:{self.name}"
+
+    @property
+    def composite(self) -> bool:
+        return self.rule is not None
 
 
 @dataclass

@@ -174,7 +174,7 @@ def _resource_series(resource, inv: Inventory) -> list[SeriesKey]:
     keys = resource_keys(resource)
     if isinstance(resource, Endpoint):
         for ic in endpoint_components(resource, inv):
-            keys += ComponentKeys(ic).endpoint_traffic()
+            keys += ComponentKeys.of(ic).endpoint_traffic()
     return keys
 
 
@@ -188,6 +188,15 @@ class TierKeys:
 
     def all(self) -> list[SeriesKey]:
         return [k for t in Tier for k in self.tiers[t]]
+
+
+def shown_keys(request: RefreshRequest, inv: Inventory) -> frozenset[str]:
+    """The resource keys of the rows on screen: ``request.visible_keys``, or the first
+    :data:`DEFAULT_VISIBLE_ROWS` of the visible pane when the UI has not said yet (the rows a
+    refresh describes and fetches first)."""
+    if request.visible_keys is not None:
+        return request.visible_keys
+    return frozenset(r.key for r in pane_resources(request.pane, inv)[:DEFAULT_VISIBLE_ROWS])
 
 
 def tier_keys(request: RefreshRequest, inv: Inventory, now: datetime, window: int,
@@ -209,10 +218,10 @@ def tier_keys(request: RefreshRequest, inv: Inventory, now: datetime, window: in
                 bucket.append(k)
 
     add(Tier.DETAIL, detail)
-    shown = request.visible_keys
+    shown = shown_keys(request, inv)
     later: list[tuple[Tier, list[SeriesKey]]] = []
     for pane in Pane:
-        for i, resource in enumerate(pane_resources(pane, inv)):
+        for resource in pane_resources(pane, inv):
             if isinstance(resource, Job):
                 if not job_is_recent(resource, now, window):
                     continue
@@ -223,7 +232,7 @@ def tier_keys(request: RefreshRequest, inv: Inventory, now: datetime, window: in
                 keys = _resource_series(resource, inv)
             if pane is not request.pane:
                 later.append((Tier.OTHER, keys))
-            elif (resource.key in shown) if shown is not None else i < DEFAULT_VISIBLE_ROWS:
+            elif resource.key in shown:
                 add(Tier.VISIBLE, keys)
             else:
                 later.append((Tier.PANE, keys))

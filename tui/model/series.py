@@ -10,13 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from tui.model.catalog import MetricDef, Unit
+
 
 @dataclass(frozen=True, order=True)
 class SeriesKey:
     """Identifies one CloudWatch series and statistic.
 
     ``dimensions`` keeps the order the catalog gives (name, value) pairs in; ``region``
-    separates the same metric in two regions.
+    separates the same metric in two regions. ``definition`` is the catalog entry the key was
+    planned from (None for a metric outside the catalog, e.g. a training job's algorithm
+    metrics): it travels with the key to the cell, which formats in its :attr:`unit`. It takes
+    no part in equality, hashing or ordering.
     """
 
     namespace: str
@@ -24,6 +29,12 @@ class SeriesKey:
     dimensions: tuple[tuple[str, str], ...]
     stat: str
     region: str = ""
+    definition: MetricDef | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def unit(self) -> Unit:
+        """The catalog unit of the metric (``Unit.NONE`` outside the catalog)."""
+        return Unit.NONE if self.definition is None else self.definition.unit
 
     def dim(self, name: str) -> str | None:
         for k, v in self.dimensions:

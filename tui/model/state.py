@@ -133,7 +133,6 @@ def merge_inventory(old: Inventory, new: Inventory, kinds: set[Kind]) -> Invento
         if kind in kinds:
             out.jobs.extend(j for j in new.jobs if j.kind is kind and not keep_old(kind, j.region))
         out.jobs.extend(j for j in old.jobs if j.kind is kind and keep_old(kind, j.region))
-    out.alarms = list(new.alarms) if new.alarms or not old.alarms else list(old.alarms)
     # keep errors of kinds not listed this time, so a pane's error line does not flicker
     out.errors += [e for e in old.errors if kind_of(e.kind) not in kinds]
     return out
@@ -171,6 +170,10 @@ class RefreshReport:
     detail: "DetailResult | None" = None  # reads for the open drill-down screen
     throttled: bool = False  # AWS throttled this refresh: the scheduler backs off
     estimate: "CostEstimate | None" = None  # what the polling schedule requests per day, by tier
+    #: A snapshot posted while the refresh goes on (rows listed, a batch described); the last
+    #: report of the refresh is not partial. ``loading``: what is still being described.
+    partial: bool = False
+    loading: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -216,6 +219,7 @@ class AppState:
     active_problems: set[str] = field(default_factory=set)  # those the last refresh still had
     recent_costs: list[float] = field(default_factory=list)  # USD of the last refreshes
     estimate: "CostEstimate | None" = None  # the polling schedule's cost, by tier (last refresh's)
+    loading: str | None = None  # what the running refresh is still describing ("describing 240 of 1,000 endpoints")
 
     @property
     def stale(self) -> bool:
@@ -289,8 +293,26 @@ class AppState:
         self.refreshing = True
         self.refresh_started_at = time.time() if now is None else now
 
+    def apply_partial(self, report: RefreshReport) -> None:
+        """Fold in a snapshot of a refresh that goes on (rows listed, a batch described): its rows
+        and series are shown; AWS is answering, so the wait for it starts again."""
+        self.loading = report.loading
+        if self.refreshing:
+            self.refresh_started_at = report.finished
+        if report.inventory is not None:
+            self.inventory = report.inventory
+            self.loaded = True
+        if report.store is not None:
+            self.store = report.store
+        if self.stale_since is None:
+            self.last_success = report.finished
+
     def apply(self, report: RefreshReport) -> None:
         """Fold one refresh in: new data where it succeeded, the last good data elsewhere."""
+        if report.partial:
+            self.apply_partial(report)
+            return
+        self.loading = None
         self.refreshing = False
         self.refresh_started_at = None
         self.refreshes += 1

@@ -1,8 +1,9 @@
-"""Readers of one series over the screen's window, for the drill-down models.
+"""Readers of one series over the screen's window, for the overview and the drill-down models.
 
 The values of a series on a period grid (:func:`grid`, resampled where the series was fetched
 at another period), counts as counts per minute, error ratios point by point, and the points,
-sum, maximum and mean of the window (NaN points left out). The endpoint, component, pipeline,
+sum, maximum and mean of the window (NaN points left out: a NaN is no reading, like a missing
+point, so one cannot blank a window's total). The overview and the endpoint, component, pipeline,
 labeling, feature-group and recommendation models are made of them. Pure Python.
 """
 
@@ -72,6 +73,7 @@ def window_points(store: SeriesStore, key: SeriesKey, now: int) -> list[tuple[in
 
 
 def window_sum(store: SeriesStore, key: SeriesKey, now: int) -> float | None:
+    """The sum of the window's points (None: none)."""
     return sum_or_none(v for _, v in window_points(store, key, now))
 
 

@@ -196,7 +196,7 @@ def screen_export(app) -> Export | None:
     job, hosts = getattr(screen, "job", None), getattr(screen, "table", None)
     if isinstance(job, Job) and not callable(hosts):  # a job or host screen and its host grid
         from tui.model.job_views import job_facts
-        from tui.widgets.host_grid import short_name
+        from tui.widgets.host_grid_cells import short_name
 
         title = job.name if getattr(screen, "host", None) is None else f"{job.name}-{screen.crumb}"
         return job_export(title, job_facts(job), hosts, short_name)

@@ -5,9 +5,10 @@ It never calls AWS: it states what it needs with :meth:`DrillScreen.detail_reque
 and reads) and :meth:`DrillScreen.log_request` (a log tail), and the app's refresh layer
 delivers the results through :meth:`DrillScreen.show` and :meth:`DrillScreen.show_logs`.
 
-Whenever a drill-down screen becomes the top screen (opened, or returned to with Esc), it
-tells the app, which points the refresh layer at this screen's requests; the screen left
-behind stops being polled. Screens keep their own widget state, so a screen returned to is
+Messages go up, state comes down: whenever a drill-down screen becomes the top screen (opened,
+or returned to with Esc), or what it needs changes, it posts :class:`DrillScreen.Active`; the
+app (a :class:`DrillHost`) points the refresh layer at this screen's requests, and the screen
+left behind stops being polled. The app hands data down by calling :meth:`DrillScreen.show`. Screens keep their own widget state, so a screen returned to is
 as it was left. Esc always goes back one level; ``:`` goes back to the overview with its
 pane prompt open, as it does there.
 """
@@ -17,18 +18,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.widgets.palette import on_theme_change
 
 if TYPE_CHECKING:  # pragma: no cover
+    from textual.signal import Signal
+
     from tui.model.logs import LogLine
     from tui.model.state import AppState
 
 
+class DrillHost:
+    """The app side of drill-down screens (the app, or a test's stand-in): it holds ``state``,
+    handles :class:`DrillScreen.Active` and calls :meth:`DrillScreen.show` with the results.
+    A drill-down screen shown by any other app draws itself from its own state when mounted."""
+
+    state: "AppState | None" = None
+    #: Published with :attr:`state` after every change (a refresh landed, start-up progressed).
+    state_signal: "Signal[AppState] | None" = None
+    #: The overview screen, the bottom of the stack (``:`` from any depth returns to it).
+    overview: "Screen | None" = None
+
+
 class DrillScreen(Screen):
     """Subclass and implement ``compose``, ``crumb``, ``detail_request`` and ``show``."""
+
+    class Active(Message):
+        """A drill-down screen is on top (``drill``; None: the overview is) and needs its
+        :meth:`~DrillScreen.detail_request` and :meth:`~DrillScreen.log_request` polled."""
+
+        def __init__(self, drill: "DrillScreen | None") -> None:
+            super().__init__()
+            self.drill = drill
 
     BINDINGS = [
         Binding("escape", "back", "Back", priority=False),
@@ -69,7 +93,7 @@ class DrillScreen(Screen):
     def _recolour(self) -> None:
         """The theme changed: draw again from the last data (widgets that hold coloured cells
         recolour themselves; headers and flag lines are drawn here)."""
-        state = getattr(self.app, "state", None)
+        state = self.app.state if isinstance(self.app, DrillHost) else None
         if state is None or not self.is_mounted or self.app.screen is not self:
             return  # a screen under the top one is drawn again when it is returned to
         try:
@@ -81,10 +105,18 @@ class DrillScreen(Screen):
         """Draw what holds theme colours again (default: :meth:`show` from the last data)."""
         self.show(state, None)
 
+    @property
+    def hosted(self) -> bool:
+        """Whether an app that feeds drill-down screens shows this one (else it draws itself)."""
+        return isinstance(self.app, DrillHost)
+
+    def announce(self) -> None:
+        """What this screen needs changed: if it is on top, ask the app to poll the new requests."""
+        if self.app.screen is self:
+            self.post_message(self.Active(self))
+
     def on_screen_resume(self) -> None:
-        hook = getattr(self.app, "drill_screen_active", None)
-        if hook is not None:
-            hook(self)
+        self.post_message(self.Active(self))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -92,7 +124,7 @@ class DrillScreen(Screen):
 
     def action_jump(self) -> None:
         """``:`` from any depth: back to the overview with its pane prompt open (``:jobs``)."""
-        overview = getattr(self.app, "overview", None)
+        overview = self.app.overview if self.hosted else None
         if overview is None or overview not in self.app.screen_stack:
             return
         while self.app.screen is not overview and len(self.app.screen_stack) > 1:

@@ -28,10 +28,11 @@ from tui.model.endpoint.charts import endpoint_charts
 from tui.model.endpoint.components import COMPONENT_COLUMNS
 from tui.model.endpoint.enhanced import EnhancedInfo, PublishPeriod, configured_period, enhanced_info, enhanced_line
 from tui.model.endpoint.facts import endpoint_alarms, endpoint_facts
-from tui.model.endpoint.keys import components_of, endpoint_request
+from tui.model.endpoint.keys import endpoint_request
 from tui.model.endpoint.mme_serverless import mme_rows, serverless_rows
 from tui.model.endpoint.variants import VARIANT_COLUMNS, variant_rows
 from tui.model.overview import component_rows
+from tui.model.plan import endpoint_components
 from tui.model.resources import Endpoint, Inventory
 from tui.screens.base import ResourceScreen
 from tui.screens.registry import screen_class, screen_named
@@ -101,7 +102,7 @@ class EndpointScreen(ResourceScreen):
         self.query_one("#charts", ChartPanel).set_specs(endpoint_charts(ep, store, now, inv))
         self._section("mme", mme_rows(ep, store, now))
         self._section("serverless", serverless_rows(ep, store, now))
-        comps = components_of(ep, inv)
+        comps = endpoint_components(ep, inv)
         self._section("components", component_rows(Inventory(components=comps), store, now) if comps else [])
         alarms = alarm_rows(endpoint_alarms(ep, inv), now)
         self._section("alarms", alarms, keep_title=True)

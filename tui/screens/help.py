@@ -12,7 +12,7 @@ from tui.widgets.panel_modal import PanelModal
 #: (key, what it does) in the order a new user needs them.
 KEYS: tuple[tuple[str, str], ...] = (
     (":", "jump to a pane by name, from any screen (:endpoints :components :jobs :pipelines :labeling "
-          ":features :recommendations; prefixes and short forms like :ep :ic :pl work)"),
+          ":features :recommendations :alarms; prefixes and short forms like :ep :ic :pl :al work)"),
     ("/", "filter the current pane by a substring of any column; Enter keeps it, Esc clears"),
     ("Enter", "open the selected resource"),
     ("Esc", "go back (close a screen, clear the filter)"),
@@ -20,10 +20,15 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("p", "pause / resume the automatic refresh"),
     ("s / S", "cycle the sort column / reverse the sort (or click a column header)"),
     ("t", "cycle the time window: 1h, 3h, 12h, 24h"),
-    ("Tab / Shift+Tab, 1-7", "next / previous pane, or pane by number (or click a tab)"),
+    ("Tab / Shift+Tab, 1-8", "next / previous pane, or pane by number (or click a tab)"),
     ("↑ ↓ PgUp PgDn Home End", "move in the table"),
     ("Ctrl+P", "command palette: panes, refresh, pause, window, theme"),
     ("e", "problems: every failed call or listing of this run, with its time"),
+    ("w", "watch the selected resource (a row, or the screen open; again: stop): a notification, and the bell "
+          "with bell = true in the config, when a job changes status, ends or fails, a host is newly flagged, an "
+          "endpoint's 5XX rate or p99 latency crosses its threshold, or an alarm on it changes state"),
+    ("W", "watches: what is watched and what happened, with ages (w there: watch the screen below's resource; "
+          "u: unwatch the newest)"),
     ("y / Y", "copy the selected resource's name (y again: its ARN) / its ARN; in a log: the selected line "
               "(the search match, else the newest line in view); over SSH too (OSC 52)"),
     ("o", "the AWS console page of the selected resource: shown and copied"),
@@ -41,7 +46,8 @@ DRILL_KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "host: previous / next host of the job"),
     ("h", "job: flagged hosts first"),
     ("c", "job: show / hide the algorithm metric charts"),
-    ("w", "job: one that ended before the window, shown over its own last hours (again: the window)"),
+    ("w", "job: one that ended before the window, shown over its own last hours (again: the window); "
+          "to watch the job there: W then w"),
     ("/ then n / N", "logs: search, next / previous match"),
     ("f", "logs: follow new lines on / off"),
     ("g", "logs: read from the first line / back to the newest (an ended job opens at its end)"),

@@ -31,14 +31,14 @@ from tui.model.health import Level
 from tui.model.hosts import HostRow, HostTable, host_label
 from tui.model.job_logs import PANEL_LOOKBACK, host_log_request
 from tui.model.job_requests import find_job, host_owner, host_request, job_hosts, series_of
-from tui.model.job_views import HostChart, host_charts, host_table
+from tui.model.job_views import HostChart, host_charts, job_host_table
 from tui.model.resources import Job, job_anchor
 from tui.screens.base import LogFollowing, pushed_breadcrumb
 from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_named
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
-from tui.widgets.host_grid import short_name
+from tui.widgets.host_grid_cells import short_name
 from tui.widgets.log_view import LogView
 from tui.widgets.prompt_line import PromptLine
 from tui.widgets.status_bar import StatusBar
@@ -130,9 +130,9 @@ class HostScreen(LogFollowing, DrillScreen):
     def on_mount(self) -> None:
         self._ready = True  # children exist (is_mounted turns True only after this handler)
         if self.state is None:
-            self.state = getattr(self.app, "state", None)
+            self.state = self.app.state if self.hosted else None
         self._mount_log()
-        if getattr(self.app, "drill_screen_active", None) is None:
+        if not self.hosted:
             self._redraw()  # an app that will not call show() right after this screen opens
         else:
             self._draw_breadcrumb()
@@ -159,7 +159,7 @@ class HostScreen(LogFollowing, DrillScreen):
         hosts = self.hosts()
         facts = state.inventory.facts(self.job.instance_type)
         store = series_of(state.store, self.detail, self.span)
-        self.table = host_table(self.job, hosts, store, now, facts=facts)
+        self.table = job_host_table(self.job, hosts, store, now, facts=facts)
         self.charts = host_charts(self.job, self.host, hosts, store, now, facts)
         t1 = time.perf_counter()
         self._draw_header(now)
@@ -354,9 +354,7 @@ class HostScreen(LogFollowing, DrillScreen):
         log.clear()
         log.follow = True
         self._redraw()
-        hook = getattr(self.app, "drill_screen_active", None)
-        if hook is not None and self.app.screen is self:
-            hook(self)  # follow this host's series and log from now on
+        self.announce()  # follow this host's series and log from now on
 
     def action_logs(self) -> None:
         self.app.push_screen(screen_named("logs")(host_log_request(self.job, self.host), kind=self.job.kind,

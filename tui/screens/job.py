@@ -39,7 +39,7 @@ from tui.model.hosts import HostTable, host_label
 from tui.model.job_logs import LogDedup, error_lines, job_log_request
 from tui.model.job_requests import (algorithm_names, find_job, hosts_error, job_hosts, job_metrics, job_owner,
                                     job_request, own_span, series_of)
-from tui.model.job_views import AlgorithmChart, algorithm_charts, host_table, job_facts
+from tui.model.job_views import AlgorithmChart, algorithm_charts, job_host_table, job_facts
 from tui.model.logs import LogLine
 from tui.model.per_device import legend
 from tui.model.resources import Job, job_anchor
@@ -48,7 +48,8 @@ from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_named
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import ChartSeries, MetricChart
-from tui.widgets.host_grid import HEALTH_COLUMN, HOST_COLUMN, VALUE_WIDTH, HostGrid, short_name
+from tui.widgets.host_grid import HostGrid
+from tui.widgets.host_grid_cells import HEALTH_COLUMN, HOST_COLUMN, VALUE_WIDTH, short_name
 from tui.widgets.prompt_line import PromptLine
 from tui.widgets.status_bar import StatusBar
 from tui.model.glyphs import glyphs
@@ -187,8 +188,8 @@ class JobScreen(DrillScreen):
         self._ready = True  # children exist (is_mounted turns True only after this handler)
         self.query_one(HostGrid).focus()
         if self.state is None:
-            self.state = getattr(self.app, "state", None)
-        if getattr(self.app, "drill_screen_active", None) is None:
+            self.state = self.app.state if self.hosted else None
+        if not self.hosted:
             self._redraw()  # an app that will not call show() right after this screen opens
         else:
             self._draw_breadcrumb()
@@ -216,7 +217,7 @@ class JobScreen(DrillScreen):
         now = job_anchor(self.job, time.time())  # a finished job: its last minutes
         hosts = self.hosts()
         store = series_of(state.store, self.detail, self.span())
-        self.table = table = host_table(self.job, hosts, store, now, facts=self._facts())
+        self.table = table = job_host_table(self.job, hosts, store, now, facts=self._facts())
         names = algorithm_names(self.job, self.detail)
         charts = algorithm_charts(self.job, names, store, now)
         t1 = time.perf_counter()
@@ -226,17 +227,16 @@ class JobScreen(DrillScreen):
         self._draw_note(table, hosts)
         self._draw_breadcrumb()
         self.timings = {"model_ms": (t1 - t0) * 1000, "widgets_ms": (time.perf_counter() - t1) * 1000}
-        self._announce()
+        self._request_changed()
 
-    def _announce(self) -> None:
+    def _request_changed(self) -> None:
         """Tell the app when what this screen needs changed (a transform job's hosts arrived)."""
         request = self.detail_request()
         if request != self._announced:
             first = self._announced is None
             self._announced = request
-            hook = getattr(self.app, "drill_screen_active", None)
-            if not first and hook is not None and self.app.screen is self:
-                hook(self)
+            if not first:
+                self.announce()
 
     def _draw_header(self, table: HostTable | None, charts: list[AlgorithmChart] | None = None) -> None:
         f = job_facts(self.job)

@@ -30,6 +30,7 @@ from textual.widgets import Footer, Static
 from tui.model.catalog import Kind
 from tui.model.detail import DetailResult, LogRequest
 from tui.model.format import safe_text
+from tui.model.logs import FollowMode
 from tui.model.job_logs import stream_label
 from tui.screens.base import LogFollowing, pushed_breadcrumb
 from tui.screens.drill import DrillScreen
@@ -57,6 +58,7 @@ class LogScreen(LogFollowing, DrillScreen):
         Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("f", "follow", "Follow", show=False),
         Binding("g", "from_begin", "From start"),
+        Binding("L", "app.toggle_live_tail", "Live Tail"),
     ]
 
     crumb = "logs"
@@ -72,6 +74,7 @@ class LogScreen(LogFollowing, DrillScreen):
         self.heading = title
         self.max_lines = max_lines
         self.state: AppState | None = None
+        self.follow_mode: FollowMode | None = None  # Live Tail or polling, as the app's feed says
         self._reset_log()
 
     def log_request(self) -> LogRequest:
@@ -88,7 +91,7 @@ class LogScreen(LogFollowing, DrillScreen):
     def on_mount(self) -> None:
         self._ready = True  # children exist (is_mounted turns True only after this handler)
         if self.state is None:
-            self.state = getattr(self.app, "state", None)
+            self.state = self.app.state if self.hosted else None
         self._mount_log()
         self._draw_breadcrumb()
         self._draw_log_status()
@@ -117,8 +120,12 @@ class LogScreen(LogFollowing, DrillScreen):
             out.append("  ")
         if req.follows:
             g = glyphs()
-            out.append(f"{g.follow} following" if log.follow else f"{g.paused} paused (f follows)",
+            mode = self.follow_mode
+            following = mode.text if mode is not None else "following"
+            out.append(f"{g.follow} {following}" if log.follow else f"{g.paused} paused (f follows)",
                        palette(self.app).style("ok" if log.follow else "warn"))
+            if mode is not None and mode.note:
+                out.append(f"  {safe_text(mode.note, 160)} (L: Live Tail)", palette(self.app).style("warn"))
         else:
             out.append("■ ended: no more lines will come", "bold")
             if not req.from_begin:
@@ -154,9 +161,13 @@ class LogScreen(LogFollowing, DrillScreen):
         log.clear()
         log.follow = not self.request.from_begin  # from the start: stay at the first line
         self._draw_log_status()
-        hook = getattr(self.app, "drill_screen_active", None)
-        if hook is not None and self.app.screen is self:
-            hook(self)  # the feed starts a new tail from the new start
+        self.announce()  # the feed starts a new tail from the new start
+
+    def show_follow_mode(self, mode: FollowMode) -> None:
+        """How the app follows this log (Live Tail or polling, and why not Live Tail)."""
+        if mode != self.follow_mode:
+            self.follow_mode = mode
+            self._draw_log_status()
 
     # -- keys ----------------------------------------------------------------------------------
     def on_key(self, event) -> None:

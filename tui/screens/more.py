@@ -19,10 +19,10 @@ from textual.app import ComposeResult
 from tui.model.detail import DetailRequest, DetailResult
 from tui.model.drill_views import METRIC_COLUMNS, Fact
 from tui.model.feature_group_detail import (FEATURE_COLUMNS, feature_charts, feature_facts, feature_request,
-                                            feature_rows)
-from tui.model.labeling_detail import labeling_charts, labeling_facts, labeling_request, labeling_rows
+                                            feature_op_rows)
+from tui.model.labeling_detail import labeling_charts, labeling_facts, labeling_request, labeling_metric_rows
 from tui.model.recommendation_detail import (RECOMMENDATION_COLUMNS, recommendation_charts, recommendation_facts,
-                                             recommendation_request, recommendation_rows)
+                                             recommendation_request, recommendation_target_rows)
 from tui.model.resources import FeatureGroup, LabelingJob, RecommendationJob
 from tui.screens.base import ResourceScreen
 from tui.widgets.chart_panel import ChartPanel
@@ -102,7 +102,7 @@ class LabelingJobScreen(_SimpleScreen):
         return labeling_facts(self.job, store, now)
 
     def rows(self, store, now):
-        return labeling_rows(self.job, store, now)
+        return labeling_metric_rows(self.job, store, now)
 
     def charts(self, store, now):
         return labeling_charts(self.job, store, now)
@@ -130,7 +130,7 @@ class FeatureGroupScreen(_SimpleScreen):
         return feature_facts(self.group, store, now)
 
     def rows(self, store, now):
-        return feature_rows(self.group, store, now)
+        return feature_op_rows(self.group, store, now)
 
     def charts(self, store, now):
         return feature_charts(self.group, store, now)
@@ -158,7 +158,7 @@ class RecommendationJobScreen(_SimpleScreen):
         return recommendation_facts(self.job, store, now)
 
     def rows(self, store, now):
-        return recommendation_rows(self.job, store, now)
+        return recommendation_target_rows(self.job, store, now)
 
     def charts(self, store, now):
         return recommendation_charts(self.job, store, now)

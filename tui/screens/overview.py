@@ -29,6 +29,7 @@ from tui.model.cells import Row
 from tui.model.overview import pane_rows, resource_count
 from tui.model.kinds import PANE_ALIASES, PANE_KINDS, PANES, Pane, pane_named
 from tui.model.state import AppState, discovery_error_text
+from tui.screens.drill import DrillHost, DrillScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.resource_table import ResourceTable
 from tui.widgets.status_bar import StatusBar
@@ -84,6 +85,32 @@ class CommandLine(Input):
         self.screen.command_cancelled(self)
 
 
+class PaneShown(Message):
+    """The overview switched to ``pane`` (the app refreshes it if its data is old)."""
+
+    def __init__(self, pane: Pane) -> None:
+        super().__init__()
+        self.pane = pane
+
+
+class OpenResource(Message):
+    """Enter on a row: open ``row``'s resource on its own screen."""
+
+    def __init__(self, row: Row) -> None:
+        super().__init__()
+        self.row = row
+
+
+class SwitchConnection(Message):
+    """``:profile NAME`` or ``:region NAME[,NAME]`` was typed: connect again (``verb`` is
+    ``profile`` or ``region``)."""
+
+    def __init__(self, verb: str, value: str) -> None:
+        super().__init__()
+        self.verb = verb
+        self.value = value
+
+
 class OverviewScreen(Screen):
     """The home screen."""
 
@@ -131,6 +158,9 @@ class OverviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.table().focus()
+        signal = self.app.state_signal if isinstance(self.app, DrillHost) else None
+        if signal is not None:  # the app hands its state down after every change
+            signal.subscribe(self, lambda _state: self.state_changed(), immediate=True)
         self.state_changed()
 
     def on_resize(self) -> None:
@@ -141,9 +171,7 @@ class OverviewScreen(Screen):
 
     # -- state ---------------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
-        hook = getattr(self.app, "drill_screen_active", None)
-        if hook is not None:
-            hook(None)
+        self.post_message(DrillScreen.Active(None))  # no drill-down screen on top any more
 
     def state_changed(self) -> None:
         """A refresh landed (or start-up progressed): redraw the visible pane in place."""
@@ -256,7 +284,7 @@ class OverviewScreen(Screen):
             if tabs.active != pane.value:
                 tabs.active = pane.value
             self._draw(pane)
-            self.app.pane_shown(pane)
+            self.post_message(PaneShown(pane))
         self.table().focus()
 
     @on(Tabs.TabActivated, "#panes")
@@ -304,9 +332,8 @@ class OverviewScreen(Screen):
                 self.app.action_help()
                 return
             verb, _, arg = value.partition(" ")
-            switch = getattr(self.app, f"switch_{verb}", None) if verb in ("profile", "region") else None
-            if switch is not None and arg.strip():  # :profile NAME, :region NAME[,NAME]
-                switch(arg.strip())
+            if verb in ("profile", "region") and arg.strip():  # :profile NAME, :region NAME[,NAME]
+                self.post_message(SwitchConnection(verb, arg.strip()))
                 self.table().focus()
                 return
             pane = pane_named(value)
@@ -378,7 +405,7 @@ class OverviewScreen(Screen):
     def action_open(self) -> None:
         row = self.table().selected_row
         if row is not None:
-            self.app.open_detail(row)
+            self.post_message(OpenResource(row))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:

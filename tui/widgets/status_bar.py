@@ -60,8 +60,8 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
                       + ([(f" {int(slow)}s", st["warn"])] if slow is not None else [])))
     elif waited is not None:  # overdue: say so now, not when the refresh finally gives up
         right.append((0, [(spinner[frame % len(spinner)] + f" waiting for AWS {int(waited)}s", st["warn"])]))
-    elif state.refreshing:
-        right.append((0, [(spinner[frame % len(spinner)] + " refreshing", st["spin"])]))
+    elif state.refreshing:  # what a start-up still describes ("describing 240 of 1,000 endpoints")
+        right.append((0, [(spinner[frame % len(spinner)] + " " + (state.loading or "refreshing"), st["spin"])]))
     if state.stale_now(now):
         age = state.stale_age(now) or 0.0
         right.append((0, [(f" STALE {format_duration(age).replace(' ', '')} ", st["stale"])]))

@@ -18,7 +18,7 @@ API calls are counted in an optional :class:`~tui.model.cost.Usage` (one per req
 CloudWatch ListMetrics/DescribeAlarms requests also as billable requests).
 
 The package has one module per job: :mod:`.base` (limits, paging, parsing), :mod:`.cache`
-(what is kept across refreshes), one module per resource family (:mod:`.endpoints`, :mod:`.jobs`,
+(what is kept across refreshes), :mod:`.deferred` (Describe calls run after the listing), one module per resource family (:mod:`.endpoints`, :mod:`.jobs`,
 :mod:`.pipelines`, :mod:`.labeling`, :mod:`.feature_groups`, :mod:`.recommendations`,
 :mod:`.alarms`) and :mod:`.inventory` (:func:`discover`); every public name is importable from
 the package itself.
@@ -34,6 +34,7 @@ from tui.aws.discovery.base import (
     SAGEMAKER_NAMESPACES, count_call, InvalidResponse, MAX_MESSAGE, LIST_PAGE_SIZE,
 )
 from tui.aws.discovery.cache import DescribeCache
+from tui.aws.discovery.deferred import Pending
 from tui.aws.discovery.endpoints import (
     list_endpoints, list_inference_components, enhanced_endpoint_dimensions,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "MAX_MESSAGE",
     "LIST_PAGE_SIZE",
     "DescribeCache",
+    "Pending",
     "list_endpoints",
     "list_inference_components",
     "enhanced_endpoint_dimensions",

@@ -132,6 +132,19 @@ class _EndpointWatch:
             self.kept.pop(name, None)
 
 
+def _same_job(summary: dict | None, status_key: str) -> Callable[[dict], bool]:
+    """Whether a kept Describe answer still holds for the job's list ``summary``."""
+    def same(answer: dict) -> bool:
+        if summary is None:
+            return True
+        status = _str(summary.get(status_key))
+        if status and status != answer.get(status_key):
+            return False
+        listed, kept = _ts(summary.get("LastModifiedTime")), _ts(answer.get("LastModifiedTime"))
+        return listed is None or kept is None or listed <= kept
+    return same
+
+
 class DescribeCache:
     """Describe answers that cannot change any more, by (region, operation, name).
 
@@ -184,17 +197,15 @@ class DescribeCache:
         With the job's list ``summary``, a kept answer is used only while the summary agrees with
         it: same status, LastModifiedTime not later (a job's summary moves when the job does).
         """
-        def same(answer: dict) -> bool:
-            if summary is None:
-                return True
-            status = _str(summary.get(status_key))
-            if status and status != answer.get(status_key):
-                return False
-            listed, kept = _ts(summary.get("LastModifiedTime")), _ts(answer.get("LastModifiedTime"))
-            return listed is None or kept is None or listed <= kept
-
         return self._get(sm, operation, param, name, usage,
-                         keep=lambda answer: answer.get(status_key) in TERMINAL_JOB_STATUSES, valid=same)
+                         keep=lambda answer: answer.get(status_key) in TERMINAL_JOB_STATUSES,
+                         valid=_same_job(summary, status_key))
+
+    def has_job(self, sm, operation: str, name: str, status_key: str, summary: dict | None = None) -> bool:
+        """True when :meth:`job` would answer from what is kept, without a call."""
+        with self._lock:
+            hit = self._data.get((_region(sm, None), operation, name))
+        return hit is not None and _same_job(summary, status_key)(hit)
 
     def job_watch(self, region: str, operation: str, status_key: str) -> _JobWatch:
         """What the ``operation`` (ListTrainingJobs, ...) listings of ``region`` found so far."""

@@ -10,10 +10,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.aws.discovery.base import (
-    LIST_PAGE_SIZE, DESCRIBE_WORKERS, _call, _dict, _float, _int, _items, _list, _map, _note, _pages,
+    LIST_PAGE_SIZE, DESCRIBE_WORKERS, _call, _dict, _float, _int, _items, _list, _note, _pages,
     _region, _str, _ts, _unique, _vanished,
 )
 from tui.aws.discovery.cache import DescribeCache
+from tui.aws.discovery.deferred import Pending, describe_or_defer
 from tui.model import catalog
 from tui.model.catalog import Kind
 from tui.model.cost import Usage
@@ -28,17 +29,16 @@ def _is_multi_model(model: dict) -> bool:
 def _describe_endpoint(sm, summary: dict, region: str, usage: Usage | None, cache: DescribeCache,
                        errors: list[DiscoveryError] | None) -> Endpoint | None:
     kind = Kind.ENDPOINT.value
-    name = str(summary.get("EndpointName") or "")
-    ep = Endpoint(name=name, status=_str(summary.get("EndpointStatus")) or "Unknown", region=region,
-                  creation_time=_ts(summary.get("CreationTime")),
-                  last_modified=_ts(summary.get("LastModifiedTime")))
+    ep = listed_endpoint(summary, region)
+    name = ep.name
     try:
         desc = _call(sm, "DescribeEndpoint", usage, EndpointName=name)
     except (ClientError, BotoCoreError) as exc:
         if _vanished(exc):
             return None
         _note(errors, kind, "DescribeEndpoint", exc, region)
-        return ep
+        return ep  # its details stay unknown (described False): the row shows "…", not zeros
+    ep.described = True
     ep.status = _str(desc.get("EndpointStatus")) or ep.status
     ep.config_name = _str(desc.get("EndpointConfigName")) or ""
     ep.creation_time = _ts(desc.get("CreationTime")) or ep.creation_time
@@ -96,18 +96,27 @@ def _variant(name: str, live: dict, cfg: dict) -> Variant:
     return v
 
 
+def listed_endpoint(summary: dict, region: str) -> Endpoint:
+    """What ListEndpoints says of an endpoint (name, status, times): a row whose details are to come."""
+    return Endpoint(name=str(summary.get("EndpointName") or ""), status=_str(summary.get("EndpointStatus")) or "Unknown",
+                    region=region, creation_time=_ts(summary.get("CreationTime")),
+                    last_modified=_ts(summary.get("LastModifiedTime")), described=False)
+
+
 def list_endpoints(sm, region: str | None = None, *, usage: Usage | None = None,
                    cache: DescribeCache | None = None, errors: list[DiscoveryError] | None = None,
-                   workers: int = DESCRIBE_WORKERS) -> list[Endpoint]:
+                   workers: int = DESCRIBE_WORKERS, pending: list[Pending] | None = None) -> list[Endpoint]:
     """Every endpoint with its variants (ListEndpoints in pages of 100, then
     DescribeEndpoint/-EndpointConfig/-Model).
 
     With a kept ``cache``, only new and changed endpoints are described (see
     :class:`~tui.aws.discovery.cache._EndpointWatch`): the others are the descriptions kept,
     so a refresh of an unchanged fleet of 1,000 endpoints costs 10 listing pages and a handful
-    of Describe calls. ``component_based`` here reflects the endpoint config (a variant without
-    ModelName); :func:`~tui.aws.discovery.discover` also marks endpoints that inference
-    components are listed for.
+    of Describe calls; configs and models are described once per name (shared by endpoints).
+    With ``pending`` (see :mod:`.deferred`) the endpoints to describe are returned as their
+    listing (``described=False``) and their Describe calls appended there for later.
+    ``component_based`` here reflects the endpoint config (a variant without ModelName);
+    :func:`~tui.aws.discovery.discover` also marks endpoints that inference components are listed for.
     """
     region = _region(sm, region)
     cache = cache if cache is not None else DescribeCache()
@@ -117,7 +126,7 @@ def list_endpoints(sm, region: str | None = None, *, usage: Usage | None = None,
     watch = cache.endpoint_watch(region)
     now = time.monotonic()
 
-    def one(item: tuple[dict, Endpoint | None]) -> Endpoint | None:
+    def one(item: tuple[dict, Endpoint | None], errors: list[DiscoveryError] | None) -> Endpoint | None:
         summary, kept = item
         if kept is not None:
             return copy.deepcopy(kept)  # discover() marks component_based on what it returns
@@ -131,14 +140,17 @@ def list_endpoints(sm, region: str | None = None, *, usage: Usage | None = None,
             errors.extend(problems)
         return ep
 
-    found = _map(one, watch.plan(summaries, now), workers)
-    return [ep for ep in found if ep is not None]
+    return describe_or_defer(one, watch.plan(summaries, now), placeholder=lambda item: listed_endpoint(item[0], region),
+                             errors=errors, workers=workers, pending=pending, kind=Kind.ENDPOINT.value,
+                             ready=lambda item: item[1] is not None)
 
 
 def list_inference_components(sm, region: str | None = None, *, endpoint_name: str | None = None,
                               usage: Usage | None = None, errors: list[DiscoveryError] | None = None,
-                              workers: int = DESCRIBE_WORKERS) -> list[InferenceComponent]:
-    """Inference components (of one endpoint when ``endpoint_name`` is given) with their copy counts."""
+                              workers: int = DESCRIBE_WORKERS, pending: list[Pending] | None = None
+                              ) -> list[InferenceComponent]:
+    """Inference components (of one endpoint when ``endpoint_name`` is given) with their copy
+    counts (with ``pending``: their listing now, copy counts unknown, the Describe calls deferred)."""
     region = _region(sm, region)
     kind = Kind.INFERENCE_COMPONENT.value
     params: dict[str, Any] = {"SortBy": "Name", "SortOrder": "Ascending", "MaxResults": LIST_PAGE_SIZE}
@@ -147,12 +159,15 @@ def list_inference_components(sm, region: str | None = None, *, endpoint_name: s
     summaries = [s for s in _items(sm, "ListInferenceComponents", "InferenceComponents", usage, **params)
                  if _str(s.get("InferenceComponentName"))]
 
-    def one(s: dict) -> InferenceComponent | None:
-        ic = InferenceComponent(name=str(s["InferenceComponentName"]),
+    def listed(s: dict) -> InferenceComponent:
+        return InferenceComponent(name=str(s["InferenceComponentName"]),
                                 endpoint_name=_str(s.get("EndpointName")) or "",
                                 variant_name=_str(s.get("VariantName")) or "",
                                 status=_str(s.get("InferenceComponentStatus")) or "Unknown",
                                 region=region, creation_time=_ts(s.get("CreationTime")))
+
+    def one(s: dict, errors: list[DiscoveryError] | None) -> InferenceComponent | None:
+        ic = listed(s)
         try:
             d = _call(sm, "DescribeInferenceComponent", usage, InferenceComponentName=ic.name)
         except (ClientError, BotoCoreError) as exc:
@@ -170,7 +185,8 @@ def list_inference_components(sm, region: str | None = None, *, endpoint_name: s
         ic.model_name = _str(_dict(d.get("Specification")).get("ModelName"))
         return ic
 
-    return [ic for ic in _map(one, summaries, workers) if ic is not None]
+    return describe_or_defer(one, summaries, placeholder=listed, errors=errors, workers=workers, pending=pending,
+                             kind=Kind.INFERENCE_COMPONENT.value)
 
 
 def enhanced_endpoint_dimensions(cw, endpoint_name: str, *, components: Iterable[str] = (),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from tui.aws.discovery.base import ALARM, DEFAULT_EXECUTIONS, DEFAULT_LOOKBACK, DISCOVER_WORKERS, _error, _unique
 from tui.aws.discovery.cache import DescribeCache
+from tui.aws.discovery.deferred import Pending
 from tui.aws.discovery.endpoints import list_endpoints, list_inference_components
 from tui.aws.discovery.jobs import list_processing_jobs, list_training_jobs, list_transform_jobs
 from tui.aws.discovery.pipelines import list_pipelines
@@ -25,6 +26,10 @@ def _list_transform_jobs(clients, sm, region, **ctx):
     return list_transform_jobs(sm, region, cw=clients.cloudwatch(region), **ctx)
 
 
+def _list_alarms(clients, sm, region, **ctx):
+    return list_alarms(clients.cloudwatch(region), region, usage=ctx.get("usage"))
+
+
 def _sm(lister):
     """A lister of the SageMaker client alone, given the clients (``ctx`` minus what it does not take)."""
     def call(clients, sm, region, **ctx):
@@ -35,19 +40,20 @@ def _sm(lister):
 #: One lister per kind of the registry (:data:`tui.model.kinds.KINDS`); each takes the clients,
 #: the region's SageMaker client, the region and the context keywords it names.
 LISTERS = {
-    Kind.ENDPOINT: (_sm(list_endpoints), ("cache",)),
-    Kind.INFERENCE_COMPONENT: (_sm(list_inference_components), ()),
-    Kind.TRAINING_JOB: (_sm(list_training_jobs), ("lookback", "now", "cache")),
-    Kind.PROCESSING_JOB: (_sm(list_processing_jobs), ("lookback", "now", "cache")),
-    Kind.TRANSFORM_JOB: (_list_transform_jobs, ("lookback", "now", "cache")),
-    Kind.PIPELINE: (_sm(list_pipelines), ("executions", "cache")),
+    Kind.ENDPOINT: (_sm(list_endpoints), ("cache", "pending")),
+    Kind.INFERENCE_COMPONENT: (_sm(list_inference_components), ("pending",)),
+    Kind.TRAINING_JOB: (_sm(list_training_jobs), ("lookback", "now", "cache", "pending")),
+    Kind.PROCESSING_JOB: (_sm(list_processing_jobs), ("lookback", "now", "cache", "pending")),
+    Kind.TRANSFORM_JOB: (_list_transform_jobs, ("lookback", "now", "cache", "pending")),
+    Kind.PIPELINE: (_sm(list_pipelines), ("executions", "cache", "pending")),
     Kind.LABELING_JOB: (_sm(list_labeling_jobs), ()),
     Kind.FEATURE_GROUP: (_sm(list_feature_groups), ()),
     Kind.RECOMMENDATION_JOB: (_sm(list_recommendation_jobs), ()),
+    Kind.ALARM: (_list_alarms, ()),
 }
 
 #: Every kind :func:`discover` knows, in the order results are assembled: the registry's, then alarms.
-KINDS: tuple[str, ...] = tuple(spec.kind.value for spec in KIND_SPECS) + (ALARM,)
+KINDS: tuple[str, ...] = tuple(dict.fromkeys([spec.kind.value for spec in KIND_SPECS] + [ALARM]))
 _ALIASES: dict[str, tuple[str, ...]] = {"alarms": (ALARM,)}
 for _spec in KIND_SPECS:
     for _name in (PANES[_spec.pane].field, _spec.pane.value, *_spec.aliases):
@@ -68,7 +74,8 @@ def normalize_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
 
 
 def _fetch(clients, region: str, kind: str, *, usage: Usage | None, lookback: timedelta | None,
-           executions: int, cache: DescribeCache, now: datetime) -> tuple[str, str, list, list[DiscoveryError]]:
+           executions: int, cache: DescribeCache, now: datetime, pending: list[Pending] | None
+           ) -> tuple[str, str, list, list[DiscoveryError]]:
     errors: list[DiscoveryError] = []
     spec = kind_spec(kind)
     operation = spec.operation if spec else "DescribeAlarms"
@@ -77,7 +84,8 @@ def _fetch(clients, region: str, kind: str, *, usage: Usage | None, lookback: ti
             items: list = list_alarms(clients.cloudwatch(region), region, usage=usage)
         else:
             lister, takes = LISTERS[spec.kind]
-            context = {"lookback": lookback, "now": now, "cache": cache, "executions": executions}
+            context = {"lookback": lookback, "now": now, "cache": cache, "executions": executions,
+                       "pending": pending}
             items = lister(clients, clients.sagemaker(region), region, usage=usage, errors=errors,
                            **{name: context[name] for name in takes})
     except Exception as exc:  # noqa: BLE001 - any failure of one kind is reported, never raised
@@ -88,7 +96,8 @@ def _fetch(clients, region: str, kind: str, *, usage: Usage | None, lookback: ti
 def discover(clients, regions: Iterable[str] | None = None, *, kinds: Iterable[str] | None = None,
              usage: Usage | None = None, lookback: timedelta | None = DEFAULT_LOOKBACK,
              executions: int = DEFAULT_EXECUTIONS, cache: DescribeCache | None = None,
-             now: datetime | None = None, workers: int = DISCOVER_WORKERS) -> Inventory:
+             now: datetime | None = None, workers: int = DISCOVER_WORKERS,
+             pending: list[Pending] | None = None) -> Inventory:
     """Discover ``kinds`` (default: all) in ``regions`` (default: the clients' regions).
 
     Every (region, kind) pair is fetched independently in a thread pool; failures become
@@ -96,6 +105,10 @@ def discover(clients, regions: Iterable[str] | None = None, *, kinds: Iterable[s
     inference components are listed for are marked ``component_based``. Pass the same
     ``cache`` on every refresh so endpoint configs, models and ended jobs are described
     once, and settled pipelines' executions are not listed again.
+
+    With ``pending`` (see :mod:`.deferred`), endpoints, inference components, jobs and
+    pipelines that need a Describe call are returned as their listings (``described=False``)
+    and those calls appended to ``pending`` (in region and kind order) for the caller to run.
     """
     region_list = _unique(regions if regions is not None else clients.regions)
     wanted = normalize_kinds(kinds)
@@ -105,9 +118,13 @@ def discover(clients, regions: Iterable[str] | None = None, *, kinds: Iterable[s
     inv = Inventory()
     if tasks:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(tasks))), thread_name_prefix="discover") as pool:
+            queues: list[list[Pending] | None] = [None if pending is None else [] for _task in tasks]
             futures = [pool.submit(_fetch, clients, r, k, usage=usage, lookback=lookback, executions=executions,
-                                   cache=cache, now=now) for r, k in tasks]
+                                   cache=cache, now=now, pending=queue) for (r, k), queue in zip(tasks, queues)]
             results = [f.result() for f in futures]
+        for queue in queues:
+            if queue:
+                pending.extend(queue)
         for _region_name, kind, items, errors in results:
             getattr(inv, _FIELD[kind]).extend(items)
             inv.errors.extend(errors)

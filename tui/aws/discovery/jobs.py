@@ -18,11 +18,11 @@ from tui.aws.discovery.base import (
     MAX_PROCESSING_RUN,
     MAX_TRAINING_RUN,
     MAX_TRANSFORM_RUN,
+    RUNNING_STATUSES,
     _dict,
     _float,
     _int,
     _list,
-    _map,
     _note,
     _pages,
     _region,
@@ -32,6 +32,7 @@ from tui.aws.discovery.base import (
     _vanished,
 )
 from tui.aws.discovery.cache import DescribeCache, _JobWatch
+from tui.aws.discovery.deferred import Pending, describe_or_defer
 from tui.model import catalog
 from tui.model.catalog import Kind
 from tui.model.cost import Usage
@@ -161,7 +162,7 @@ _FILL = {Kind.TRAINING_JOB: _fill_training, Kind.PROCESSING_JOB: _fill_processin
 
 def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None, now: datetime | None,
                usage: Usage | None, errors: list[DiscoveryError] | None, workers: int,
-               cache: DescribeCache | None, describe_limit: int) -> list[Job]:
+               cache: DescribeCache | None, describe_limit: int, pending: list[Pending] | None = None) -> list[Job]:
     api = _JOB_APIS[kind]
     region = _region(sm, region)
     now = now or datetime.now(timezone.utc)
@@ -169,16 +170,26 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
     watch = cache.job_watch(region, api.list_op, api.status)
     summaries = _job_summaries(sm, api, usage, lookback, now, watch)
 
-    def one(item: tuple[int, dict]) -> Job | None:
-        i, s = item
-        job = Job(kind=kind, name=str(s[api.name]), status=_str(s.get(api.status)) or "Unknown", region=region,
-                  secondary_status=_str(s.get("SecondaryStatus")), creation_time=_ts(s.get("CreationTime")),
-                  failure_reason=_str(s.get("FailureReason")))
-        if i >= describe_limit and not job.running:
+    def listed(item: tuple[int, dict]) -> Job:
+        s = item[1]
+        return Job(kind=kind, name=str(s[api.name]), status=_str(s.get(api.status)) or "Unknown", region=region,
+                   secondary_status=_str(s.get("SecondaryStatus")), creation_time=_ts(s.get("CreationTime")),
+                   failure_reason=_str(s.get("FailureReason")), described=False)
+
+    def summary_only(item: tuple[int, dict]) -> bool:  # not described at all: its listing is all there is
+        return item[0] >= describe_limit and _str(item[1].get(api.status)) not in RUNNING_STATUSES
+
+    def ready(item: tuple[int, dict]) -> bool:  # answered without a call
+        return summary_only(item) or cache.has_job(sm, api.describe_op, str(item[1][api.name]), api.status, item[1])
+
+    def one(item: tuple[int, dict], errors: list[DiscoveryError] | None) -> Job | None:
+        job = listed(item)
+        if summary_only(item):  # its listing is all that is ever read of it
+            job.described = True
             job.hosts = default_hosts(kind, job.name, job.instance_count)
             return job
         try:
-            d = cache.job(sm, api.describe_op, api.describe_param, job.name, api.status, usage, summary=s)
+            d = cache.job(sm, api.describe_op, api.describe_param, job.name, api.status, usage, summary=item[1])
         except (ClientError, BotoCoreError) as exc:
             if _vanished(exc):
                 watch.forget(job.name)
@@ -186,6 +197,7 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
             _note(errors, kind.value, api.describe_op, exc, region)
         else:
             watch.described(job.name, d)
+            job.described = True  # (a failed Describe leaves it False: instance type and count unknown)
             job.status = _str(d.get(api.status)) or job.status
             job.creation_time = _ts(d.get("CreationTime")) or job.creation_time
             job.failure_reason = _str(d.get("FailureReason")) or job.failure_reason
@@ -193,13 +205,15 @@ def _list_jobs(sm, kind: Kind, region: str | None, *, lookback: timedelta | None
         job.hosts = default_hosts(kind, job.name, job.instance_count)
         return job
 
-    return [job for job in _map(one, list(enumerate(summaries)), workers) if job is not None]
+    return describe_or_defer(one, list(enumerate(summaries)), placeholder=listed, errors=errors, workers=workers,
+                             pending=pending, kind=kind.value, ready=ready)
 
 
 def list_training_jobs(sm, region: str | None = None, *, lookback: timedelta | None = DEFAULT_LOOKBACK,
                        now: datetime | None = None, usage: Usage | None = None,
                        errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS,
-                       cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT) -> list[Job]:
+                       cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT,
+                       pending: list[Pending] | None = None) -> list[Job]:
     """Training jobs created within ``lookback`` (None: all) or still running, newest first.
 
     Hosts are ``JOB/algo-1`` .. ``JOB/algo-N`` for the job's instance count. Every running
@@ -211,30 +225,33 @@ def list_training_jobs(sm, region: str | None = None, *, lookback: timedelta | N
     the other job kinds.
     """
     return _list_jobs(sm, Kind.TRAINING_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
-                      workers=workers, cache=cache, describe_limit=describe_limit)
+                      workers=workers, cache=cache, describe_limit=describe_limit, pending=pending)
 
 
 def list_processing_jobs(sm, region: str | None = None, *, lookback: timedelta | None = DEFAULT_LOOKBACK,
                          now: datetime | None = None, usage: Usage | None = None,
                          errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS,
-                         cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT) -> list[Job]:
+                         cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT,
+                         pending: list[Pending] | None = None) -> list[Job]:
     """Processing jobs created within ``lookback`` (None: all) or still running, newest first."""
     return _list_jobs(sm, Kind.PROCESSING_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
-                      workers=workers, cache=cache, describe_limit=describe_limit)
+                      workers=workers, cache=cache, describe_limit=describe_limit, pending=pending)
 
 
 def list_transform_jobs(sm, region: str | None = None, *, cw=None, lookback: timedelta | None = DEFAULT_LOOKBACK,
                         now: datetime | None = None, usage: Usage | None = None,
                         errors: list[DiscoveryError] | None = None, workers: int = DESCRIBE_WORKERS,
-                        cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT) -> list[Job]:
+                        cache: DescribeCache | None = None, describe_limit: int = JOB_DESCRIBE_LIMIT,
+                        pending: list[Pending] | None = None) -> list[Job]:
     """Transform jobs created within ``lookback`` (None: all) or still running, newest first.
 
     With a CloudWatch client ``cw``, their ``JOB/<instance-id>`` hosts are filled from one
     ListMetrics listing (a failure there is reported in ``errors`` and leaves hosts empty).
     """
     region = _region(sm, region)
+    mine = [] if pending is not None else None
     jobs = _list_jobs(sm, Kind.TRANSFORM_JOB, region, lookback=lookback, now=now, usage=usage, errors=errors,
-                      workers=workers, cache=cache, describe_limit=describe_limit)
+                      workers=workers, cache=cache, describe_limit=describe_limit, pending=mine)
     if cw is not None and jobs:
         try:
             hosts = transform_host_map(cw, usage=usage)
@@ -243,7 +260,20 @@ def list_transform_jobs(sm, region: str | None = None, *, cw=None, lookback: tim
         else:
             for job in jobs:
                 job.hosts = hosts.get(job.name, [])
+            for entry in mine or ():  # a deferred describe keeps the hosts CloudWatch listed
+                entry.fn = _with_hosts(entry.fn, hosts)
+    if pending is not None:
+        pending.extend(mine)
     return jobs
+
+
+def _with_hosts(fn, hosts: dict[str, list[str]]):
+    def run(errors):
+        job = fn(errors)
+        if job is not None:
+            job.hosts = hosts.get(job.name, [])
+        return job
+    return run
 
 
 def transform_host_map(cw, *, usage: Usage | None = None, metric_name: str | None = "CPUUtilization"

@@ -8,10 +8,11 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tui.aws.discovery.base import (
-    LIST_PAGE_SIZE, DEFAULT_EXECUTIONS, DESCRIBE_WORKERS, _call, _dict, _items, _list, _map, _note,
+    LIST_PAGE_SIZE, DEFAULT_EXECUTIONS, DESCRIBE_WORKERS, _call, _dict, _items, _list, _note,
     _region, _str, _ts,
 )
 from tui.aws.discovery.cache import DescribeCache
+from tui.aws.discovery.deferred import Pending, describe_or_defer
 from tui.model.catalog import Kind
 from tui.model.cost import Usage
 from tui.model.resources import DiscoveryError, Pipeline, PipelineExecution, PipelineStep
@@ -45,20 +46,32 @@ def list_pipeline_executions(sm, pipeline_name: str, *, limit: int = DEFAULT_EXE
 
 def list_pipelines(sm, region: str | None = None, *, executions: int = DEFAULT_EXECUTIONS,
                    usage: Usage | None = None, errors: list[DiscoveryError] | None = None,
-                   workers: int = DESCRIBE_WORKERS, cache: DescribeCache | None = None) -> list[Pipeline]:
+                   workers: int = DESCRIBE_WORKERS, cache: DescribeCache | None = None,
+                   pending: list[Pending] | None = None) -> list[Pipeline]:
     """Every pipeline with its ``executions`` most recent executions, newest first.
 
     With a kept ``cache``, a pipeline whose LastExecutionTime has not moved and whose
-    executions have all ended costs no ListPipelineExecutions call.
+    executions have all ended costs no ListPipelineExecutions call. With ``pending`` (see
+    :mod:`.deferred`) the pipelines whose executions need a call are returned as their listing
+    (``described=False``) and those calls appended there for later.
     """
     region = _region(sm, region)
     cache = cache if cache is not None else DescribeCache()
     summaries = [s for s in _items(sm, "ListPipelines", "PipelineSummaries", usage, SortBy="Name",
                                    SortOrder="Ascending", MaxResults=LIST_PAGE_SIZE) if _str(s.get("PipelineName"))]
 
-    def one(s: dict) -> Pipeline:
-        p = Pipeline(name=str(s["PipelineName"]), region=region, arn=_str(s.get("PipelineArn")) or "",
-                     creation_time=_ts(s.get("CreationTime")), last_execution_time=_ts(s.get("LastExecutionTime")))
+    def listed(s: dict) -> Pipeline:
+        return Pipeline(name=str(s["PipelineName"]), region=region, arn=_str(s.get("PipelineArn")) or "",
+                        creation_time=_ts(s.get("CreationTime")),
+                        last_execution_time=_ts(s.get("LastExecutionTime")), described=False)
+
+    def ready(s: dict) -> bool:  # its executions are kept (or none are asked for): no call
+        return executions <= 0 or cache.executions(region, str(s["PipelineName"]), _ts(s.get("LastExecutionTime")),
+                                                   executions) is not None
+
+    def one(s: dict, errors: list[DiscoveryError] | None) -> Pipeline:
+        p = listed(s)
+        p.described = True
         if executions > 0:
             cached = cache.executions(region, p.name, p.last_execution_time, executions)
             if cached is not None:
@@ -68,13 +81,15 @@ def list_pipelines(sm, region: str | None = None, *, executions: int = DEFAULT_E
                     p.executions = list_pipeline_executions(sm, p.name, limit=executions, usage=usage)
                 except (ClientError, BotoCoreError) as exc:
                     _note(errors, Kind.PIPELINE.value, "ListPipelineExecutions", exc, region)
+                    p.described = False  # its status stays unknown ("…"), not blank
                 else:
                     cache.store_executions(region, p.name, p.last_execution_time, executions, p.executions)
         if p.latest is not None:
             p.status = p.latest.status
         return p
 
-    return _map(one, summaries, workers)
+    return describe_or_defer(one, summaries, placeholder=listed, errors=errors, workers=workers, pending=pending,
+                             kind=Kind.PIPELINE.value, ready=ready)
 
 
 def _step_type(metadata: dict) -> str | None:

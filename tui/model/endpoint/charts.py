@@ -10,9 +10,9 @@ from __future__ import annotations
 from tui.model.aggregate import combine
 from tui.model.catalog import Unit
 from tui.model.drill_views import ChartLine, ChartSpec
-from tui.model.endpoint.keys import VariantDetailKeys, components_of
+from tui.model.endpoint.keys import VariantDetailKeys
 from tui.model.per_device import scale_for
-from tui.model.plan import ComponentKeys, endpoint_variants
+from tui.model.plan import ComponentKeys, endpoint_components, endpoint_variants
 from tui.model.resources import Endpoint, InferenceComponent, Inventory
 from tui.model.series import SeriesKey, SeriesStore
 from tui.model.window_readers import grid, per_minute, ratio_pct, series_period
@@ -29,8 +29,8 @@ def endpoint_charts(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory |
     latency from its components (per component; it publishes none per variant), and CPU / GPU
     utilization are per vCPU / per GPU (0-100 %, like memory) where the instance type is known.
     """
-    vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
-    comps = components_of(ep, inv) if inv is not None and ep.component_based else []
+    vks = [VariantDetailKeys.of(ep, v) for v in endpoint_variants(ep)]
+    comps = endpoint_components(ep, inv) if inv is not None else []
     if comps and not any(store.get(vk.invocations) is not None and store.get(vk.invocations).points for vk in vks):
         return _component_charts(comps, store, now) + [_utilization_chart(ep, vks, store, now, inv)]
     period = series_period(store, [vk.invocations for vk in vks])
@@ -65,7 +65,7 @@ def endpoint_charts(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory |
         ChartSpec("Invocations per minute" + (" by variant" if multi else ""), Unit.NONE, period, tuple(per_variant),
                   lo=0),
         ChartSpec("Error rate", Unit.PERCENT, period, tuple(errors), lo=0, hi=1.0),
-        ChartSpec(title_lat, Unit.MICROSECONDS, period, tuple(latency), lo=0),
+        ChartSpec(title_lat, vks[0].latency_avg.unit, period, tuple(latency), lo=0),
         _utilization_chart(ep, vks, store, now, inv, period),
     ]
     return charts
@@ -105,7 +105,7 @@ def _utilization_chart(ep: Endpoint, vks: list["VariantDetailKeys"], store: Seri
 def _component_charts(comps: list[InferenceComponent], store: SeriesStore, now: int) -> list[ChartSpec]:
     """Invocations, error rates and latency of an endpoint that hosts inference components,
     from the components' own series (the endpoint publishes none per variant)."""
-    cks = [ComponentKeys(c) for c in comps]
+    cks = [ComponentKeys.of(c) for c in comps]
     period = series_period(store, [ck.invocations for ck in cks])
 
     def g(key: SeriesKey) -> list[float | None]:
@@ -120,5 +120,6 @@ def _component_charts(comps: list[InferenceComponent], store: SeriesStore, now: 
     return [
         ChartSpec("Invocations per minute by inference component", Unit.NONE, period, tuple(per_component), lo=0),
         ChartSpec("Error rate (all its components)", Unit.PERCENT, period, tuple(errors), lo=0, hi=1.0),
-        ChartSpec("Model latency by inference component (average)", Unit.MICROSECONDS, period, tuple(latency), lo=0),
+        ChartSpec("Model latency by inference component (average)", cks[0].latency_avg.unit, period, tuple(latency),
+                  lo=0),
     ]

@@ -26,7 +26,7 @@ COMPONENT_COLUMNS: tuple[Column, ...] = tuple(c for c in COLUMNS[Pane.COMPONENTS
 
 
 def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, now: int) -> list[Fact]:
-    k = ComponentDetailKeys(ic)
+    k = ComponentDetailKeys.of(ic)
     rate = recent_rate(store, k.invocations, now)
     e5 = recent_count(store, k.errors_5xx, rate)
     e4 = recent_count(store, k.errors_4xx, rate)
@@ -48,7 +48,7 @@ def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, 
     if per_copy is not None:
         traffic += f"   ({format_per_minute(per_copy)} per copy)"
     facts.append(Fact("Traffic", traffic, health.error_level(r5).value if r5 else ""))
-    lb = LatencyBreakdown(latest(store, k.latency_avg, now), latest(store, k.overhead, now))
+    lb = LatencyBreakdown(latest(store, k.latency_avg, now), latest(store, k.overhead, now), k.latency_avg.unit)
     p99 = latest(store, k.latency_p99, now)
     facts.append(lb.fact(p99))
     facts.append(alarm_summary(alarms_for(inv, ic.region, InferenceComponentName=ic.name)))
@@ -57,9 +57,8 @@ def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, 
 
 def component_metric_rows(ic: InferenceComponent, store: SeriesStore, now: int) -> list[Row]:
     """The component's metrics, one per row: traffic per copy, latency, errors, utilization."""
-    k = ComponentDetailKeys(ic)
+    k = ComponentDetailKeys.of(ic)
     period = series_period(store, [k.invocations])
-    us = Unit.MICROSECONDS
     rate = recent_rate(store, k.invocations, now)
 
     def g(key: SeriesKey) -> list[float | None]:
@@ -80,9 +79,9 @@ def component_metric_rows(ic: InferenceComponent, store: SeriesStore, now: int) 
     for key, label in ((k.latency_avg, "Model latency (average)"), (k.latency_p50, "Model latency p50"),
                        (k.latency_p99, "Model latency p99"), (k.overhead, "Overhead latency (average)")):
         val = latest(store, key, now)
-        lv = health.latency_level(val).value if key is k.latency_p99 and val is not None else ""
-        rows.append(metric_row(f"ic:{key.metric}:{key.stat}", label, val, us, stat=key.stat, level=lv,
-                               window_text=max_text(window_max(store, key, now), us), spark=g(key)))
+        lv = health.latency_level(val, key.unit).value if key is k.latency_p99 and val is not None else ""
+        rows.append(metric_row(f"ic:{key.metric}:{key.stat}", label, val, key.unit, stat=key.stat, level=lv,
+                               window_text=max_text(window_max(store, key, now), key.unit), spark=g(key)))
     for key, label in ((k.errors_5xx, "5XX errors"), (k.errors_4xx, "4XX errors"),
                        (k.model_errors, "Model errors")):
         n = recent_count(store, key, rate)
@@ -104,7 +103,7 @@ def component_metric_rows(ic: InferenceComponent, store: SeriesStore, now: int) 
 
 
 def component_charts(ic: InferenceComponent, store: SeriesStore, now: int) -> list[ChartSpec]:
-    k = ComponentDetailKeys(ic)
+    k = ComponentDetailKeys.of(ic)
     period = series_period(store, [k.invocations])
 
     def g(key: SeriesKey) -> list[float | None]:
@@ -116,7 +115,7 @@ def component_charts(ic: InferenceComponent, store: SeriesStore, now: int) -> li
                   (ChartLine("all copies", per_minute(g(k.invocations), period)),
                    ChartLine("per copy", per_minute(g(k.per_copy), period)),
                    ChartLine("concurrent/copy (max)", g(k.concurrency))), lo=0),
-        ChartSpec("Latency: model + overhead (average)", Unit.MICROSECONDS, period,
+        ChartSpec("Latency: model + overhead (average)", k.latency_avg.unit, period,
                   (ChartLine("model", model), ChartLine("overhead", overhead),
                    ChartLine("model p99", g(k.latency_p99))), lo=0),
         ChartSpec("Error rate", Unit.PERCENT, period,

@@ -15,25 +15,23 @@ from tui.model.alarms import alarm_summary, alarms_for
 from tui.model.catalog import Unit
 from tui.model.cells import CRIT, DIM, WARN
 from tui.model.drill_views import Fact, status_fact
-from tui.model.endpoint.keys import VariantDetailKeys, components_of
+from tui.model.endpoint.keys import VariantDetailKeys
 from tui.model.format import MISSING, format_age, format_per_minute, format_value, percent
-from tui.model.plan import ComponentKeys, endpoint_variants
+from tui.model.plan import ComponentKeys, endpoint_components, endpoint_variants
 from tui.model.readings import Rate, latest, recent_rate
 from tui.model.resources import Alarm, Endpoint, Inventory, epoch_seconds
 from tui.model.series import SeriesKey, SeriesStore
 from tui.model.window_readers import recent_count
 
 
-def _ms(value: float | None) -> str:
-    return format_value(value, Unit.MICROSECONDS)
-
-
 @dataclass(frozen=True)
 class LatencyBreakdown:
-    """The newest average latencies inside SageMaker (microseconds)."""
+    """The newest average latencies inside SageMaker, in ``unit`` (the catalog's unit of the
+    ModelLatency key they were read from)."""
 
     model: float | None
     overhead: float | None
+    unit: Unit
 
     @property
     def total(self) -> float | None:
@@ -49,7 +47,8 @@ class LatencyBreakdown:
         if self.total is None:
             return MISSING
         share = self.overhead_share
-        out = f"model {_ms(self.model)} + overhead {_ms(self.overhead)} = {_ms(self.total)} in SageMaker"
+        ms = self.formatted
+        out = f"model {ms(self.model)} + overhead {ms(self.overhead)} = {ms(self.total)} in SageMaker"
         if share is not None:
             out += f" (overhead {share:.0f}%)"
         return out + ", plus the network on the client side"
@@ -59,8 +58,11 @@ class LatencyBreakdown:
         there is none)."""
         text = self.text() if self.total is not None else without
         if p99 is not None:
-            text = f"p99 {_ms(p99)};  " + text
-        return Fact("Latency", text, health.latency_level(p99).value if p99 is not None else "")
+            text = f"p99 {self.formatted(p99)};  " + text
+        return Fact("Latency", text, health.latency_level(p99, self.unit).value if p99 is not None else "")
+
+    def formatted(self, value: float | None) -> str:
+        return format_value(value, self.unit)
 
 
 def _weighted_latest(store: SeriesStore, keys: list[tuple[SeriesKey, float]], now: int) -> float | None:
@@ -82,7 +84,8 @@ def latency_breakdown(vks: list[VariantDetailKeys], store: SeriesStore, now: int
     rates = rates or {vk.name: recent_rate(store, vk.invocations, now) for vk in vks}
     w = {vk.name: rates[vk.name].total or 0.0 for vk in vks}
     return LatencyBreakdown(_weighted_latest(store, [(vk.latency_avg, w[vk.name]) for vk in vks], now),
-                            _weighted_latest(store, [(vk.overhead, w[vk.name]) for vk in vks], now))
+                            _weighted_latest(store, [(vk.overhead, w[vk.name]) for vk in vks], now),
+                            vks[0].latency_avg.unit)
 
 
 def endpoint_mode(ep: Endpoint) -> str:
@@ -95,7 +98,7 @@ def endpoint_mode(ep: Endpoint) -> str:
 
 def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -> list[Fact]:
     """The summary above the variants: status, mode, traffic, errors, latency, alarms."""
-    vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
+    vks = [VariantDetailKeys.of(ep, v) for v in endpoint_variants(ep)]
     rates = {vk.name: recent_rate(store, vk.invocations, now) for vk in vks}
     total = sum_or_none([r.total for r in rates.values()])
     per_min = sum_or_none([r.per_minute for r in rates.values()])
@@ -110,9 +113,9 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
         scaling = bool(desired) and desired != ep.instance_count
         text = f"{ep.instance_count:,}" + (f" → {desired:,} desired" if scaling else "")
         facts.append(Fact("Instances", text, WARN if desired and desired != ep.instance_count else ""))
-    comps = components_of(ep, inv)
+    comps = endpoint_components(ep, inv)
     if per_min is None and comps:  # traffic of an inference-component endpoint is its components'
-        c_rates = [(ComponentKeys(c), recent_rate(store, ComponentKeys(c).invocations, now)) for c in comps]
+        c_rates = [(ComponentKeys.of(c), recent_rate(store, ComponentKeys.of(c).invocations, now)) for c in comps]
         total = sum_or_none(r.total for _, r in c_rates)
         per_min = sum_or_none(r.per_minute for _, r in c_rates)
         e5 = sum_or_none(recent_count(store, k.errors_5xx, r) for k, r in c_rates)
@@ -168,4 +171,4 @@ def reservation_facts(vks: list[VariantDetailKeys], store: SeriesStore, now: int
 
 def endpoint_alarms(ep: Endpoint, inv: Inventory) -> list[Alarm]:
     return alarms_for(inv, ep.region, EndpointName=ep.name,
-                      InferenceComponentName=[c.name for c in components_of(ep, inv)])
+                      InferenceComponentName=[c.name for c in endpoint_components(ep, inv)])

@@ -302,7 +302,8 @@ def instance_charts(ep: Endpoint, info: EnhancedInfo, store: SeriesStore, now: i
     over = f"its {counts.pop()} {device}" if len(counts) == 1 and 1 not in counts else f"its {device}"
     title = f"{'GPU' if gpu else 'CPU'} Σ over {over} (CloudWatch's sum)"  # one line per instance
     return [host_chart(title, Unit.PERCENT, util, store, now, period),
-            host_chart("Model latency per instance", Unit.MICROSECONDS, lat, store, now, 60, span=3 * 3600)]
+            host_chart("Model latency per instance", cat.find("ModelLatency", cat.G_INVOCATION).unit, lat, store, now,
+                       60, span=3 * 3600)]
 
 
 def gpu_charts(ep: Endpoint, variant: str, instance: str, info: EnhancedInfo, store: SeriesStore, now: int,
@@ -364,7 +365,7 @@ def instance_legend(table: HostTable, facts: Mapping[str, InstanceFacts | None],
     return "; ".join(parts)
 
 
-#: The grid's column titles of the summed metrics (as :func:`tui.widgets.host_grid.short_name` has them).
+#: The grid's column titles of the summed metrics (as :func:`tui.widgets.host_grid_cells.short_name` has them).
 _TITLES = {"CPUUtilization": "CPU", "GPUUtilization": "GPU", "GPUMemoryUtilization": "GPU mem"}
 
 _SHORT = {"CPUUtilization": "CPU", "MemoryUtilization": "memory", "DiskUtilization": "disk",

@@ -13,7 +13,8 @@ from typing import Iterable
 from tui.model import catalog as cat
 from tui.model.catalog import Kind
 from tui.model.detail import READ_ENHANCED, DetailRequest
-from tui.model.plan import ComponentKeys, EndpointKeys, endpoint_variants, has_gpu, key_builder, metric_key
+from tui.model.plan import (ComponentKeys, EndpointKeys, built_once, endpoint_components, endpoint_identity,
+                             endpoint_variants, has_gpu, key_builder, metric_key, named_identity)
 from tui.model.resources import Endpoint, InferenceComponent, Inventory
 from tui.model.series import SeriesKey
 
@@ -24,9 +25,14 @@ class VariantDetailKeys:
     The overview's keys (:class:`~tui.model.plan.EndpointKeys`) plus the detail-only ones.
     """
 
+    @classmethod
+    def of(cls, ep: Endpoint, variant: str) -> "VariantDetailKeys":
+        """The keys of ``variant`` of ``ep``, built once (see :func:`~tui.model.plan.built_once`)."""
+        return built_once(cls, endpoint_identity(ep, variant), ep, variant)
+
     def __init__(self, ep: Endpoint, variant: str) -> None:
         self.name = variant
-        self.base = b = EndpointKeys(ep, variant)
+        self.base = b = EndpointKeys.of(ep, variant)
         r, e = ep.region, Kind.ENDPOINT
         d = {"EndpointName": ep.name, "VariantName": variant}
         v = next((x for x in ep.variants if x.name == variant), None)
@@ -112,8 +118,12 @@ class ComponentDetailKeys:
     """Every series the component screen shows: the overview's plus errors, percentiles,
     overhead and GPU memory."""
 
+    @classmethod
+    def of(cls, ic: InferenceComponent) -> "ComponentDetailKeys":
+        return built_once(cls, named_identity(ic), ic)
+
     def __init__(self, ic: InferenceComponent) -> None:
-        self.base = b = ComponentKeys(ic)
+        self.base = b = ComponentKeys.of(ic)
         k, r = Kind.INFERENCE_COMPONENT, ic.region
         d = {"InferenceComponentName": ic.name}
 
@@ -134,26 +144,22 @@ class ComponentDetailKeys:
                 self.cpu, self.gpu, self.gpu_memory, self.memory]
 
 
-def components_of(ep: Endpoint, inv: Inventory) -> list[InferenceComponent]:
-    return [c for c in inv.components if c.endpoint_name == ep.name and (not c.region or c.region == ep.region)]
-
-
-def endpoint_keys(ep: Endpoint, components: Iterable[InferenceComponent] = ()) -> list[SeriesKey]:
+def endpoint_screen_keys(ep: Endpoint, components: Iterable[InferenceComponent] = ()) -> list[SeriesKey]:
     """Exactly the series the endpoint screen shows (variants, then its components)."""
     keys: list[SeriesKey] = []
     for v in endpoint_variants(ep):
-        keys += VariantDetailKeys(ep, v).all()
+        keys += VariantDetailKeys.of(ep, v).all()
     for ic in components:
-        ck = ComponentKeys(ic)
+        ck = ComponentKeys.of(ic)
         keys += ck.all() + ck.endpoint_traffic()  # the variant table and charts of its endpoint
     return list(dict.fromkeys(keys))
 
 
 def endpoint_request(ep: Endpoint, inv: Inventory) -> DetailRequest:
     """The endpoint screen's series and its enhanced-metric dimension read."""
-    return DetailRequest(owner=f"endpoint:{ep.key}", keys=tuple(endpoint_keys(ep, components_of(ep, inv))),
+    return DetailRequest(owner=f"endpoint:{ep.key}", keys=tuple(endpoint_screen_keys(ep, endpoint_components(ep, inv))),
                          reads=((READ_ENHANCED, ep.region, ep.name),))
 
 
 def component_request(ic: InferenceComponent) -> DetailRequest:
-    return DetailRequest(owner=f"component:{ic.key}", keys=tuple(ComponentDetailKeys(ic).all()))
+    return DetailRequest(owner=f"component:{ic.key}", keys=tuple(ComponentDetailKeys.of(ic).all()))

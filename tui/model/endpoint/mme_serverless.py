@@ -25,8 +25,7 @@ def mme_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
     if not ep.multi_model:
         return []
     rows = []
-    vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
-    us = Unit.MICROSECONDS
+    vks = [VariantDetailKeys.of(ep, v) for v in endpoint_variants(ep)]
     for vk in vks:
         pre = f"{vk.name}: " if len(vks) > 1 else ""
         period = series_period(store, [vk.cache_hit])
@@ -53,8 +52,8 @@ def mme_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
                                  (vk.loading, "Model load into the container", None),
                                  (vk.unloading, "Model unload", None)):
             top = window_max(store, wmax, now) if wmax is not None else window_max(store, key, now)
-            rows.append(metric_row(f"mme:{vk.name}:{key.metric}", pre + label, latest(store, key, now), us,
-                                   stat="Average", window_text=max_text(top, us),
+            rows.append(metric_row(f"mme:{vk.name}:{key.metric}", pre + label, latest(store, key, now), key.unit,
+                                   stat=key.stat, window_text=max_text(top, key.unit),
                                    spark=grid(store, key, now, period)))
     return rows
 
@@ -62,8 +61,7 @@ def mme_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
 def serverless_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
     """Serverless: cold starts and their setup time, memory, concurrency against the maximum."""
     rows = []
-    vks = [vk for vk in (VariantDetailKeys(ep, v) for v in endpoint_variants(ep)) if vk.serverless]
-    us = Unit.MICROSECONDS
+    vks = [vk for vk in (VariantDetailKeys.of(ep, v) for v in endpoint_variants(ep)) if vk.serverless]
     for vk in vks:
         pre = f"{vk.name}: " if len(vks) > 1 else ""
         period = series_period(store, [vk.invocations])
@@ -80,8 +78,9 @@ def serverless_rows(ep: Endpoint, store: SeriesStore, now: int) -> list[Row]:
                                now_text=format_per_minute(recent) if recent is not None else MISSING,
                                window_text=text, spark=grid(store, vk.cold_starts, now, period)))
         rows.append(metric_row(f"sls:{vk.name}:setup", pre + "Setup time per cold start",
-                               latest(store, vk.setup_avg, now, fresh=None), us, stat="Average",
-                               window_text=max_text(window_max(store, vk.setup_max, now), us),
+                               latest(store, vk.setup_avg, now, fresh=None), vk.setup_avg.unit,
+                               stat=vk.setup_avg.stat,
+                               window_text=max_text(window_max(store, vk.setup_max, now), vk.setup_max.unit),
                                spark=grid(store, vk.setup_avg, now, period)))
         conc = latest(store, vk.concurrency, now)
         cap = vk.variant.serverless_max_concurrency if vk.variant else None

@@ -12,13 +12,13 @@ from typing import Iterable
 from tui.model import health
 from tui.model.aggregate import combine, max_or_none, sum_or_none
 from tui.model.catalog import Unit
-from tui.model.cells import (BLANK, CRIT, INFO, WARN, DIM, Cell, Column, Row, name_cell, per_device_cell,
+from tui.model.cells import (BLANK, CRIT, INFO, WARN, DIM, Cell, Column, Row, key_cell, name_cell, per_device_cell,
                              rate_level, util_level, value_cell)
-from tui.model.endpoint.keys import VariantDetailKeys, components_of
+from tui.model.endpoint.keys import VariantDetailKeys
 from tui.model.format import MISSING, percent
 from tui.model.overview import traffic
 from tui.model.per_device import scale_for
-from tui.model.plan import ComponentKeys, endpoint_variants
+from tui.model.plan import ComponentKeys, endpoint_components, endpoint_variants
 from tui.model.readings import Rate, latest, recent_rate
 from tui.model.resources import Endpoint, InferenceComponent, Inventory, Variant
 from tui.model.series import SeriesStore
@@ -84,7 +84,7 @@ def variant_type(v: Variant | None) -> str:
 def _hosted(vk: "VariantDetailKeys", components: Iterable[InferenceComponent]) -> list[ComponentKeys]:
     """Keys of the inference components a variant hosts (their traffic is published per
     component, not per variant)."""
-    return [ComponentKeys(c) for c in components if c.variant_name in (None, "", vk.name)]
+    return [ComponentKeys.of(c) for c in components if c.variant_name in (None, "", vk.name)]
 
 
 def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | None = None) -> list[Row]:
@@ -94,8 +94,8 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
     metrics of its own, so its traffic, errors and latencies are its components' (summed; the
     worst latency); CPU and GPU are per vCPU / per GPU where the instance type is known.
     """
-    components = components_of(ep, inv) if inv is not None else []
-    vks = [VariantDetailKeys(ep, v) for v in endpoint_variants(ep)]
+    components = endpoint_components(ep, inv) if inv is not None else []
+    vks = [VariantDetailKeys.of(ep, v) for v in endpoint_variants(ep)]
     rates = {vk.name: recent_rate(store, vk.invocations, now) for vk in vks}
     hosted = {vk.name: _hosted(vk, components) for vk in vks} if ep.component_based else {}
     via = {name: traffic(store, cks, now) for name, cks in hosted.items()
@@ -103,7 +103,6 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
     all_total = sum_or_none([r.total for name, r in rates.items() if name not in via]
                             + [t.total for t in via.values()])
     weights = _weights(ep)
-    us = Unit.MICROSECONDS
     rows = []
     for vk in vks:
         rate = rates[vk.name]
@@ -158,9 +157,10 @@ def variant_rows(ep: Endpoint, store: SeriesStore, now: int, inv: Inventory | No
             "e4xx_rate": value_cell(r4, Unit.PERCENT, level=WARN if r4 and r4 >= health.ERROR_RATE_CRIT_PCT else ""),
             "e5xx_rate": value_cell(r5, Unit.PERCENT, level=rate_level(r5)),
             "model_errors": value_cell(merr, Unit.COUNT, "Sum", CRIT if merr else ""),
-            "p50": value_cell(lat("latency_p50"), us, "p50"),
-            "p99": value_cell(p99, us, "p99", level=health.latency_level(p99).value if p99 is not None else ""),
-            "overhead": value_cell(lat("overhead"), us, "Average"),
+            "p50": key_cell(lat("latency_p50"), vk.latency_p50),
+            "p99": key_cell(p99, vk.latency_p99,
+                            level=health.latency_level(p99, vk.latency_p99.unit).value if p99 is not None else ""),
+            "overhead": key_cell(lat("overhead"), vk.overhead),
             "concurrency": value_cell(latest(store, vk.concurrency, now)),
             "per_instance": BLANK if vk.per_instance is None else
             value_cell(_round1(recent_rate(store, vk.per_instance, now).per_minute)),

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import _patches
-from .index import Series, epoch_of, metric_index, provider_series, series_key, utc_of
+from .index import MetricSeries, epoch_of, metric_index, provider_series, series_key, utc_of
 from .stats import bucket_origin, parse_stat, valid_period
 from .tokens import cloudwatch_exceptions, decode_token, encode_token, invalid_next_token
 
@@ -52,7 +52,7 @@ def validate_queries(queries: list[dict]) -> None:
                 "or a multiple of 60.")
 
 
-def _stat_query(query: dict, series: Series | None, extra: Series | None, start: float, end: float,
+def _stat_query(query: dict, series: MetricSeries | None, extra: MetricSeries | None, start: float, end: float,
                 now: float) -> tuple[list[float], list[float]]:
     """Timestamps (ascending, epoch) and values of one MetricStat query."""
     ms = query["MetricStat"]

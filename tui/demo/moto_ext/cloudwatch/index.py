@@ -42,7 +42,7 @@ def utc_of(epoch: float) -> datetime:
 
 
 # -- the index -----------------------------------------------------------------------------
-class Series:
+class MetricSeries:
     """The datapoints of one metric series, kept sorted by time (lazily)."""
 
     __slots__ = ("dims", "ts", "vals", "units", "ordered", "latest")
@@ -96,8 +96,8 @@ class MetricIndex:
         self.lock = threading.RLock()
         self.source: list | None = None
         self.count = 0
-        self.series: dict[SeriesKey, Series] = {}
-        self._by_order: dict[tuple, Series] = {}  # (namespace, name, dims as put) -> series
+        self.series: dict[SeriesKey, MetricSeries] = {}
+        self._by_order: dict[tuple, MetricSeries] = {}  # (namespace, name, dims as put) -> series
 
     def sync(self, metric_data: list) -> None:
         """Index what was appended to moto's list since the last call (rebuild if replaced)."""
@@ -115,7 +115,7 @@ class MetricIndex:
         self.count = n
 
     @staticmethod
-    def _add(series: dict[SeriesKey, Series], datum: Any, by_order: dict | None = None) -> None:
+    def _add(series: dict[SeriesKey, MetricSeries], datum: Any, by_order: dict | None = None) -> None:
         dims = tuple((d.name, d.value) for d in datum.dimensions)
         ordered = (datum.namespace, datum.name, dims)
         s = by_order.get(ordered) if by_order is not None else None
@@ -123,15 +123,15 @@ class MetricIndex:
             key = series_key(datum.namespace, datum.name, dims)
             s = series.get(key)
             if s is None:
-                s = series[key] = Series(list(dims))
+                s = series[key] = MetricSeries(list(dims))
             if by_order is not None:
                 by_order[ordered] = s
         s.add(epoch_of(datum.timestamp), _datum_value(datum), datum.unit)
 
     @classmethod
-    def transient(cls, data: list) -> dict[SeriesKey, Series]:
+    def transient(cls, data: list) -> dict[SeriesKey, MetricSeries]:
         """Series for datapoints computed on the fly (moto's metric providers)."""
-        out: dict[SeriesKey, Series] = {}
+        out: dict[SeriesKey, MetricSeries] = {}
         for datum in data:
             cls._add(out, datum)
         return out
@@ -151,7 +151,7 @@ def metric_index(backend: Any) -> MetricIndex:
     return idx
 
 
-def provider_series(backend: Any) -> dict[SeriesKey, Series]:
+def provider_series(backend: Any) -> dict[SeriesKey, MetricSeries]:
     try:
         data = backend.aws_metric_data
     except Exception:  # a provider that cannot answer must not break metric reads

@@ -79,7 +79,7 @@ def weighted_samples(vals: list) -> list[tuple[float, float]]:
     return out
 
 
-def percentile(samples: list[tuple[float, float]], p: float) -> float | None:
+def weighted_percentile(samples: list[tuple[float, float]], p: float) -> float | None:
     """Nearest-rank percentile of weighted samples (``p`` in 0..100)."""
     if not samples:
         return None
@@ -106,7 +106,7 @@ def _trimmed(samples: list[tuple[float, float]], kind: str, a: float, b: float) 
         return None
     kind = kind.lower()
     if kind == "wm":
-        pa, pb = percentile(samples, a), percentile(samples, b)
+        pa, pb = weighted_percentile(samples, a), weighted_percentile(samples, b)
         return sum(min(max(v, pa), pb) * w for v, w in samples) / total
     lo, hi = a / 100.0 * total, b / 100.0 * total
     cum = cnt = acc = 0.0
@@ -141,7 +141,7 @@ def parse_stat(stat: str):
     m = _PCT.match(stat)
     if m:
         p = float(m.group(1))
-        return lambda vals: percentile(weighted_samples(vals), p)
+        return lambda vals: weighted_percentile(weighted_samples(vals), p)
     if stat.upper() == "IQM":
         return lambda vals: _trimmed(weighted_samples(vals), "tm", 25.0, 75.0)
     m = _TRIM_SHORT.match(stat)

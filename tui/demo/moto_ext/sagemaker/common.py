@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .endpoints import InferenceComponent
-    from .labeling import LabelingJob
-    from .recommender import RecommendationJob
+    from .endpoints import FakeInferenceComponent
+    from .labeling import FakeLabelingJob
+    from .recommender import FakeRecommendationJob
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -41,7 +41,7 @@ def as_naive_utc(value: Any) -> datetime | None:
     return value
 
 
-def epoch_seconds(value: Any) -> float:
+def utc_epoch_seconds(value: Any) -> float:
     value = as_naive_utc(value)
     return value.replace(tzinfo=timezone.utc).timestamp()
 
@@ -68,9 +68,9 @@ class ExtState:
     """What the additions keep per SageMaker backend (account and region)."""
 
     def __init__(self) -> None:
-        self.inference_components: dict[str, InferenceComponent] = {}
-        self.labeling_jobs: dict[str, LabelingJob] = {}
-        self.recommendation_jobs: dict[str, RecommendationJob] = {}
+        self.inference_components: dict[str, FakeInferenceComponent] = {}
+        self.labeling_jobs: dict[str, FakeLabelingJob] = {}
+        self.recommendation_jobs: dict[str, FakeRecommendationJob] = {}
 
 
 def ext_state(backend: Any) -> ExtState:
@@ -112,8 +112,9 @@ def list_page(items: list, *, params: dict, sort_keys: dict[str, Any], default_s
                                ("LastModifiedTimeBefore", "last_modified_time", False)):
         bound = params.get(param)
         if bound is not None:
-            b = epoch_seconds(bound)
-            items = [x for x in items if (epoch_seconds(getattr(x, attr)) > b) == after and epoch_seconds(getattr(x, attr)) != b]
+            b = utc_epoch_seconds(bound)
+            items = [x for x in items if (utc_epoch_seconds(getattr(x, attr)) > b) == after
+                     and utc_epoch_seconds(getattr(x, attr)) != b]
     key = sort_keys[sort_by]
     items = sorted(items, key=lambda x: (key(x), name_of(x)), reverse=sort_order == "Descending")
     start = 0

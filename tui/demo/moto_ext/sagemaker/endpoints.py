@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from .. import _patches
-from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_REGION, arn_of, backend_for, drop_none, epoch_seconds,
+from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_REGION, arn_of, backend_for, drop_none, utc_epoch_seconds,
                      ext_state, list_page, lock, moto_utcnow, action_result, sagemaker_exceptions)
 
 #: Instance types of the form ml.<family>.<size>; moto's own list stops at ml.g4dn/ml.p3.
@@ -29,7 +29,7 @@ INSTANCE_TYPE = re.compile(
 IC_STATUSES = ("InService", "Creating", "Updating", "Failed", "Deleting")
 
 
-class InferenceComponent:
+class FakeInferenceComponent:
     def __init__(self, *, name: str, arn: str, endpoint_name: str, endpoint_arn: str, variant_name: str,
                  specification: dict, runtime_config: dict, tags: list | None) -> None:
         self.name = name
@@ -93,7 +93,7 @@ def _ic_arn(self, name: str) -> str:
 
 def backend_create_inference_component(self, inference_component_name: str, endpoint_name: str,
                                        variant_name: str | None, specification: dict | None,
-                                       runtime_config: dict | None, tags: list | None) -> InferenceComponent:
+                                       runtime_config: dict | None, tags: list | None) -> FakeInferenceComponent:
     exc = sagemaker_exceptions()
     st = ext_state(self)
     arn = _ic_arn(self, inference_component_name)
@@ -114,7 +114,7 @@ def backend_create_inference_component(self, inference_component_name: str, endp
         if model_name and model_name not in self._models:
             m_arn = arn_of("model", model_name, self.account_id, self.region_name)
             raise exc.ValidationError(message=f"Could not find model '{m_arn}'.")
-        ic = InferenceComponent(name=inference_component_name, arn=arn, endpoint_name=endpoint_name,
+        ic = FakeInferenceComponent(name=inference_component_name, arn=arn, endpoint_name=endpoint_name,
                                 endpoint_arn=endpoint.arn, variant_name=variant_name,
                                 specification=specification or {}, runtime_config=runtime_config or {},
                                 tags=tags)
@@ -122,7 +122,7 @@ def backend_create_inference_component(self, inference_component_name: str, endp
     return ic
 
 
-def _get_ic(backend, name: str) -> InferenceComponent:
+def _get_ic(backend, name: str) -> FakeInferenceComponent:
     ic = ext_state(backend).inference_components.get(name)
     if ic is None:
         raise sagemaker_exceptions().ValidationError(message=f"Could not find inference component '{_ic_arn(backend, name)}'.")
@@ -142,7 +142,7 @@ def backend_list_inference_components(self, params: dict) -> tuple[list[dict], s
             if params.get(param):
                 items = [x for x in items if getattr(x, attr) == params[param]]
         page, token = list_page(items, params=params, default_order="Descending", sort_keys={
-            "Name": lambda x: x.name, "CreationTime": lambda x: epoch_seconds(x.creation_time),
+            "Name": lambda x: x.name, "CreationTime": lambda x: utc_epoch_seconds(x.creation_time),
             "Status": lambda x: x.status})
         return [x.summary() for x in page], token
 

@@ -9,7 +9,7 @@ changes a group's status in-process.
 from __future__ import annotations
 
 from .. import _patches
-from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_REGION, action_result, backend_for, drop_none, epoch_seconds,
+from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_REGION, action_result, backend_for, drop_none, utc_epoch_seconds,
                      list_page, lock, moto_utcnow, sagemaker_exceptions)
 
 
@@ -99,7 +99,7 @@ def backend_list_feature_groups(self, params: dict) -> tuple[list[dict], str | N
         items = [x for x in items if offline(x) == params["OfflineStoreStatusEquals"]]
     page, token = list_page(items, params=params, name_of=lambda x: x.feature_group_name, sort_keys={
         "Name": lambda x: x.feature_group_name, "FeatureGroupStatus": status,
-        "OfflineStoreStatus": lambda x: offline(x) or "", "CreationTime": lambda x: epoch_seconds(x.creation_time)})
+        "OfflineStoreStatus": lambda x: offline(x) or "", "CreationTime": lambda x: utc_epoch_seconds(x.creation_time)})
     return [drop_none({
         "FeatureGroupName": x.feature_group_name,
         "FeatureGroupArn": x.arn,

@@ -11,7 +11,7 @@ import random
 import string
 
 from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_REGION, action_result, arn_of, backend_for, drop_none,
-                     epoch_seconds, ext_state, list_page, lock, moto_utcnow, sagemaker_exceptions)
+                     utc_epoch_seconds, ext_state, list_page, lock, moto_utcnow, sagemaker_exceptions)
 
 
 # -- labeling jobs -------------------------------------------------------------------------
@@ -19,7 +19,7 @@ LABELING_STATUSES = ("Initializing", "InProgress", "Completed", "Failed", "Stopp
 COUNTERS = ("TotalLabeled", "HumanLabeled", "MachineLabeled", "FailedNonRetryableError", "Unlabeled")
 
 
-class LabelingJob:
+class FakeLabelingJob:
     def __init__(self, *, name: str, arn: str, params: dict) -> None:
         self.name = name
         self.arn = arn
@@ -78,18 +78,18 @@ class LabelingJob:
         })
 
 
-def backend_create_labeling_job(self, params: dict) -> LabelingJob:
+def backend_create_labeling_job(self, params: dict) -> FakeLabelingJob:
     name = params["LabelingJobName"]
     with lock:
         st = ext_state(self)
         if name in st.labeling_jobs:
             raise sagemaker_exceptions().ResourceInUseException(message=f"Labeling job {name} already exists.")
-        job = st.labeling_jobs[name] = LabelingJob(
+        job = st.labeling_jobs[name] = FakeLabelingJob(
             name=name, arn=arn_of("labeling-job", name, self.account_id, self.region_name), params=params)
     return job
 
 
-def _get_labeling_job(backend, name: str) -> LabelingJob:
+def _get_labeling_job(backend, name: str) -> FakeLabelingJob:
     job = ext_state(backend).labeling_jobs.get(name)
     if job is None:
         raise sagemaker_exceptions().ResourceNotFound(message=f"Could not find labeling job '{name}'.")
@@ -107,7 +107,7 @@ def backend_list_labeling_jobs(self, params: dict) -> tuple[list[dict], str | No
         if params.get("StatusEquals"):
             items = [x for x in items if x.status == params["StatusEquals"]]
         page, token = list_page(items, params=params, sort_keys={
-            "Name": lambda x: x.name, "CreationTime": lambda x: epoch_seconds(x.creation_time),
+            "Name": lambda x: x.name, "CreationTime": lambda x: utc_epoch_seconds(x.creation_time),
             "Status": lambda x: x.status})
         return [x.summary() for x in page], token
 

@@ -12,7 +12,7 @@ import copy
 
 from .. import _patches
 from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_PAGE, DEFAULT_REGION, action_result, as_naive_utc,
-                     backend_for, drop_none, epoch_seconds, lock, moto_utcnow, sagemaker_exceptions)
+                     backend_for, drop_none, utc_epoch_seconds, lock, moto_utcnow, sagemaker_exceptions)
 
 
 # -- pipeline executions -------------------------------------------------------------------
@@ -36,7 +36,7 @@ def backend_list_pipeline_execution_steps(self, params: dict) -> tuple[list[dict
         raise exc.AWSValidationException(
             f"1 validation error detected: Value '{order}' at 'sortOrder' failed to satisfy constraint: "
             "Member must satisfy enum value set: ['Ascending', 'Descending']")
-    steps.sort(key=lambda s: epoch_seconds(s["StartTime"]) if s.get("StartTime") else 0.0,
+    steps.sort(key=lambda s: utc_epoch_seconds(s["StartTime"]) if s.get("StartTime") else 0.0,
                reverse=order == "Descending")
     start = int(params.get("NextToken") or 0)
     size = int(params.get("MaxResults") or DEFAULT_PAGE)

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from .common import (DEFAULT_ACCOUNT_ID, DEFAULT_REGION, action_result, arn_of, as_naive_utc, backend_for,
-                     drop_none, epoch_seconds, ext_state, list_page, lock, moto_utcnow, sagemaker_exceptions)
+                     drop_none, utc_epoch_seconds, ext_state, list_page, lock, moto_utcnow, sagemaker_exceptions)
 
 
 # -- inference recommendations jobs --------------------------------------------------------
@@ -19,7 +19,7 @@ RECOMMENDATION_STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED", "STO
                            "DELETING", "DELETED")
 
 
-class RecommendationJob:
+class FakeRecommendationJob:
     def __init__(self, *, name: str, arn: str, params: dict) -> None:
         self.name = name
         self.arn = arn
@@ -71,19 +71,19 @@ class RecommendationJob:
         })
 
 
-def backend_create_inference_recommendations_job(self, params: dict) -> RecommendationJob:
+def backend_create_inference_recommendations_job(self, params: dict) -> FakeRecommendationJob:
     name = params["JobName"]
     with lock:
         st = ext_state(self)
         if name in st.recommendation_jobs:
             raise sagemaker_exceptions().ResourceInUseException(message=f"Inference recommendations job {name} already exists.")
-        job = st.recommendation_jobs[name] = RecommendationJob(
+        job = st.recommendation_jobs[name] = FakeRecommendationJob(
             name=name, arn=arn_of("inference-recommendations-job", name, self.account_id, self.region_name),
             params=params)
     return job
 
 
-def _get_recommendation_job(backend, name: str) -> RecommendationJob:
+def _get_recommendation_job(backend, name: str) -> FakeRecommendationJob:
     job = ext_state(backend).recommendation_jobs.get(name)
     if job is None:
         raise sagemaker_exceptions().ResourceNotFound(message=f"Could not find inference recommendations job '{name}'.")
@@ -107,7 +107,7 @@ def backend_list_inference_recommendations_jobs(self, params: dict) -> tuple[lis
             items = [x for x in items if (x.params.get("InputConfig") or {}).get("ModelPackageVersionArn")
                      == params["ModelPackageVersionArnEquals"]]
         page, token = list_page(items, params=params, sort_keys={
-            "Name": lambda x: x.name, "CreationTime": lambda x: epoch_seconds(x.creation_time),
+            "Name": lambda x: x.name, "CreationTime": lambda x: utc_epoch_seconds(x.creation_time),
             "Status": lambda x: x.status})
         return [x.summary() for x in page], token
 
