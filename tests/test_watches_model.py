@@ -161,3 +161,12 @@ def test_alarm_pane_rows_and_marks(store):
     rows = pane_rows(Pane.ENDPOINTS, Inventory(endpoints=[ep], alarms=other_region), store, NOW)
     mark_alarmed_rows(rows, Inventory(alarms=other_region))
     assert rows[0].cells["name"].text == "fraud"  # an alarm of another region does not mark it
+
+
+def test_an_alarm_has_its_cloudwatch_console_page_and_arn():
+    from tui.model.console_url import console_url, resource_arn
+
+    a = Alarm("fraud-5xx", "ALARM", "eu-west-1", arn="arn:aws:cloudwatch:eu-west-1:123456789012:alarm:fraud-5xx")
+    assert console_url(a) == ("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
+                              "#alarmsV2:alarm/fraud-5xx")
+    assert resource_arn(a, "123456789012") == a.arn

@@ -31,7 +31,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from tui.model.catalog import Kind
-from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
+from tui.model.resources import (Alarm, Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
                                  PipelineExecution, RecommendationJob)
 
 #: Kinds by name (the :class:`~tui.model.catalog.Kind` values, plus kinds the app does not list).
@@ -121,6 +121,9 @@ def console_url(resource, *, pipeline: Pipeline | None = None) -> str | None:
                                parent=resource.endpoint_name)
     if isinstance(resource, (Endpoint, Job, Pipeline, LabelingJob, FeatureGroup, RecommendationJob)):
         return console_url_for(_kind_of(resource), resource.name, resource.region)
+    if isinstance(resource, Alarm) and resource.region:  # CloudWatch's page of the alarm
+        return f"{console_host(resource.region)}/cloudwatch/home?region={_q(resource.region)}" \
+               f"#alarmsV2:alarm/{_q(resource.name)}"
     return None
 
 

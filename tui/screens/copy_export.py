@@ -25,7 +25,7 @@ from tui.model.console_url import console_url, resource_arn
 from tui.model.export import Export, ExportColumn, ExportRow, ExportTable, export_stem, write_export
 from tui.model.format import safe_text
 from tui.model.kinds import spec_of
-from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
+from tui.model.resources import (Alarm, Endpoint, FeatureGroup, InferenceComponent, Job, LabelingJob, Pipeline,
                                  PipelineExecution, RecommendationJob)
 
 if TYPE_CHECKING:  # imported where used: RichLog pulls rich.pretty in, which the first frame does not need
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # imported where used: RichLog pulls rich.pretty in, which th
 
 #: Model resources a selection can be.
 RESOURCES = (Endpoint, InferenceComponent, Job, Pipeline, PipelineExecution, LabelingJob, FeatureGroup,
-             RecommendationJob)
+             RecommendationJob, Alarm)
 #: Seconds within which a second ``y`` on the same resource copies its ARN.
 AGAIN_SECONDS = 5.0
 #: Cells of a copied text shown in the notification.

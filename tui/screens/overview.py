@@ -72,7 +72,7 @@ class CommandLine(Input):
     def open(self, mode: str, value: str = "") -> None:
         self.mode = mode
         self.value = value
-        self.placeholder = ("pane: endpoints components jobs pipelines labeling features recommendations"
+        self.placeholder = ("pane: endpoints components jobs pipelines labeling features recommendations alarms"
                             if mode == ":" else "filter: part of a name, status or value")
         self.border_title = None
         self.add_class("-shown")
