@@ -22,7 +22,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("t", "cycle the time window: 1h, 3h, 12h, 24h"),
     ("Tab / Shift+Tab, 1-8", "next / previous pane, or pane by number (or click a tab)"),
     ("↑ ↓ PgUp PgDn Home End", "move in the table"),
-    ("Ctrl+P", "command palette: panes, refresh, pause, window, theme"),
+    ("Ctrl+P", "palette: panes, resources by name, themes, windows, profiles, regions, export"),
     ("e", "problems: every failed call or listing of this run, with its time"),
     ("w", "watch the selected resource (a row, or the screen open; again: stop): a notification, and the bell "
           "with bell = true in the config, when a job changes status, ends or fails, a host is newly flagged, an "
