@@ -1,7 +1,7 @@
 """The live overview: one tab per resource kind, each a :class:`ResourceTable`.
 
 Keys (k9s style): ``:`` jump to a pane by name, ``/`` filter (Esc clears), Enter opens the
-selected resource, ``s``/``S`` cycle/reverse the sort, Tab/Shift+Tab or 1-7 switch panes.
+selected resource, ``s``/``S`` cycle/reverse the sort, Tab/Shift+Tab or the digits switch panes.
 The screen never talks to AWS: the app hands it each refresh's state through
 :meth:`OverviewScreen.state_changed` and it redraws only the visible pane (other panes are
 redrawn when they are shown).
