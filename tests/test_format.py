@@ -19,6 +19,7 @@ from tui.model.format import (
     resample,
     safe_text,
     sparkline,
+    to_milliseconds,
     truncate_cells,
 )
 
@@ -172,3 +173,13 @@ def test_sparkline():
 def test_resample_averages_present_points_per_bucket():
     assert resample([1, 3, None, None, 5, 7], 3) == [2.0, None, 6.0]
     assert resample([1, None], 4) == [1, None]
+
+
+def test_one_conversion_to_milliseconds_for_every_latency_unit():
+    assert to_milliseconds(12345, Unit.MICROSECONDS) == 12.345
+    assert to_milliseconds(250.0, Unit.MILLISECONDS) == 250.0
+    assert to_milliseconds(1.5, Unit.SECONDS) == 1500.0
+    with pytest.raises(ValueError):
+        to_milliseconds(1.0, Unit.PERCENT)
+    # what a cell, a chart axis and a health threshold read agree: 1,500,000 µs is 1,500 ms
+    assert format_value(1_500_000, Unit.MICROSECONDS) == format_value(1500, Unit.MILLISECONDS) == "1,500 ms"

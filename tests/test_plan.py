@@ -8,10 +8,12 @@ import pytest
 
 from tui.model import catalog as cat
 from tui.model.catalog import Kind
-from tui.model.plan import is_extended_stat, job_is_recent, job_keys, pane_keys, resource_keys, variant_keys
+from tui.model.plan import (FeatureKeys, PipelineKeys, endpoint_components, is_extended_stat, job_is_recent, job_keys,
+                            pane_keys, resource_keys, variant_keys)
 from tui.model.kinds import PANE_KINDS, Pane, pane_named
 from tui.model.resources import (Endpoint, FeatureGroup, InferenceComponent, Inventory, Job, LabelingJob, Pipeline,
                                  RecommendationJob, Variant, default_hosts)
+from tui.model.series import SeriesKey
 
 #: The clock these pure planning functions are given: now, whatever the day and hour.
 NOW = datetime.now(timezone.utc).replace(second=0, microsecond=0)
@@ -152,3 +154,38 @@ def test_pipeline_namespace_keeps_aws_spelling():
 def test_resource_keys_for_a_job_cover_every_host():
     job = _job("big", hosts=3)
     assert len(resource_keys(job)) == 3 * 4
+
+
+def test_keys_carry_their_catalog_definition_and_unit():
+    ep = Endpoint("ep", "InService", R, variants=[Variant("AllTraffic", "ml.g5.xlarge")])
+    vk = variant_keys(ep)[0]
+    assert vk.latency_p99.definition is cat.find("ModelLatency", cat.G_INVOCATION)
+    assert vk.latency_p99.unit is cat.Unit.MICROSECONDS and vk.cpu.unit is cat.Unit.PERCENT
+    assert vk.invocations.unit is cat.Unit.NONE
+    fg = FeatureGroup("fg", "Created", R)
+    assert FeatureKeys.of(fg).read_latency.unit is cat.Unit.MICROSECONDS  # Feature Store's Latency
+    assert PipelineKeys.of(Pipeline("p", "Active", R)).duration.unit is cat.Unit.MILLISECONDS
+    # the definition takes no part in a key's identity: a key made without it finds the same series
+    bare = SeriesKey(vk.cpu.namespace, vk.cpu.metric, vk.cpu.dimensions, vk.cpu.stat, vk.cpu.region)
+    assert bare == vk.cpu and hash(bare) == hash(vk.cpu) and bare.unit is cat.Unit.NONE
+
+
+def test_key_objects_are_built_once_per_resource_and_again_when_it_changes():
+    ep = Endpoint("ep", "InService", R, variants=[Variant("AllTraffic", "ml.g5.xlarge")])
+    first = variant_keys(ep)[0]
+    assert variant_keys(Endpoint("ep", "InService", R, variants=[Variant("AllTraffic", "ml.g5.xlarge")]))[0] is first
+    cpu_only = variant_keys(Endpoint("ep", "InService", R, variants=[Variant("AllTraffic", "ml.c5.xlarge")]))[0]
+    assert cpu_only is not first and first.has_gpu and not cpu_only.has_gpu
+    assert variant_keys(Endpoint("ep", "InService", "eu-west-1", variants=[Variant("AllTraffic")]))[0].cpu.region \
+        == "eu-west-1"
+    job = _job("big", hosts=256)
+    assert job_keys(job)["GPUUtilization"][job.hosts[7]] is job_keys(job)["GPUUtilization"][job.hosts[7]]
+    assert job_keys(job)["GPUUtilization"][job.hosts[7]].dim("Host") == job.hosts[7]
+
+
+def test_an_endpoints_components_are_those_of_its_name_and_region():
+    ep = Endpoint("ep", "InService", R, component_based=True)
+    inv = Inventory(endpoints=[ep], components=[InferenceComponent("a", "ep", "AllTraffic", "InService", R),
+                                                InferenceComponent("b", "ep", "AllTraffic", "InService", "eu-west-1"),
+                                                InferenceComponent("c", "other", "AllTraffic", "InService", R)])
+    assert [ic.name for ic in endpoint_components(ep, inv)] == ["a"]

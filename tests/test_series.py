@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.model.cost import Usage, cost_per_day
 from tui.model.series import Series, SeriesKey, SeriesStore
+from tui.model.window_readers import window_points, window_sum
 
 
 def test_gaps_are_missing_not_zero():
@@ -56,3 +57,15 @@ def test_the_newest_point_follows_merges_late_points_and_replaced_points():
     assert s.latest() == (120, 2.0)
     s.points[180] = 3.0  # grown without merge
     assert s.newest_time() == 180
+
+
+def test_a_window_sum_leaves_nan_points_out_like_missing_ones():
+    """One rule for the overview and the screens: a NaN point is no reading, so it neither
+    blanks the window's total nor counts in it; points outside the window are left out."""
+    store = SeriesStore(window=600)
+    key = SeriesKey("AWS/Sagemaker/ModelBuildingPipeline", "ExecutionStarted", (("PipelineName", "p"),), "Sum")
+    store.ensure(key, 60).merge([0, 60, 120, 180, 240], [9.0, 1.0, float("nan"), 2.0, 3.0])
+    assert window_sum(store, key, 300) == 1.0 + 2.0 + 3.0 + 9.0
+    assert window_sum(store, key, 600) == 1.0 + 2.0 + 3.0  # (0, 600]: the point at 0 fell out
+    assert [t for t, _ in window_points(store, key, 300)] == [0, 60, 180, 240]
+    assert window_sum(store, SeriesKey("ns", "none", (), "Sum"), 300) is None

@@ -9,7 +9,7 @@ cluster median, so it needs every host's series of those metrics. This module na
 :func:`algorithm_key`) and each screen's request (:func:`job_request`, :func:`host_request`),
 and where a job that ended before the window is read from (:func:`own_span`, :func:`series_of`).
 
-Series keys of host metrics come from :func:`tui.model.plan.job_host_key`, the builder the
+Series keys of host metrics come from :func:`tui.model.plan.host_key_grid` (built once per job), the keys the
 overview uses, so the job pane's series are reused when a job screen opens. Nothing here
 imports Textual or boto3.
 """
