@@ -406,7 +406,7 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
             return
         if screen.log_request() == message.request:
             screen.show_logs(message.lines, message.error)
-            self.show_follow_mode()
+            self.deliver_follow_mode()
 
     # -- actions -------------------------------------------------------------------------------
     def action_problems(self) -> None:

@@ -27,11 +27,14 @@ class LogFollowActions:
             self.notify("still starting up", severity="warning")
             return
         feed.set_live(not feed.live)
-        self.notify("Live Tail: on (StartLiveTail)" if feed.live else "Live Tail: off, polling", timeout=3)
-        self.show_follow_mode()
+        ended = feed.request is not None and not feed.request.follows
+        self.notify("Live Tail: off, polling" if not feed.live else
+                    "Live Tail: on for running logs (this one has ended)" if ended else
+                    "Live Tail: on (StartLiveTail)", timeout=3)
+        self.deliver_follow_mode()
         self._poll_logs()  # start (or stop) now, not at the next tick
 
-    def show_follow_mode(self) -> None:
+    def deliver_follow_mode(self) -> None:
         """Tell the screen on top how its log is followed, and report Live Tail failures."""
         feed = getattr(self, "log_feed", None)
         if feed is None:

@@ -58,7 +58,7 @@ class LogScreen(LogFollowing, DrillScreen):
         Binding("slash", "search", "Search", key_display="/", priority=True),
         Binding("f", "follow", "Follow", show=False),
         Binding("g", "from_begin", "From start"),
-        Binding("L", "app.toggle_live_tail", "Live Tail"),
+        Binding("L", "app.toggle_live_tail", "Live Tail", show=False),
     ]
 
     crumb = "logs"
