@@ -47,6 +47,9 @@ class AwsClients:
             read_timeout=settings.read_timeout,
             max_pool_connections=20,
             user_agent_extra="sagemon-tui",
+            # an AWS-compatible endpoint (the demo, LocalStack) is one host: AWS's per-operation
+            # host prefixes (Live Tail's "stream-") would name a host that does not exist
+            inject_host_prefix=not settings.endpoint_url,
         )
         self._clients: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
