@@ -226,3 +226,18 @@ async def test_a_refresh_rewrites_the_hosts_on_screen_and_the_others_when_shown(
         other = HOSTS[150]  # never shown: a read of its cell is current all the same
         assert grid.get_cell(other, "CPUUtilization").plain.split()[0] == \
             f"{new.row(other).latest['CPUUtilization']:.1f}%"
+
+
+async def test_a_grid_shown_before_its_hosts_starts_on_the_first_host_when_they_arrive():
+    """A job screen can draw before the job's hosts are known: the cursor must not stay on the
+    pinned summary rows once the hosts arrive (Down x6 from there would open the wrong host)."""
+    app = GridApp(make_table(hosts=[]))
+    async with app.run_test(size=(150, 14)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(HostGrid)
+        assert grid.row_count == 3 and grid.selected_host is None
+        grid.update_table(make_table(hosts=HOSTS[:16]))
+        await pilot.pause()
+        assert grid.selected_host == "bert/algo-1"
+        await pilot.press(*["down"] * 6)
+        assert grid.selected_host == "bert/algo-7"

@@ -316,6 +316,7 @@ class HostGrid(LineTable):
         wanted = [r for r in table.rows if self._matches(r)]
         wanted_keys = {r.host for r in wanted}
         structural = False
+        had_hosts = len(self._rows) > len(SUMMARY_ROWS)
         gone = [k for k in self._rows if k not in SUMMARY_ROWS and k not in wanted_keys]
         if len(gone) > REBUILD_ROWS_OVER:  # remove_row is O(rows): start afresh instead
             self.clear()
@@ -356,6 +357,8 @@ class HostGrid(LineTable):
                 self.refresh()
         if structural or force_order:
             self._apply_order(selected)
+        if not had_hosts and selected is None:  # the first hosts arrived: start on the first one
+            self._cursor_to_first_host()
         self._freshen_in_view()
 
     def _freshen_in_view(self) -> None:
