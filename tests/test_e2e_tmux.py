@@ -81,9 +81,11 @@ def test_demo_end_to_end(tui, tmp_path):
     tui.keys("Enter")
     tui.wait_for("sagemon › Endpoints", timeout=10)
     tui.keys("Enter")  # open the first endpoint's drill-down screen
-    screen = tui.wait_for("Variants", timeout=15)
-    assert "sagemon › Endpoints › " in screen and "Latency" in screen
+    tui.wait_for("Variants", timeout=15)
+    screen = tui.wait_for("Latency", timeout=15)  # the charts are laid out once their data is in
+    assert "sagemon › Endpoints › " in screen
     tui.keys("Escape")
+    tui.wait_gone("Variants", timeout=10)  # back on the overview (its table has Inv/min too)
     tui.wait_for("Inv/min", timeout=10)
 
     tui.type("q")
