@@ -8,6 +8,8 @@ from pilot import screen_text, wait_for
 from test_e2e_colour import colour_codes, sgr_params
 from test_theme_screens import rendered_colours
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
 
 from tui.app import SagemonApp
@@ -38,9 +40,18 @@ def assert_theme_drawn(app, where: str) -> None:
 def terminal_bytes(app) -> str:
     """What the app writes to the terminal for the whole screen (Textual's own path: each
     line, through the app's line filters, rendered with the console's colour system)."""
-    # a fresh Strip per line: a strip keeps its first rendering, and cached cells may have been
-    # rendered by an earlier app of this test process with another colour system
-    return "\n".join(Strip(list(strip)).render(app.console) for strip in app.screen._compositor.render_strips())
+    # Rendered afresh: a Strip keeps its first rendering and a Rich Style its first ANSI codes,
+    # and styles cached at module level may have been rendered by an earlier app of this test
+    # process with another colour system (an app process has one console: no such mix there).
+    def fresh(style: Style | None) -> Style | None:
+        if style is None:
+            return None
+        copy = style.copy()
+        copy._ansi = None
+        return copy
+
+    return "\n".join(Strip([Segment(text, fresh(style), ctrl) for text, style, ctrl in strip]).render(app.console)
+                     for strip in app.screen._compositor.render_strips())
 
 
 async def test_panes_help_job_and_log_in_every_kind_of_theme(shared_demo, shared_demo_clients):
