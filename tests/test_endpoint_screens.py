@@ -20,7 +20,7 @@ import boto3
 import pytest
 from textual.app import App
 
-from tui.screens.drill import DrillHost, DrillScreen
+from tests.harness import Harness
 from tui.model.detail import DetailRequest, DetailResult
 from tui.model.format import format_count, format_value
 from tui.model.catalog import Unit
@@ -101,43 +101,15 @@ def env(shared_demo, shared_demo_clients) -> DemoEnv:
 
 # -- a small app playing the refresh layer --------------------------------------------------------
 
-class DrillHarness(DrillHost, App):
-    """Pushes one drill-down screen and plays the app's part: a screen that comes on top is
-    shown the state and the last result for its request; :meth:`poll` is one refresh of the
-    screen on top (its series and reads fetched, then ``show``)."""
+class DrillHarness(Harness):
+    """Pushes one drill-down screen in the dark theme and plays the app's part (the shared
+    :class:`~tests.harness.Harness`): a screen that comes on top is shown the state and the last
+    result for its request; :meth:`poll` is one refresh of the screen on top (its series and
+    reads fetched, then ``show``)."""
 
     def __init__(self, env: DemoEnv, screen) -> None:
-        from tui.theme_files import stylesheet
-
-        self.CSS_PATH = str(stylesheet())
-        super().__init__()
-        from tui.app import load_themes
-
-        for theme in load_themes():
-            self.register_theme(theme)
+        super().__init__(env.state, screen, theme="sagemon")
         self.env = env
-        self.first = screen
-        self.activated: list = []
-        self.results: dict[str, DetailResult] = {}
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        from tui.widgets.palette import THEME_DEFAULTS
-
-        return dict(THEME_DEFAULTS)
-
-    def on_mount(self) -> None:
-        if "sagemon" in self.available_themes:
-            self.theme = "sagemon"
-        self.push_screen(self.first)
-
-    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
-        screen = message.drill
-        if screen is None:
-            return
-        self.activated.append(screen)
-        if screen is self.screen and screen.is_mounted:
-            request = screen.detail_request()
-            screen.show(self.env.state, self.results.get(request.owner) if request is not None else None)
 
     async def poll(self, times: int = 1) -> None:
         for _ in range(times):

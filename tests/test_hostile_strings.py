@@ -20,8 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from textual.app import App
 
-from tui.widgets.palette import THEME_DEFAULTS
-from tui.screens.drill import DrillHost, DrillScreen
+from tests.harness import Harness
 from tui.model.catalog import Kind
 from tui.model.job_requests import algorithm_key, job_metrics
 from tui.model.logs import LogLine
@@ -34,7 +33,6 @@ from tui.screens.host import HostScreen
 from tui.screens.job import JobScreen
 from tui.screens.logs import LogScreen
 from tui.screens.overview import OverviewScreen
-from tui.theme_files import stylesheet
 from tui.widgets.host_grid import HostGrid
 from tui.widgets.log_view import LogView
 
@@ -60,28 +58,6 @@ HOSTILE_LINES = [
     "tab\there\x00nul\x7fdel",
     "👩‍💻 e\u0301 \u202eevil-bidi",
 ]
-
-
-class Harness(DrillHost, App):
-    """The app's stylesheet and theme variables; no AWS: hands its state to the screen on top."""
-
-    CSS_PATH = str(stylesheet())
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_DEFAULTS)
-
-    def __init__(self, state: AppState, first=None) -> None:
-        super().__init__()
-        self.state = state
-        self.first = first
-
-    def on_mount(self) -> None:
-        if self.first is not None:
-            self.push_screen(self.first)
-
-    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
-        if message.drill is not None:
-            message.drill.show(self.state, None)
 
 
 def make(name: str) -> tuple[Job, AppState]:

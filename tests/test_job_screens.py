@@ -18,11 +18,9 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
-from textual.app import App
 
+from tests.harness import Harness
 from tests.pilot import screen_text, wait_for
-from tui.widgets.palette import THEME_DEFAULTS
-from tui.screens.drill import DrillHost, DrillScreen
 from tui.model.catalog import Kind
 from tui.model.detail import READ_TRANSFORM_HOSTS, DetailResult
 from tui.model.format import format_value
@@ -37,7 +35,6 @@ from tui.model.state import AppState
 from tui.screens.host import HostScreen
 from tui.screens.job import JobScreen
 from tui.screens.logs import LogScreen
-from tui.theme_files import stylesheet
 from tui.widgets.chart import MetricChart
 from tui.widgets.host_grid import HostGrid
 from tui.widgets.log_view import LogView
@@ -51,33 +48,6 @@ SIZE = (160, 48)
 #: The jobs here run on p4d.24xlarge: the screens show CloudWatch's sums per GPU and per vCPU.
 P4D = fallback_facts("ml.p4d.24xlarge")
 GPUS, VCPUS = P4D.gpus, P4D.vcpus
-
-
-class Harness(DrillHost, App):
-    """Stands in for the app: holds the state and records what the top drill screen asks for."""
-
-    CSS_PATH = str(stylesheet())
-
-    def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_DEFAULTS)
-
-    def __init__(self, state: AppState, first=None) -> None:
-        super().__init__()
-        self.state = state
-        self.first = first
-        self.announced: list[tuple[object, object, object]] = []
-
-    def on_mount(self) -> None:
-        if self.first is not None:
-            self.push_screen(self.first)
-
-    def on_drill_screen_active(self, message: DrillScreen.Active) -> None:
-        """As the app does: note the screen's requests and show it the current state at once."""
-        screen = message.drill
-        if screen is None:
-            return
-        self.announced.append((screen, screen.detail_request(), screen.log_request()))
-        screen.show(self.state, None)
 
 
 def make_job(count: int = 16, name: str = "bert") -> Job:
@@ -427,7 +397,8 @@ async def test_demo_drill_through_the_app(shared_demo, shared_demo_clients):
                 checked += 1
         assert checked == 16 * 5
         lag, disk = fleet.lagging_host, fleet.disk_full_host
-        assert {r.host for r in screen.table.flagged} == {lag, disk}
+        gpu = {r.host.rsplit("/", 1)[-1]: r.recent.get("GPUUtilization") for r in screen.table.rows}
+        assert {r.host for r in screen.table.flagged} == {lag, disk}, (gpu, screen.table.scales)
         assert cell(grid, lag, "health").startswith("lagging GPU:")
         assert re.match(r"disk \d+% full", cell(grid, disk, "health"))
         text = screen_text(app)

@@ -3,9 +3,8 @@
 
 The screens are fed synthetic data on a frozen clock (time-machine, without ticking: every
 "elapsed", "ago" and sparkline is the same on every run), with no refresh worker and no demo
-server, so the SVGs are exact. The live demo's screens (endpoint, instances, GPUs, pipeline
-execution, overview panes) move with the demo's clock and worker timing: they are checked
-by what they render instead, in ``test_theme_screens.py`` and ``test_theme_app.py``.
+server, so the SVGs are exact. The overview panes, endpoint, instances and pipeline
+execution screens are snapshotted the same way in ``test_snapshots_resources.py``.
 Update the SVGs after a deliberate change with ``pytest tests/test_snapshots.py --snapshot-update``.
 """
 
@@ -17,7 +16,8 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 
-from test_job_screens import Harness, make_state
+from tests.harness import Harness
+from test_job_screens import make_state
 
 from tui.model.catalog import Kind
 from tui.model.detail import LogRequest
@@ -51,25 +51,6 @@ def job() -> Job:
                start_time=datetime.fromtimestamp(FROZEN - 7200, timezone.utc))
 
 
-class ThemedHarness(Harness):
-    """The drill-screen harness with the app's themes, starting in ``theme``."""
-
-    def __init__(self, state, first, theme: str, then=None) -> None:
-        super().__init__(state, first)
-        from tui.app import load_themes
-
-        for t in load_themes():
-            self.register_theme(t)
-        self.start_theme = theme
-        self.then = then
-
-    def on_mount(self) -> None:
-        self.theme = self.start_theme
-        super().on_mount()
-        if self.then is not None:
-            self.push_screen(self.then)
-
-
 def log_screen(j: Job) -> LogScreen:
     request = LogRequest("us-east-1", "/aws/sagemaker/TrainingJobs", prefix="bert/")
     screen = LogScreen(request, kind=j.kind, job_name=j.name, label_width=8, title=j.name)
@@ -84,12 +65,12 @@ def build(which: str, theme: str) -> Harness:
     j = job()
     state = make_state(j)
     if which == "job":
-        return ThemedHarness(state, JobScreen(j), theme)
+        return Harness(state, JobScreen(j), theme=theme)
     if which == "host":
-        return ThemedHarness(state, HostScreen(j, "bert/algo-7", hosts=j.hosts, order=j.hosts), theme)
+        return Harness(state, HostScreen(j, "bert/algo-7", hosts=j.hosts, order=j.hosts), theme=theme)
     if which == "logs":
-        return ThemedHarness(state, log_screen(j), theme)
-    return ThemedHarness(state, JobScreen(j), theme, then=HelpScreen())
+        return Harness(state, log_screen(j), theme=theme)
+    return Harness(state, JobScreen(j), theme=theme, then=HelpScreen())
 
 
 @pytest.mark.parametrize("theme", THEMES)

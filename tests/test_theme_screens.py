@@ -27,14 +27,6 @@ EXACT = ("sagemon", "sagemon-light", "sagemon-high-contrast")
 SCREENS = ("endpoint", "instances", "gpus", "component", "job", "host", "pipeline", "execution")
 
 
-class ThemeWalk(WalkApp):
-    """The walk harness with the app's ``state`` (drill screens redraw from it on a theme switch)."""
-
-    @property
-    def state(self):
-        return self.env.state
-
-
 def rendered_colours(app) -> dict[str, set]:
     """Foreground and background colours of every segment on the screen, by colour type."""
     out: dict[str, set] = {"exact": set(), "ansi": set(), "numbered": set()}
@@ -76,7 +68,7 @@ def env(shared_demo, shared_demo_clients):
 
 
 async def test_every_drill_screen_in_every_theme(env):
-    app = ThemeWalk(env)
+    app = WalkApp(env)  # holds the env's state: drill screens redraw from it on a theme switch
     seen: set[str] = set()
     async with app.run_test(size=(160, 48)) as pilot:
         async for kind, name, screen in every_screen(pilot, app, env, SCREENS):

@@ -82,7 +82,7 @@ class Refresher:
         # Requests from the UI thread, applied at the start of the next refresh.
         self.detail_keys: tuple[SeriesKey, ...] = ()
         #: Set once history older than what was fetched has landed (see Connection.history).
-        self.history: threading.Event | None = None
+        self.history = None
         #: What the open drill-down screen needs (series, reads), or None.
         self.detail: DetailRequest | None = None
         self.pending_window: int | None = None
@@ -128,7 +128,7 @@ class Refresher:
             self._set_window(window)
         self.pending_window = None
         if self.history is not None and self.history.is_set():
-            self.history = None
+            self.history = self.history.rest() if hasattr(self.history, "rest") else None
             self.engine.fetched_until.clear()  # older points landed since: read the whole window
             self._kept.clear()
             full = True

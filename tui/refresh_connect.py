@@ -26,8 +26,25 @@ class Connection:
     regions: tuple[str, ...]
     demo: object | None = None  # tui.demo.DemoAws while --demo runs
     #: Set when older history has landed after the connection was made (the demo backfills the
-    #: newest minutes first): the refresher then re-reads the whole window once.
-    history: threading.Event | None = None
+    #: newest minutes first): the refresher then re-reads the whole window once (per stage of
+    #: :class:`Landings`).
+    history: "threading.Event | Landings | None" = None
+
+
+class Landings:
+    """History that lands in stages after the connection (the demo: its newest minutes, then the
+    rest). ``is_set()`` once the next stage has landed; :meth:`rest` is what is still to land
+    after what has (None: nothing). The refresher re-reads the window at each stage."""
+
+    def __init__(self, *stages: threading.Event) -> None:
+        self.stages = list(stages)
+
+    def is_set(self) -> bool:
+        return self.stages[0].is_set()
+
+    def rest(self) -> "Landings | None":
+        left = [e for e in self.stages if not e.is_set()]
+        return Landings(*left) if left else None
 
 
 
@@ -136,21 +153,23 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
 
             threading.Thread(target=report_progress, name="demo-progress", daemon=True).start()
             threading.Thread(target=populate_then_live, name="demo-populate", daemon=True).start()
-            # The app starts once the newest minutes are in; older history keeps landing and the
-            # refresher re-reads the whole window when it is complete (Connection.history).
+            # The app starts once the fleet exists (its rows are listed while its minutes land);
+            # the refresher re-reads the whole window when the newest minutes are in and again
+            # when the history is complete (Connection.history).
             queryable = getattr(demo, "queryable", demo.ready)
-            while not (queryable.is_set() or done.is_set()):
+            created = getattr(demo, "created", queryable)
+            while not (created.is_set() or done.is_set()):
                 if cancelled():
                     demo.stop()
                     return Connection(None, None, None, (), demo)
-                queryable.wait(0.2)
+                created.wait(0.05)
             if failure:
                 raise failure[0]
             settings = AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
                                    credentials=dict(conn.credentials or {}))
             clients = AwsClients(settings)
             return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo,
-                              history=None if demo.ready.is_set() else demo.ready)
+                              history=Landings(queryable, demo.ready).rest())
         except BaseException:
             demo.stop()
             raise

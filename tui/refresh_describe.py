@@ -42,8 +42,7 @@ def snapshot(store: SeriesStore) -> SeriesStore:
     out = SeriesStore(store.window)
     for key in store.keys():
         s = store.get(key)
-        copy = out.ensure(key, s.period)
-        copy.points = dict(s.points)
+        out.ensure(key, s.period).points = dict(s.points)
     return out
 
 
@@ -101,10 +100,6 @@ class Describer:
         name, i = self.where[key]
         getattr(self.inv, name)[i] = record
 
-    @property
-    def remaining(self) -> int:
-        return sum(self.total.values()) - sum(self.done.values())
-
     def loading(self) -> str | None:
         """What is still being described ("describing 240 of 1,000 endpoints"), None when done."""
         parts = [f"{self.done.get(noun, 0):,} of {total:,} {noun}" for noun, total in self.total.items()
@@ -116,13 +111,24 @@ class Describer:
         or when an answer says AWS throttles, the credentials are gone or AWS cannot be reached."""
         if not items:
             return
+
+        def work(p):  # in a pool thread: nothing more is sent once an answer said stop
+            if cancelled() or self.stopped is not None:
+                return None
+            record, errors = p.run()
+            stop = next((e.code for e in errors if e.code in self.stop_codes), None)
+            if stop is not None and self.stopped is None:
+                self.stopped = stop
+            return record, errors
+
         with ThreadPoolExecutor(max_workers=min(WORKERS, len(items)), thread_name_prefix="describe") as pool:
             for start in range(0, len(items), BATCH):
                 if cancelled() or self.stopped is not None:
                     return
                 batch = items[start:start + BATCH]
-                for p, (record, errors) in zip(batch, pool.map(lambda p: p.run(), batch)):
-                    self._land(p, record, errors)
+                for p, answer in zip(batch, pool.map(work, batch)):
+                    if answer is not None:  # (None: skipped; the row stays as listed)
+                        self._land(p, *answer)
                 if after_batch is not None and start + BATCH < len(items):
                     after_batch()
 
@@ -130,9 +136,6 @@ class Describer:
         noun = self.noun(p.kind)
         self.done[noun] = self.done.get(noun, 0) + 1
         self.errors += errors
-        stop = next((e.code for e in errors if e.code in self.stop_codes), None)
-        if stop is not None and self.stopped is None:
-            self.stopped = stop
         if record is None:  # deleted since it was listed
             self._put(p.key, None)
             return

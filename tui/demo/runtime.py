@@ -60,6 +60,8 @@ class DemoAws(Seeding, LiveUpdates):
         #: Where to write :meth:`description` as JSON once the fleet exists (``--demo-describe``).
         self.describe_to = describe_to
         self.ready = threading.Event()
+        #: Set once the fleet's resources exist (listable; their minutes still to land).
+        self.created = threading.Event()
         #: Set once the newest minutes are in: the fleet can be shown while older history lands.
         self.queryable = threading.Event()
         self._backfilled = 0

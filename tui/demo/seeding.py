@@ -56,6 +56,7 @@ class Seeding:
             self._writer.create_all(now)
             self.timings["create_s"] = time.perf_counter() - t
             self.progress = 0.1
+            self.created.set()  # the app may list the fleet now, while its minutes land
 
             t = time.perf_counter()
             # The local AWS keeps every datapoint as a Python object: collecting garbage while
