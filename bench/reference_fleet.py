@@ -202,7 +202,7 @@ class ReferenceAws:
         while len(f.endpoints) < s.endpoints:
             base = healthy[i % len(healthy)]
             name = f"ref-ep-{i:04d}"
-            var = F._variant(seed, name, "AllTraffic", f"{name}-model", types[i % len(types)], 1 + i % 3)
+            var = F.variant_spec(seed, name, "AllTraffic", f"{name}-model", types[i % len(types)], 1 + i % 3)
             f.endpoints.append(F.EndpointSpec(name, "healthy", [var], created=base.created,
                                               rpm=20 + (i * 37) % 900, median_ms=5 + (i * 7) % 60,
                                               framework=base.framework))

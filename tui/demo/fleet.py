@@ -453,7 +453,7 @@ class Fleet:
 
 
 # -- building the scenario -------------------------------------------------------------------------
-def _variant_spec(seed: int, endpoint: str, name: str, model: str, itype: str, count: int,
+def variant_spec(seed: int, endpoint: str, name: str, model: str, itype: str, count: int,
              weight: float = 1.0) -> VariantSpec:
     ids = [instance_id(seed, endpoint, name, i) for i in range(count)]
     return VariantSpec(name, model, itype, count, weight, ids)
@@ -469,8 +469,8 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
     # Endpoints ---------------------------------------------------------------------------------
     split = EndpointSpec(
         "fraud-detector-prod", "split",
-        [_variant_spec(seed, "fraud-detector-prod", "champion-xgb-v12", "fraud-xgb-v12", "ml.c5.2xlarge", 3, 0.8),
-         _variant_spec(seed, "fraud-detector-prod", "challenger-xgb-v13", "fraud-xgb-v13", "ml.c5.2xlarge", 1, 0.2)],
+        [variant_spec(seed, "fraud-detector-prod", "champion-xgb-v12", "fraud-xgb-v12", "ml.c5.2xlarge", 3, 0.8),
+         variant_spec(seed, "fraud-detector-prod", "challenger-xgb-v13", "fraud-xgb-v13", "ml.c5.2xlarge", 1, 0.2)],
         created=long_ago, rpm=2400, median_ms=9.0, overhead_ms=2.2, framework="xgboost")
     serverless = EndpointSpec(
         "churn-scorer-serverless", "serverless",
@@ -478,23 +478,23 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
         created=long_ago + 86400, rpm=14, median_ms=35.0, overhead_ms=6.0, framework="sklearn")
     mme = EndpointSpec(
         "recsys-mme-prod", "multi-model",
-        [_variant_spec(seed, "recsys-mme-prod", "AllTraffic", "recsys-per-market", "ml.m5.4xlarge", 2)],
+        [variant_spec(seed, "recsys-mme-prod", "AllTraffic", "recsys-per-market", "ml.m5.4xlarge", 2)],
         created=long_ago + 2 * 86400, rpm=900, median_ms=24.0, overhead_ms=3.5, mme_models=240,
         framework="pytorch")
     genai = EndpointSpec(
         "genai-shared-g5", "components",
-        [_variant_spec(seed, "genai-shared-g5", "AllTraffic", "", "ml.g5.12xlarge", 2)],
+        [variant_spec(seed, "genai-shared-g5", "AllTraffic", "", "ml.g5.12xlarge", 2)],
         created=t0 - 9 * 86400, rpm=0, median_ms=0, framework="djl-lmi")
     erroring = EndpointSpec(
         "search-ranker-prod", "erroring",
-        [_variant_spec(seed, "search-ranker-prod", "AllTraffic", "search-ranker-ltr-v31", "ml.c5.xlarge", 2)],
+        [variant_spec(seed, "search-ranker-prod", "AllTraffic", "search-ranker-ltr-v31", "ml.c5.xlarge", 2)],
         created=long_ago + 3 * 86400, rpm=1100, median_ms=28.0, overhead_ms=2.8, error_rate=0.002,
         error_start=t0 - 50 * MINUTE, error_rise=70 * MINUTE, error_peak=0.16, framework="pytorch")
     idle = EndpointSpec(
         "legacy-sentiment-v1", "idle",
-        [_variant_spec(seed, "legacy-sentiment-v1", "AllTraffic", "sentiment-bilstm-v1", "ml.m5.large", 1)],
+        [variant_spec(seed, "legacy-sentiment-v1", "AllTraffic", "sentiment-bilstm-v1", "ml.m5.large", 1)],
         created=t0 - 400 * 86400, rpm=0, framework="tensorflow")
-    vision_variant = _variant_spec(seed, "vision-defects-gpu", "AllTraffic", "vision-defects-yolov8-v4",
+    vision_variant = variant_spec(seed, "vision-defects-gpu", "AllTraffic", "vision-defects-yolov8-v4",
                               "ml.g5.12xlarge", 2)
     enhanced = EndpointSpec(
         "vision-defects-gpu", "enhanced", [vision_variant],
@@ -502,11 +502,11 @@ def build_fleet(t0: float, seed: int = 7, region: str = "us-east-1") -> Fleet:
         publish_interval=10, hot_gpu=(vision_variant.instance_ids[1], "GPU2"), framework="pytorch")
     forecast = EndpointSpec(
         "demand-forecast-prod", "healthy",
-        [_variant_spec(seed, "demand-forecast-prod", "AllTraffic", "demand-deepar-v5", "ml.m5.xlarge", 2)],
+        [variant_spec(seed, "demand-forecast-prod", "AllTraffic", "demand-deepar-v5", "ml.m5.xlarge", 2)],
         created=long_ago + 5 * 86400, rpm=320, median_ms=18.0, overhead_ms=2.5, framework="mxnet")
     ltv = EndpointSpec(
         "customer-ltv-xgb", "healthy",
-        [_variant_spec(seed, "customer-ltv-xgb", "AllTraffic", "customer-ltv-xgb-v3", "ml.c5.large", 1)],
+        [variant_spec(seed, "customer-ltv-xgb", "AllTraffic", "customer-ltv-xgb-v3", "ml.c5.large", 1)],
         created=long_ago + 7 * 86400, rpm=85, median_ms=6.0, overhead_ms=1.8, framework="xgboost")
     endpoints = [split, serverless, mme, genai, erroring, idle, enhanced, forecast, ltv]
 
