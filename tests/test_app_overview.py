@@ -161,12 +161,12 @@ async def test_jump_filter_sort_and_detail(seeded):
         await pilot.pause(0.2)
         assert isinstance(app.screen, EndpointScreen)
         assert app.screen.endpoint.name == f"{U}-fraud"
-        assert app.refresher.detail is not None and app.refresher.detail.keys
-        assert all(k.dim("EndpointName") in (None, f"{U}-fraud") for k in app.refresher.detail.keys)
+        assert app.detail_request is not None and app.detail_request.keys
+        assert all(k.dim("EndpointName") in (None, f"{U}-fraud") for k in app.detail_request.keys)
         await pilot.press("escape")
         await pilot.pause(0.2)
         assert app.screen is app.overview and eps.selected_key == eps.shown[1].key
-        assert app.refresher.detail is None
+        assert app.detail_request is None
         # `:` works from a drill-down screen too: back to the overview, on the pane typed
         await pilot.press("enter")
         await pilot.pause(0.2)
@@ -174,7 +174,7 @@ async def test_jump_filter_sort_and_detail(seeded):
         await pilot.press("colon", *"jobs", "enter")
         await pilot.pause(0.2)
         assert app.screen is app.overview and app.overview.pane is Pane.JOBS
-        assert app.refresher.detail is None
+        assert app.detail_request is None
 
 
 async def test_pause_refresh_and_window(seeded):

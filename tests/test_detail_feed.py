@@ -10,6 +10,7 @@ from test_refresh import EP, FakeDiscovery, clients
 
 from tui.model.detail import READ_STEPS, READ_TRANSFORM_HOSTS, DetailRequest
 from tui.model.plan import EndpointKeys
+from tui.model.schedule import RefreshRequest
 from tui.model.kinds import Pane
 from tui.refresh import Refresher
 
@@ -20,19 +21,18 @@ def test_detail_request_series_reads_and_period(moto_url):
     r.run(Pane.PIPELINES)  # the first refresh covers every pane
     base = r.run(Pane.PIPELINES).series
     keys = tuple(EndpointKeys(EP, "AllTraffic").all()[:2])
-    r.detail = DetailRequest("ep", keys=keys, reads=((READ_TRANSFORM_HOSTS, "us-east-1", "nope"),
-                                                     (READ_STEPS, "us-east-1", "arn:bad")))
-    rep = r.run(Pane.PIPELINES)
+    ep = DetailRequest("ep", keys=keys, reads=((READ_TRANSFORM_HOSTS, "us-east-1", "nope"),
+                                               (READ_STEPS, "us-east-1", "arn:bad")))
+    rep = r.run(RefreshRequest(Pane.PIPELINES, detail=ep))
     assert rep.series == base + 2
     assert rep.detail.owner == "ep"
     assert rep.detail.reads[(READ_TRANSFORM_HOSTS, "us-east-1", "nope")] == []
     # a failing read is a line on its screen, not an exception, and the others still ran
     assert (READ_STEPS, "us-east-1", "arn:bad") in rep.detail.errors
     # enhanced metrics published every 10 s are fetched with a 10 s period, never finer
-    r.detail = DetailRequest("gpu", keys=keys, period=10)
-    r.run(Pane.PIPELINES)
+    r.run(RefreshRequest(Pane.PIPELINES, detail=DetailRequest("gpu", keys=keys, period=10)))
     assert {p for (k, p) in r.engine.fetched_until if k in keys} >= {10}
-    r.detail = None
+    # a request without a detail (the overview on top) fetches nothing more
     assert r.run(Pane.PIPELINES).detail is None and r.run(Pane.PIPELINES).series == base
 
 

@@ -219,7 +219,7 @@ async def test_a_job_that_ended_two_days_ago_says_why_its_grid_is_empty(account)
             assert screen.table.row(host).value(metric) == pytest.approx(cloudwatch / devices)
         assert screen.table.row(host).last_seen == account["old_end"]
         assert "its own span:" in screen_text(app) and "no host metrics" not in screen_text(app)
-        assert app.refresher.detail.span is not None and app.refresher.detail.span[1] > account["old_end"]
+        assert app.detail_request.span is not None and app.detail_request.span[1] > account["old_end"]
         # the host screen opened from here reads the same span
         from tui.screens.host import HostScreen
         from tui.widgets.host_grid import HostGrid

@@ -621,12 +621,12 @@ async def test_real_app_endpoint_instances_and_gpus_then_back_to_the_overview(en
         screen = app.screen
         line = screen.query_one("#enhanced", LineView)
         await wait_for(pilot, lambda: line.text.startswith("Enhanced metrics: 2 instances, 8 GPUs"))
-        assert app.refresher.detail.owner == f"endpoint:{ep.key}"
+        assert app.detail_request.owner == f"endpoint:{ep.key}"
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, EndpointInstancesScreen))
         instances = app.screen
         # the endpoint config records the 10 s publishing interval: fetched at exactly that period
-        await wait_for(pilot, lambda: app.refresher.detail.period == 10)
+        await wait_for(pilot, lambda: app.detail_request.period == 10)
         grid = instances.query_one("#grid", HostGrid)
         await wait_for(pilot, lambda: grid.host_table is not None
                        and any(r.reason.startswith(f"hot {hot_gpu} ") for r in grid.host_table.rows))
@@ -638,14 +638,14 @@ async def test_real_app_endpoint_instances_and_gpus_then_back_to_the_overview(en
         gpus = app.screen
         summary = gpus.query_one("#summary", LineView)
         await wait_for(pilot, lambda: summary.text.startswith(f"hot {hot_gpu} "))
-        assert app.refresher.detail.owner.startswith("endpoint-gpus:") and app.refresher.detail.period == 10
+        assert app.detail_request.owner.startswith("endpoint-gpus:") and app.detail_request.period == 10
         assert f"Endpoints › {ep.name} › instances › {hot_instance}" in screen_text(app)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is instances and app.refresher.detail.owner.startswith(
+        await wait_for(pilot, lambda: app.screen is instances and app.detail_request.owner.startswith(
             "endpoint-instances:"))
         assert grid.selected_host == hot_row.host
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen and app.refresher.detail.owner == f"endpoint:{ep.key}")
+        await wait_for(pilot, lambda: app.screen is screen and app.detail_request.owner == f"endpoint:{ep.key}")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.overview and app.refresher.detail is None)
+        await wait_for(pilot, lambda: app.screen is app.overview and app.detail_request is None)
         assert app.overview.table().selected_key == ep.key

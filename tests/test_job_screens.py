@@ -378,7 +378,7 @@ async def test_demo_drill_through_the_app(shared_demo, shared_demo_clients):
         # the screen's own series (GPU memory is not in the overview) arrive with the next refresh
         await wait_for(pilot, lambda: screen.table is not None
                        and screen.table.summary["GPUMemoryUtilization"].reporting == 16, 60, "job series")
-        assert app.refresher.detail == screen.detail_request()  # polled: exactly this screen's keys
+        assert app.detail_request == screen.detail_request()  # polled: exactly this screen's keys
         grid = screen.query_one(HostGrid)
         assert len(grid.visible_hosts) == 16 == len(fleet.job(job.name).hosts)
         # every cell against CloudWatch, read with plain boto3 for the same minute; CPU and GPU per
@@ -411,7 +411,7 @@ async def test_demo_drill_through_the_app(shared_demo, shared_demo_clients):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, HostScreen), 10, "host screen")
         host = app.screen
-        assert app.refresher.detail == host.detail_request()
+        assert app.detail_request == host.detail_request()
         log = host.query_one(LogView)
         await wait_for(pilot, lambda: any("straggler" in x for x in log.plain_lines), 30, "host log lines")
         await wait_for(pilot, lambda: all(c.series for c in host.query(MetricChart)), 30, "charts")
@@ -430,10 +430,10 @@ async def test_demo_drill_through_the_app(shared_demo, shared_demo_clients):
         assert all("│" not in x for x in logs.query_one(LogView).plain_lines)  # one host: no host column
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: app.screen is screen, 10, "back to the job")
-        assert grid.selected_host == lag and app.refresher.detail == screen.detail_request()
+        assert grid.selected_host == lag and app.detail_request == screen.detail_request()
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is app.overview and app.refresher.detail is None
+        assert app.screen is app.overview and app.detail_request is None
 
 
 async def test_host_screen_on_a_short_terminal_draws_one_line_per_metric():

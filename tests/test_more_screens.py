@@ -228,6 +228,6 @@ async def test_real_app_opens_labeling_feature_and_recommendation_screens(env):
 
             await wait_for(pilot, has_value)  # the screen's own series arrived through the refresh layer
             assert f"sagemon › {title} › {resource.name}" in screen_text(app)
-            assert app.refresher.detail.owner.endswith(resource.key)
+            assert app.detail_request.owner.endswith(resource.key)
             await pilot.press("escape")
-            await wait_for(pilot, lambda: app.screen is app.overview and app.refresher.detail is None)
+            await wait_for(pilot, lambda: app.screen is app.overview and app.detail_request is None)

@@ -149,8 +149,8 @@ async def test_real_app_pipeline_to_its_failed_step_and_back(env):
         steps = app.screen.query_one("#steps", DetailTable)
         await wait_for(pilot, lambda: steps.selected_row is not None and steps.selected_row.name == step)
         assert app.screen.query_one("#reason", LineView).text.startswith(f"{step} failed: ")
-        assert app.refresher.detail.owner.startswith("execution:") and app.refresher.detail.keys
+        assert app.detail_request.owner.startswith("execution:") and app.detail_request.keys
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen and app.refresher.detail.owner == f"pipeline:{p.key}")
+        await wait_for(pilot, lambda: app.screen is screen and app.detail_request.owner == f"pipeline:{p.key}")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.overview and app.refresher.detail is None)
+        await wait_for(pilot, lambda: app.screen is app.overview and app.detail_request is None)

@@ -146,7 +146,7 @@ async def settle(pilot, app, timeout: float = 20.0) -> None:
         req = screen.detail_request() if hasattr(screen, "detail_request") else None
         if sched is None or sched.running or sched._pending is not None:
             return False
-        return req is None or (app.refresher.detail == req and req.owner in app._details)
+        return req is None or (app.detail_request == req and req.owner in app._details)
 
     await wait_for(pilot, done, timeout, f"settle {type(app.screen).__name__}")
 
@@ -155,7 +155,7 @@ async def back_to_overview(pilot, app) -> None:
     while app.screen is not app.overview:
         await pilot.press("escape")
         await pilot.pause()
-    await wait_for(pilot, lambda: app.refresher.detail is None, what="overview")
+    await wait_for(pilot, lambda: app.detail_request is None, what="overview")
 
 
 async def test_every_operation_of_a_full_walk_is_a_read_in_the_iam_policy(shared_demo, shared_demo_clients,

@@ -13,6 +13,7 @@ import pytest
 from tui.aws.session import AwsClients, AwsSettings
 from tui.model.catalog import Kind
 from tui.model.plan import EndpointKeys
+from tui.model.schedule import RefreshRequest
 from tui.model.kinds import Pane
 from tui.model.resources import DiscoveryError, Endpoint, Inventory, Job, Pipeline, Variant, default_hosts
 from tui.model.state import AppState, merge_inventory
@@ -160,25 +161,12 @@ def test_unreachable_endpoint_is_an_error_line_not_an_exception():
     assert "cannot reach" in " ".join(rep.errors) or "cannot list" in " ".join(rep.errors)
 
 
-def test_detail_keys_are_fetched_only_while_set(moto_url):
-    disc = FakeDiscovery()
-    r = Refresher(clients(moto_url), 3600, discover=disc, full_every=100)
-    r.percentiles = False
-    r.run(Pane.PIPELINES)
-    base = r.run(Pane.PIPELINES).series
-    r.detail_keys = tuple(EndpointKeys(EP, "AllTraffic").all()[:3])
-    assert r.run(Pane.PIPELINES).series == base + 3
-    r.detail_keys = ()
-    assert r.run(Pane.PIPELINES).series == base
-
-
 def test_growing_the_window_refetches_from_the_start(moto_url):
     r = Refresher(clients(moto_url), 3600, discover=FakeDiscovery())
     r.percentiles = False
     r.run(Pane.ENDPOINTS)
     assert r.engine.fetched_until
-    r.pending_window = 12 * 3600
-    rep = r.run(Pane.ENDPOINTS)
+    rep = r.run(RefreshRequest(Pane.ENDPOINTS, window=12 * 3600))
     assert rep.store.window == 12 * 3600
     assert r.store.window == 12 * 3600
 

@@ -31,7 +31,7 @@ from tui.model.cells import Row
 from tui.model.kinds import Pane
 from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
-from tui.model.detail import DetailResult
+from tui.model.detail import DetailRequest, DetailResult
 from tui.screens.copy_export import CopyExportActions
 from tui.screens.drill import DrillHost, DrillScreen
 from tui.screens.registry import screen_class
@@ -114,6 +114,7 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
         self._demo_seed = demo_seed
         self._frame = 0  # the status bar's activity glyph (still)
         self._drill: DrillScreen | None = None  # the drill-down screen on top, if any
+        self.detail_request: DetailRequest | None = None  # what it needs polled (in each RefreshRequest)
         self._details: dict[str, DetailResult] = {}  # last reads per drill-down owner
         self.log_feed: LogFeed | None = None
         self._log_polling = False
@@ -306,7 +307,8 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
         keys = self.overview.visible_row_keys() if top is self.overview else frozenset()
         return RefreshRequest(self.overview.pane, keys, window=WINDOWS.get(self.state.window),
                               interval=float(self.opts.refresh),
-                              max_cost_per_day=getattr(self.opts, "max_cost_per_day", None))
+                              max_cost_per_day=getattr(self.opts, "max_cost_per_day", None),
+                              detail=self.detail_request)
 
     def pane_shown(self, pane: Pane) -> None:
         """The overview switched panes: refresh it now if its data is older than the interval."""
@@ -349,10 +351,8 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
         """``screen`` is now on top (None: the overview): poll its requests, stop the others'."""
         self._drill = screen
         request = screen.detail_request() if screen is not None else None
-        changed = False
-        if self.refresher is not None:
-            changed = request != self.refresher.detail
-            self.refresher.detail = request
+        changed = request != self.detail_request
+        self.detail_request = request  # goes to the worker with the next RefreshRequest
         if self.log_feed is not None:
             self.log_feed.set_request(screen.log_request() if screen is not None else None, restart=True)
         if screen is not None:
@@ -376,8 +376,8 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
             self.notify(safe_text(f"{type(exc).__name__}: {exc}", 300), title="cannot draw this screen",
                         severity="error", markup=False)
         # the screen may ask for more once it knows more (hosts, a selected execution)
-        if self.refresher is not None and screen.detail_request() != self.refresher.detail:
-            self.refresher.detail = screen.detail_request()
+        if screen.detail_request() != self.detail_request:
+            self.detail_request = screen.detail_request()
             if self.scheduler is not None:
                 self.scheduler.request()
         if self.log_feed is not None:
@@ -443,10 +443,8 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
         if window == self.state.window:
             return
         self.state.window = window
-        if self.refresher is not None:
-            self.refresher.pending_window = WINDOWS[window]
-            if self.scheduler is not None:
-                self.scheduler.request()
+        if self.scheduler is not None:  # the next request carries the new window
+            self.scheduler.request()
         self.notify(f"window: last {window}", timeout=2)
         self._broadcast()
 

@@ -79,13 +79,7 @@ class Refresher:
         self._span = None  # (span, engine, store, keys read) of the open screen's own span
         self._instance_types_warned: str | None = None
         self._lock = threading.Lock()
-        # Requests from the UI thread, applied at the start of the next refresh.
-        self.detail_keys: tuple[SeriesKey, ...] = ()
-        #: Set once history older than what was fetched has landed (see Connection.history).
         self.history = None
-        #: What the open drill-down screen needs (series, reads), or None.
-        self.detail: DetailRequest | None = None
-        self.pending_window: int | None = None
         #: Seconds between scheduled refreshes when a bare pane is passed to run() (a request carries its own).
         self.interval = 60.0
         #: Series of settled jobs fetched once: never requested again (their points cannot change).
@@ -123,10 +117,9 @@ class Refresher:
 
     def _run(self, request: RefreshRequest, full: bool, cancelled, progress=None) -> RefreshReport:
         started = time.time()
-        window = request.window or self.pending_window
+        window = request.window
         if window is not None and window != self.store.window:
             self._set_window(window)
-        self.pending_window = None
         if self.history is not None and self.history.is_set():
             self.history = self.history.rest() if hasattr(self.history, "rest") else None
             self.engine.fetched_until.clear()  # older points landed since: read the whole window
@@ -139,7 +132,7 @@ class Refresher:
         report = RefreshReport(started=started, finished=started, panes=panes, full=full)
         kinds = {k for p in panes for k in PANE_KINDS[p]}
         wanted: set = set(kinds)
-        detail = self.detail
+        detail = request.detail
         if Tier.OTHER in due or (detail is not None and detail.owner.startswith(("endpoint", "component", "alarm"))):
             kinds.add(Kind.ALARM)  # alarms show on endpoint screens and mark rows; listed with the slow tier
             wanted.add(Kind.ALARM)
@@ -181,7 +174,7 @@ class Refresher:
         now_ts = int(self.clock())
         now = datetime.fromtimestamp(now_ts, timezone.utc)
         fine: list[SeriesKey] = []  # detail series published faster than the default period
-        detail_keys = list(self.detail_keys)
+        detail_keys: list[SeriesKey] = []
         if detail is not None and detail.span is None:
             if detail.period:
                 fine = list(detail.keys)

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 
 from tui.model.export import Export, dumps, facts_text, text_table, to_json
 from tui.model.format import safe_text
+from tui.model.schedule import RefreshRequest
 from tui.model.kinds import PANE_KINDS, Pane, pane_named
 
 PROG = "sagemon-tui snapshot"
@@ -229,8 +230,7 @@ def _read(conn, opts, req: Request) -> Snapshot:
 
 
 def _refresh_detail(refresher, pane: Pane, request):
-    refresher.detail = request
-    report = refresher.run(pane, full=True)  # only the newest minutes of what was read before
+    report = refresher.run(RefreshRequest(pane, detail=request), full=True)  # the newest minutes only
     if report.errors:
         raise SnapshotFailed(report.errors[0])
     return report

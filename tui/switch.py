@@ -140,7 +140,7 @@ class SwitchActions:
         self.log_feed = None
         while len(self.screen_stack) > 2 and self.screen is not self.overview:
             self.pop_screen()  # every drill-down screen shows a resource of the old connection
-        self._detail, self._drill = None, None
+        self.detail_request, self._drill = None, None
         self._details.clear()
         self.opts = message.opts
         forget_connection_data(self.state)

@@ -30,6 +30,7 @@ from enum import Enum
 
 from tui.model.cost import PRICE_PER_METRIC
 from tui.model.plan import ComponentKeys, endpoint_components, job_is_recent, resource_keys
+from tui.model.detail import DetailRequest
 from tui.model.kinds import Pane, pane_resources
 from tui.model.resources import Endpoint, Inventory, Job
 from tui.model.series import SeriesKey
@@ -64,6 +65,7 @@ class RefreshRequest:
     :data:`DEFAULT_VISIBLE_ROWS` of the pane are taken). ``window``: the time window in
     seconds (None: unchanged). ``interval``: seconds between scheduled refreshes (for the cost
     per day). ``max_cost_per_day``: the cap in USD (None: none). ``full``: every tier now.
+    ``detail``: what the drill-down screen on top needs (None: the overview is on top).
     """
 
     pane: Pane
@@ -72,6 +74,7 @@ class RefreshRequest:
     interval: float = 60.0
     max_cost_per_day: float | None = None
     full: bool = False
+    detail: DetailRequest | None = None
 
 
 @dataclass(frozen=True)
