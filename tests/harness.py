@@ -14,6 +14,10 @@ play the refresh layer against a local AWS subclass it (``DrillHarness`` in
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+
+import time_machine
 from textual.app import App
 from textual.screen import Screen
 
@@ -22,6 +26,18 @@ from tui.model.state import AppState
 from tui.screens.drill import DrillHost, DrillScreen
 from tui.theme_files import stylesheet
 from tui.widgets.palette import THEME_DEFAULTS
+
+
+@contextmanager
+def frozen_utc(monkeypatch, when: float):
+    """The wall clock stopped at ``when`` (epoch seconds) in the UTC time zone, for pixel
+    snapshots that show times of day; monotonic clocks and sleeps run on."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    with time_machine.travel(when, tick=False):
+        yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
 
 
 class Harness(DrillHost, App):

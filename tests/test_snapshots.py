@@ -10,13 +10,11 @@ Update the SVGs after a deliberate change with ``pytest tests/test_snapshots.py 
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timezone
 
 import pytest
-import time_machine
 
-from tests.harness import Harness
+from tests.harness import Harness, frozen_utc
 from test_job_screens import make_state
 
 from tui.model.catalog import Kind
@@ -36,12 +34,8 @@ THEMES = ("sagemon", "sagemon-light")
 
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    with time_machine.travel(FROZEN, tick=False):
+    with frozen_utc(monkeypatch, FROZEN):
         yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
 
 
 def job() -> Job:

@@ -15,14 +15,12 @@ Update the SVGs after a deliberate change with
 
 from __future__ import annotations
 
-import time
 import zlib
 from datetime import datetime, timezone
 
 import pytest
-import time_machine
 
-from tests.harness import Harness
+from tests.harness import Harness, frozen_utc
 from tui.model.catalog import Kind
 from tui.model.detail import READ_ENHANCED, READ_STEPS, DetailResult
 from tui.model.endpoint.enhanced import enhanced_info
@@ -56,12 +54,8 @@ def at(seconds_ago: int) -> datetime:
 
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    with time_machine.travel(FROZEN, tick=False):
+    with frozen_utc(monkeypatch, FROZEN):
         yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
 
 
 # -- synthetic inventory and series ------------------------------------------------------------
