@@ -57,6 +57,15 @@ def osc52(written: list[str]) -> list[str]:
     return out
 
 
+async def select_endpoint(pilot, app, name: str):
+    """Wait for the first refresh and the Endpoints pane, put the cursor on ``name``; the table."""
+    await wait_for(pilot, lambda: app.state.refreshes >= 1, 90, "first refresh")
+    table = app.overview.table(Pane.ENDPOINTS)
+    await wait_for(pilot, lambda: bool(table.shown), 10, "endpoints drawn")
+    table.select_key(next(r.key for r in table.shown if r.name == name))
+    return table
+
+
 async def test_textual_copy_writes_osc52(shared_demo, shared_demo_clients):
     app = demo_app(shared_demo, shared_demo_clients)
     async with app.run_test(size=SIZE):
@@ -69,10 +78,7 @@ async def test_y_Y_and_o_on_the_overview_and_a_log(shared_demo, shared_demo_clie
     fleet = shared_demo.fleet
     app = demo_app(shared_demo, shared_demo_clients)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.state.refreshes >= 1, 90, "first refresh")
-        table = app.overview.table(Pane.ENDPOINTS)
-        await wait_for(pilot, lambda: bool(table.shown), 10, "endpoints drawn")
-        table.select_key(next(r.key for r in table.shown if r.name == fleet.split_endpoint))
+        table = await select_endpoint(pilot, app, fleet.split_endpoint)
         await pilot.pause()
         ep = table.selected_row.resource
         written = capture(app)
@@ -197,10 +203,7 @@ async def test_X_on_an_endpoint_screen_exports_its_facts_tables_and_charts(share
     fleet = shared_demo.fleet
     app = demo_app(shared_demo, shared_demo_clients)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.state.refreshes >= 1, 90, "first refresh")
-        table = app.overview.table(Pane.ENDPOINTS)
-        await wait_for(pilot, lambda: bool(table.shown), 10, "endpoints drawn")
-        table.select_key(next(r.key for r in table.shown if r.name == fleet.split_endpoint))
+        await select_endpoint(pilot, app, fleet.split_endpoint)
         await pilot.press("enter")
         variants = None
 
