@@ -76,6 +76,17 @@ def shared_demo():
     demo.stop()
 
 
+@pytest.fixture(autouse=True)
+def shared_demo_is_current(request):
+    """Before each test that reads :func:`shared_demo`, its minutes up to now are published.
+
+    The shared fleet runs no live loop, so without this its newest point would age with the
+    run: a test 10 minutes into the suite would see every host silent for 10 minutes (and
+    rightly no host flagged). Only points are added; statuses do not move."""
+    if "shared_demo" in request.fixturenames:
+        request.getfixturevalue("shared_demo").catch_up()
+
+
 @pytest.fixture(scope="session")
 def shared_demo_clients(shared_demo):
     """The app's guarded clients pointed at :func:`shared_demo`."""

@@ -56,6 +56,22 @@ class LiveUpdates:
         if sim_now > self._sim_done:
             self._advance(self._sim_done, sim_now, now)
             self._sim_done = sim_now
+        self.catch_up(now)
+        if self._logs is not None and self._minute_next > self._logs_until:
+            self.live_stats["events"] += self._logs.write(self.client("logs"), self._logs_until, self._minute_next)
+            self._logs_until = self._minute_next
+        self.live_stats["ticks"] += 1
+        self.live_stats["cpu_seconds"] += time.thread_time() - c0
+        self.live_stats["wall_seconds"] += time.perf_counter() - w0
+
+    def catch_up(self, now: float | None = None) -> None:
+        """Publish every complete period up to ``now`` (the metric part of :meth:`tick`, without
+        scenario changes): a demo without its live loop stays current for whoever reads it."""
+        now = time.time() if now is None else now
+        with self._publishing:
+            self._publish_until(now)
+
+    def _publish_until(self, now: float) -> None:
         batches: list[Batch] = []
         horizon = self.history_hours * 3600
         if now - self._minute_next > horizon:  # suspended for longer than the history: skip ahead
@@ -77,12 +93,6 @@ class LiveUpdates:
             if now - self._pruned > 3600:  # keep what tests and alarms need, not every point ever put
                 self.record.prune(now - max(self.history_hours, 24.0) * 3600 - 3600)
                 self._pruned = now
-        if self._logs is not None and self._minute_next > self._logs_until:
-            self.live_stats["events"] += self._logs.write(self.client("logs"), self._logs_until, self._minute_next)
-            self._logs_until = self._minute_next
-        self.live_stats["ticks"] += 1
-        self.live_stats["cpu_seconds"] += time.thread_time() - c0
-        self.live_stats["wall_seconds"] += time.perf_counter() - w0
 
     def _advance(self, a: float, b: float, now: float) -> None:
         """Scenario changes in (a, b]: new jobs and executions, status transitions."""

@@ -85,6 +85,7 @@ class DemoAws(Seeding, LiveUpdates):
         self._stop = threading.Event()
         self._stopped = False
         self._lock = threading.Lock()
+        self._publishing = threading.Lock()  # one catch_up at a time (live loop or a reader)
         self._minute_next = 0.0
         self._hires_next = 0.0
         self._logs_until = 0.0
