@@ -366,3 +366,11 @@ def test_the_command_opens_the_log_in_the_cache_folder(tmp_path, monkeypatch, co
     log.close()
     text = (tmp_path / "cache" / "sagemon-tui" / "sagemon-tui.log").read_text(encoding="utf-8")
     assert "session started" in text and "refresh must be at least 10 seconds" in text
+
+
+def test_bell_flag_overrides_the_file_both_ways(config_file, capsys):
+    config_file("bell = true\n")
+    assert config_lines(["--no-bell"], capsys)["bell"] == (False, "--bell")
+    assert config_lines([], capsys)["bell"][0] is True
+    config_file("bell = false\n")
+    assert config_lines(["--bell"], capsys)["bell"] == (True, "--bell")

@@ -203,11 +203,7 @@ async def test_a_job_that_ended_two_days_ago_says_why_its_grid_is_empty(account)
         if not any(j.name == account["old"] for j in app.state.inventory.jobs):
             pytest.fail("a job that ended two days ago is not listed in the Jobs pane")
         screen = await open_job(app, pilot, account["old"])
-        await wait_for(pilot, lambda: "no host metrics" in screen_text(app), 30, "the note")
-        text = screen_text(app)
-        assert "the job ended 2d ago" in text and "before the window (w: its own last 3h)" in text
-        # w: its own span, read from CloudWatch; every host's last minute as CloudWatch holds it
-        await pilot.press("w")
+        # it opens over its own span, read from CloudWatch; every host's last minute as CloudWatch holds it
         host = f"{account['old']}/algo-2"
         await wait_for(pilot, lambda: screen.table is not None and screen.table.row(host) is not None
                        and screen.table.row(host).value("CPUUtilization") is not None, 60, "the job's own span")
@@ -231,5 +227,13 @@ async def test_a_job_that_ended_two_days_ago_says_why_its_grid_is_empty(account)
             v is not None for c in app.screen.charts for v in c.host), 60, "host charts over the span")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, 10, "back to the job")
-        await pilot.press("w")  # back to the window
+        await pilot.press("a")  # the window instead: empty, and the note says why and how back
         await wait_for(pilot, lambda: "no host metrics" in screen_text(app), 30, "the window again")
+        text = screen_text(app)
+        assert "the job ended 2d ago" in text and "before the window (a: its own last 3h)" in text
+        assert app.detail_request.span is None
+        await pilot.press("a")  # its span again
+        await wait_for(pilot, lambda: "its own span:" in screen_text(app), 30, "the span again")
+        # w on a job screen watches the job
+        await pilot.press("w")
+        await wait_for(pilot, lambda: app.watch_book.is_watched(job.key), 10, "the watch")

@@ -73,6 +73,7 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--theme", metavar="NAME", help=by_key["theme"].help)
     p.add_argument("--color", metavar="MODE", help=by_key["color"].help)
     p.add_argument("--ascii", action="store_true", default=None, help=by_key["ascii"].help)
+    p.add_argument("--bell", action=argparse.BooleanOptionalAction, default=None, help=by_key["bell"].help)
     p.add_argument("--max-cost-per-day", metavar="USD", help=by_key["max_cost_per_day"].help)
     p.add_argument("--live-tail", action="store_true", default=None, help=by_key["live_tail"].help)
     p.add_argument("--debug", action="store_true", default=None, help=by_key["debug"].help)

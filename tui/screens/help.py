@@ -46,8 +46,8 @@ DRILL_KEYS: tuple[tuple[str, str], ...] = (
     ("[ / ]", "host: previous / next host of the job"),
     ("h", "job: flagged hosts first"),
     ("c", "job: show / hide the algorithm metric charts"),
-    ("w", "job: one that ended before the window, shown over its own last hours (again: the window); "
-          "to watch the job there: W then w"),
+    ("a", "job: one that ended before the window opens over its own last hours; a: the window instead "
+          "(again: its span)"),
     ("/ then n / N", "logs: search, next / previous match"),
     ("f", "logs: follow new lines on / off"),
     ("g", "logs: read from the first line / back to the newest (an ended job opens at its end)"),

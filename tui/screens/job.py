@@ -105,7 +105,7 @@ class JobScreen(DrillScreen):
         Binding("s", "sort", "Sort", priority=True),
         Binding("S", "reverse_sort", "Reverse sort", show=False, priority=True),
         Binding("h", "flagged_first", "Flagged first"),
-        Binding("w", "own_span", "Own span", show=False),
+        Binding("a", "own_span", "Own span", show=False),
     ]
 
     def __init__(self, job: Job, *, name: str | None = None, id: str | None = None) -> None:
@@ -114,7 +114,9 @@ class JobScreen(DrillScreen):
         self.crumb = job.name
         self.state: AppState | None = None
         self.detail: DetailResult | None = None
-        self.own_span_on = False  # w: a job that ended before the window, over its own last hours
+        #: A job that ended before the window is shown over its own last hours; None: so by
+        #: default, a (False / True): the window instead, or its span again.
+        self.own_span_on: bool | None = None
         self.table: HostTable | None = None
         self._charts_pref: bool | None = None  # None: automatic (by terminal height)
         self._chart_data: dict[str, tuple] = {}
@@ -135,8 +137,8 @@ class JobScreen(DrillScreen):
         return self._hosts
 
     def span(self) -> tuple[int, int] | None:
-        """The job's own span while ``w`` shows it (the job ended before the window)."""
-        if not self.own_span_on or self.state is None:
+        """The job's own span (it ended before the window), unless ``a`` asked for the window."""
+        if self.own_span_on is False or self.state is None:
             return None
         return own_span(self.job, time.time(), self.state.store.window)
 
@@ -144,11 +146,10 @@ class JobScreen(DrillScreen):
         return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail), span=self.span())
 
     def action_own_span(self) -> None:
-        if not self.own_span_on and (self.state is None or
-                                     own_span(self.job, time.time(), self.state.store.window) is None):
+        if self.state is None or own_span(self.job, time.time(), self.state.store.window) is None:
             self.notify("the window already shows this job", timeout=3)
             return
-        self.own_span_on = not self.own_span_on
+        self.own_span_on = self.own_span_on is False
         self._redraw()
 
     def log_request(self) -> LogRequest | None:
@@ -326,7 +327,7 @@ class JobScreen(DrillScreen):
                 text = "this job has no hosts yet"
         elif (span := self.span()) is not None:
             when = " – ".join(datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M") for t in span)
-            text = f"its own span: {when} UTC (w: back to the {self.state.window} window)"
+            text = f"its own span: {when} UTC (a: the last {self.state.window} instead)"
             if not any(s.reporting for s in table.summary.values()):
                 text += " · reading it from CloudWatch…" if self.detail is None or self.detail.store is None \
                     else " · CloudWatch holds no host metrics for it"
@@ -336,7 +337,7 @@ class JobScreen(DrillScreen):
             if self.job.end_time is not None and not self.job.running:
                 text += f": the job ended {format_age(self.job.end_time)} ago"
                 if self.state is not None and own_span(self.job, time.time(), self.state.store.window):
-                    text += f", before the window (w: its own last {window})"
+                    text += f", before the window (a: its own last {window})"
             elif self.state is not None and not self.state.last_success:
                 text = "waiting for the first refresh…"
         note.update(Text(text))
