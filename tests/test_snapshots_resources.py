@@ -1,5 +1,5 @@
 """Pixel snapshots (pytest-textual-snapshot) of the overview's Endpoints and Jobs panes, an
-endpoint, the endpoint's instances and a pipeline execution, at 80x24 and 160x48, in the dark
+endpoint, the endpoint's instances, one instance's GPUs and a pipeline execution, at 80x24 and 160x48, in the dark
 and the light theme.
 
 Nothing comes from the demo or a refresh worker: the inventory is built here from the
@@ -31,7 +31,7 @@ from tui.model.resources import (Endpoint, Inventory, Job, Pipeline, PipelineExe
 from tui.model.series import SeriesKey, SeriesStore
 from tui.model.state import AppState
 from tui.screens.endpoint import EndpointScreen
-from tui.screens.endpoint_hosts import EndpointInstancesScreen
+from tui.screens.endpoint_hosts import AcceleratorScreen, EndpointInstancesScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.pipeline import ExecutionScreen, PipelineScreen
 
@@ -169,6 +169,12 @@ def build(which: str, theme: str) -> Harness:
         then = EndpointInstancesScreen(ep, info=enhanced_info(ep, enhanced_result(ep, "probe")), state=state)
         screens = [first, then] if which == "instances" else [first]
         results = [enhanced_result(ep, s.detail_request().owner) for s in screens]
+    elif which == "gpus":  # the hot GPU's instance, opened from the instances grid
+        ep = inv.endpoints[0]
+        info = enhanced_info(ep, enhanced_result(ep, "probe"))
+        screens = [EndpointInstancesScreen(ep, info=info, state=state),
+                   AcceleratorScreen(ep, "AllTraffic", INSTANCES[1], info=info, state=state)]
+        results = [enhanced_result(ep, s.detail_request().owner) for s in screens]
     else:
         p = inv.pipelines[0]
         ex = p.executions[0]
@@ -181,7 +187,7 @@ def build(which: str, theme: str) -> Harness:
                    results={r.owner: r for r in results})
 
 
-SCREENS = ["endpoints", "jobs", "endpoint", "instances", "execution"]
+SCREENS = ["endpoints", "jobs", "endpoint", "instances", "gpus", "execution"]
 
 
 @pytest.mark.parametrize("theme", THEMES)
