@@ -190,8 +190,11 @@ def test_snapshot_is_a_deep_copy(moto_url):
     r.run(Pane.ENDPOINTS)
     snap = snapshot(r.store)
     key = EndpointKeys(EP, "AllTraffic").invocations
-    r.store.get(key).points.clear()
-    assert snap.get(key).points
+    before = dict(snap.get(key).points)
+    assert before
+    r.store.get(key).merge([max(before) + 60], [1.0])  # written through the series: copied first
+    r.store.get(key).points = {}
+    assert dict(snap.get(key).points) == before
 
 
 class FakeApp:

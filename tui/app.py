@@ -45,6 +45,7 @@ from tui.widgets.status_bar import StatusBar
 from tui.switch import SwitchActions
 from tui.watch_actions import WatchActions
 from tui.log_follow_actions import LogFollowActions
+from tui.time_travel_actions import TimeTravelActions
 
 if TYPE_CHECKING:  # the refresh layer is imported once the first frame is drawn
     from tui.refresh import Connected, Connection, LogLines, RefreshDone, Refresher, RefreshScheduler, RefreshStarted
@@ -65,7 +66,7 @@ def load_themes() -> list[Theme]:
     return load_theme_files().themes
 
 
-class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportActions, DrillHost, App):
+class SagemonApp(TimeTravelActions, LogFollowActions, WatchActions, SwitchActions, CopyExportActions, DrillHost, App):
     """sagemon-tui."""
 
     CSS_PATH = str(stylesheet())
@@ -89,7 +90,7 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
         Binding("ctrl+s", "screenshot", "Screenshot", show=False, id="screenshot"),
         Binding("w", "watch", "Watch", show=False, id="watch"),
         Binding("W", "watches", "Watches", show=False, id="watches"),
-    ]
+    ] + TimeTravelActions.KEYS  # T, [ ] (tui.time_travel_actions)
 
     def __init__(self, opts: Options | None = None, *, connection: Connection | None = None,
                  full_every: int | None = None, demo_seed: int | None = None) -> None:
@@ -308,7 +309,7 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
         return RefreshRequest(self.overview.pane, keys, window=WINDOWS.get(self.state.window),
                               interval=float(self.opts.refresh),
                               max_cost_per_day=getattr(self.opts, "max_cost_per_day", None),
-                              detail=self.detail_request)
+                              detail=self.detail_request, at=self.state.at)
 
     def pane_shown(self, pane: Pane) -> None:
         """The overview switched panes: refresh it now if its data is older than the interval."""
@@ -430,7 +431,7 @@ class SagemonApp(LogFollowActions, WatchActions, SwitchActions, CopyExportAction
     def action_pause(self) -> None:
         self.state.paused = not self.state.paused
         if self.scheduler is not None:
-            self.scheduler.set_paused(self.state.paused)
+            self.scheduler.set_paused(self.state.paused or self.state.at is not None)  # held while time travelling
         self.notify("refresh paused (p resumes, r refreshes once)" if self.state.paused else "refresh resumed",
                     timeout=3)
         self._show_status()

@@ -4,8 +4,8 @@
 hidden panes left out), every resource of the current inventory (choosing one opens its
 drill-down screen, as Enter on its overview row does), every theme (the shipped ones, the
 user's and Textual's built-ins), the time windows, the profiles and regions of the AWS config
-files (choosing one connects again: :mod:`tui.switch`), and refresh, pause / resume, help and
-export. It never calls AWS; names are matched and shown as plain text, never as markup.
+files (choosing one connects again: :mod:`tui.switch`), and refresh, pause / resume, time
+travel, help and export. It never calls AWS; names are matched and shown as plain text, never as markup.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tui.model.kinds import Pane, pane_resources
 NOUNS = {
     Pane.ENDPOINTS: "Endpoint", Pane.COMPONENTS: "Component", Pane.JOBS: "Job", Pane.PIPELINES: "Pipeline",
     Pane.LABELING: "Labeling job", Pane.FEATURES: "Feature group", Pane.RECOMMENDATIONS: "Recommendation job",
+    Pane.ALARMS: "Alarm",
 }
 
 #: One command: what the palette shows, what choosing it does, its help line.
@@ -104,6 +105,11 @@ def action_commands(app) -> list[Command]:
         ("Resume refresh (p)" if app.state.paused else "Pause refresh (p)", app.action_pause,
          "stop or restart the automatic refresh"),
         ("Help: keys (?)", app.action_help, "every key"),
+    ]
+    if hasattr(app, "action_time_travel"):
+        cmds.append(("Time travel: back to live (T)" if app.state.at is not None else "Time travel: a past moment (T)",
+                     app.action_time_travel, "every screen at a past moment CloudWatch keeps (15 months)"))
+    cmds += [
         ("Problems of this run (e)", app.action_problems, "every failed listing or call"),
     ]
     if hasattr(app, "action_export"):

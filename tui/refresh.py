@@ -93,12 +93,13 @@ class Refresher:
         """The listings of ``kinds``; the Describe calls they need are appended to ``pending``."""
         if self._discover is not None:
             return self._discover(self.clients, self.regions or None, kinds=kinds)
-        from tui.aws.discovery import DescribeCache, discover
+        from tui.aws.accounts import discover_accounts  # the source accounts too, when there are any
+        from tui.aws.discovery import DescribeCache
 
         if self._describe_cache is None:  # immutable Describe answers, kept across refreshes
             self._describe_cache = DescribeCache()
-        return discover(self.clients, self.regions or None, kinds=[getattr(k, "value", k) for k in kinds],
-                        cache=self._describe_cache, pending=pending)
+        return discover_accounts(self.clients, self.regions or None, kinds=[getattr(k, "value", k) for k in kinds],
+                                 cache=self._describe_cache, pending=pending, previous=self.inventory)
 
     # -- one refresh ---------------------------------------------------------------------------
     def run(self, request: RefreshRequest | Pane, *, full: bool = False,
@@ -193,7 +194,7 @@ class Refresher:
             if posting:
                 post()
             describer.run(describer.front, cancelled)
-            if posting and describer.front and not cancelled():
+            if posting and describer.front and not cancelled() and request.at is None:
                 self._add_instance_facts(report)
                 early = tier_keys(request, self.inventory, now, self.store.window)
                 done = self._fetch([k for k in early.tiers[Tier.VISIBLE] if k not in self._kept], now_ts, report,
@@ -207,6 +208,10 @@ class Refresher:
             report.inventory = self.inventory
             if cancelled() or describer.stopped in STOP_CODES - THROTTLE_CODES:
                 return self._finish(report)
+        if request.at is not None:  # a past moment: read there, the live series untouched
+            from tui.refresh_history import read_at
+
+            return self._finish(read_at(self, request, report, cancelled))
         tiers = tier_keys(request, self.inventory, now, self.store.window, detail_keys + fine)
         self.estimate = self._estimate(tiers, request)
         due = due_tiers(self.estimate, self.count - 1, full)  # the cap may have stretched a tier just now

@@ -174,7 +174,8 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
             demo.stop()
             raise
     progress("connecting to AWS…")
-    settings = AwsSettings(profile=opts.profile, regions=tuple(opts.regions), endpoint_url=opts.endpoint_url)
+    settings = AwsSettings(profile=opts.profile, regions=tuple(opts.regions), endpoint_url=opts.endpoint_url,
+                           accounts=tuple(getattr(opts, "accounts", ()) or ()))
     clients = AwsClients(settings)
     account = clients.account_id()
     return Connection(clients, opts.profile or clients.session.profile_name, account, clients.regions)

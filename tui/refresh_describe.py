@@ -38,12 +38,9 @@ _NOUN = {"endpoint": "endpoints", "inference-component": "components", "pipeline
 
 
 def snapshot(store: SeriesStore) -> SeriesStore:
-    """A copy of a store that later fetches will not touch (a few ms for thousands of series)."""
-    out = SeriesStore(store.window)
-    for key in store.keys():
-        s = store.get(key)
-        out.ensure(key, s.period).points = dict(s.points)
-    return out
+    """A copy of a store that later fetches will not touch (the series share their points until
+    either side writes: about a ms for thousands of series)."""
+    return store.copy()
 
 
 def inventory_copy(inv: Inventory) -> Inventory:

@@ -2,7 +2,11 @@
 
 It runs at ``before-parameter-build``, before a request is built, signed or sent, so a
 refused call never reaches the network. Only operations whose names start with List,
-Describe or Get, and the CloudWatch Logs read calls StartLiveTail and FilterLogEvents, pass.
+Describe or Get, and the CloudWatch Logs read calls StartLiveTail and FilterLogEvents, pass;
+and one credential call, STS AssumeRole, made only for a source account the config reaches
+through a role (``accounts = [{ id = ..., role_arn = ... }]``, cross-account observability):
+it changes nothing in any account, it returns temporary credentials to read that account with
+(every call made with them passes this same guard).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from botocore.exceptions import BotoCoreError
 
 READ_PREFIXES = ("List", "Describe", "Get")
 READ_OPERATIONS = frozenset({"StartLiveTail", "FilterLogEvents"})
+#: Credential calls that pass, each with the one service it may be called on.
+CREDENTIAL_OPERATIONS = {"AssumeRole": "sts"}
 
 
 class ReadOnlyViolation(BotoCoreError):
@@ -19,14 +25,18 @@ class ReadOnlyViolation(BotoCoreError):
     fmt = "sagemon-tui is read-only: refused to call {service}.{operation}"
 
 
-def is_read_only(operation: str) -> bool:
+def is_read_only(operation: str, service: str | None = None) -> bool:
+    """Whether ``operation`` passes the guard (a credential call only on its own service, when
+    ``service`` is given)."""
+    if operation in CREDENTIAL_OPERATIONS:
+        return service is None or CREDENTIAL_OPERATIONS[operation] == service
     return operation.startswith(READ_PREFIXES) or operation in READ_OPERATIONS
 
 
 def _refuse_writes(model=None, **_kwargs) -> None:
     if model is None:
         return
-    if not is_read_only(model.name):
+    if not is_read_only(model.name, model.service_model.service_name):
         raise ReadOnlyViolation(service=model.service_model.service_name, operation=model.name)
 
 
@@ -75,6 +85,9 @@ IAM_ACTIONS: tuple[str, ...] = (
     "ec2:DescribeInstanceTypes",
     # the account shown in the status bar
     "sts:GetCallerIdentity",
+    # cross-account observability: temporary credentials for a source account reached through a
+    # role (``role_arn`` in the accounts setting); never called without one
+    "sts:AssumeRole",
 )
 
 #: botocore's service names whose IAM prefix differs from the name (none of the app's do today;

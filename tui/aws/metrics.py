@@ -5,8 +5,11 @@ Given the series wanted now (:class:`MetricRequest`), it
 * asks only for what is new: the first fetch of a series covers the whole window; later
   fetches start at the end of the last successful fetch minus an overlap (CloudWatch points
   arrive late), so a refresh after an outage covers the whole gap and no minute is lost;
-* groups series with the same period into calls of at most 500 queries (short incremental
-  ranges share one range, whatever their start; a first fetch has its own), follows NextToken, asks for ``TimestampAscending`` and maps stable query ids back to series;
+* groups series with the same region and period into calls of at most 500 queries (short
+  incremental ranges share one range, whatever their start; a first fetch has its own), whatever
+  account they live in (a query of another account carries its ``AccountId``: cross-account
+  observability), follows NextToken, asks for ``TimestampAscending`` and maps stable query ids
+  back to series;
 * runs independent calls (regions, time ranges) in parallel threads;
 * merges points into the :class:`~tui.model.series.SeriesStore` (late points replace older
   values) and counts calls, metrics requested and datapoints for the cost meter.
@@ -106,12 +109,14 @@ class FetchResult:
 def query_id(key: SeriesKey, period: int) -> str:
     """A stable GetMetricData query id for a series (the same on every refresh)."""
     raw = "\x1f".join([key.region, key.namespace, key.metric, key.stat, str(period)]
-                      + [f"{k}={v}" for k, v in key.dimensions])
+                      + [f"{k}={v}" for k, v in key.dimensions] + ([key.account] if key.account else []))
     return "q" + hashlib.sha1(raw.encode()).hexdigest()[:16]
 
 
 def build_query(key: SeriesKey, period: int, qid: str) -> dict:
-    return {
+    """One MetricDataQuery; a key of another account (cross-account observability) names it in
+    ``AccountId``, so one call of the monitoring account reads every account's series."""
+    query = {
         "Id": qid,
         "MetricStat": {
             "Metric": {
@@ -124,6 +129,9 @@ def build_query(key: SeriesKey, period: int, qid: str) -> dict:
         },
         "ReturnData": True,
     }
+    if key.account:
+        query["AccountId"] = key.account
+    return query
 
 
 @dataclass

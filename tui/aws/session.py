@@ -29,8 +29,12 @@ class AwsSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_attempts: int = 5
-    # Extra values for the session (the demo passes its dummy credentials here).
-    credentials: dict[str, str] = field(default_factory=dict)
+    # Extra values for the session (the demo passes its dummy credentials here; an account reached
+    # through a role, its botocore session with the role's refreshing credentials).
+    credentials: dict = field(default_factory=dict)
+    #: Source accounts watched through cross-account observability (the ``accounts`` setting's
+    #: items; :mod:`tui.aws.accounts` reads them).
+    accounts: tuple = ()
 
 
 class AwsClients:
@@ -54,6 +58,9 @@ class AwsClients:
         self._clients: dict[tuple[str, str], object] = {}
         self._lock = threading.Lock()
         self._session_hooks: list = []
+        #: Cross-account state kept by :mod:`tui.aws.accounts` (each account's clients, the
+        #: signed-in account's id); emptied by :meth:`renew`.
+        self.accounts_state: dict = {}
 
     def on_session(self, hook) -> None:
         """Call ``hook(session)`` now and with every session :meth:`renew` makes (to count calls)."""
@@ -70,6 +77,7 @@ class AwsClients:
         with self._lock:
             self.session = session
             self._clients.clear()
+            self.accounts_state.clear()
 
     def redact(self, text: str) -> str:
         """``text`` with the session's key id, secret key and token masked (an endpoint or proxy

@@ -31,6 +31,7 @@ class Options:
 
     profile: str | None = None
     regions: tuple[str, ...] = ()
+    accounts: tuple = ()  #: source accounts (cross-account observability): "linked" and {"id", ...} tables
     endpoint_url: str | None = None
     refresh: int = DEFAULT_REFRESH
     window: str = "3h"
@@ -67,6 +68,7 @@ def add_common_arguments(p: argparse.ArgumentParser) -> None:
                         "~/.config/sagemon-tui/config.toml without it)")
     p.add_argument("--profile", help=by_key["profile"].help)
     p.add_argument("--region", dest="regions", metavar="REGION", help=by_key["regions"].help)
+    p.add_argument("--accounts", metavar="ACCOUNTS", help=by_key["accounts"].help)
     p.add_argument("--endpoint-url", help=by_key["endpoint_url"].help)
     p.add_argument("--refresh", metavar="SECONDS", help=by_key["refresh"].help)
     p.add_argument("--window", metavar="WINDOW", help=by_key["window"].help)
@@ -128,7 +130,7 @@ def validate(args: argparse.Namespace) -> Options:
         raise UsageError("--demo runs its own local AWS: drop --profile/--endpoint-url")
     flags = {s.key: getattr(args, s.key, None) for s in settings.SETTINGS if s.flag}
     found = settings.merge_layers(flags, getattr(args, "config_path", None), os.environ,
-                             skip=("profile",) if demo else ())
+                             skip=("profile", "accounts") if demo else ())
     opts = Options(demo=demo, config_path=str(found.config_path), config_warning=found.warning,
                    sources=dict(found.sources), **found.values)
     _demo_options(args, opts)

@@ -56,6 +56,63 @@ def check_regions(value: object, source: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(regions))
 
 
+_ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
+_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/[A-Za-z0-9+=,.@_/-]+$")
+#: The ``accounts`` item meaning every source account linked to the monitoring account.
+LINKED_ACCOUNTS = "linked"
+
+
+def check_accounts(value: object, source: str) -> tuple:
+    """Source accounts of cross-account observability: each a 12-digit id, alone (its metrics
+    only), with a profile or with a role to assume; ``linked`` for every linked account. A flag
+    or variable gives ``ID``, ``ID=PROFILE`` or ``ID=ROLE_ARN`` items separated by commas; the
+    file a list of strings or tables (``{ id = "...", profile = "..." }``, ``role_arn``). The
+    value: ``linked`` and ``{"id", "profile" | "role_arn"}`` tables, one per account."""
+    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    out: dict[str, dict] = {}
+    linked = False
+    for i, item in enumerate(items):
+        where = f"{source}.{i + 1}" if not isinstance(value, str) else source
+        if isinstance(item, str):
+            text = item.strip()
+            if not text:
+                continue
+            if text.lower() == LINKED_ACCOUNTS:
+                linked = True
+                continue
+            ident, sep, reach = (part.strip() for part in text.partition("="))
+            entry = {"id": ident}
+            if sep:
+                entry["role_arn" if reach.startswith("arn:") else "profile"] = reach
+        elif isinstance(item, dict):
+            unknown = sorted(set(item) - {"id", "profile", "role_arn"})
+            if unknown:
+                raise UsageError(f"{where}.{unknown[0]}: unknown key (keys: id, profile, role_arn)")
+            entry = {k: item[k] for k in ("id", "profile", "role_arn") if k in item}
+        else:
+            raise UsageError(f"{where} must be an account id or a table {{ id = ..., profile = ... }}, got {item!r}")
+        out[str(entry.get("id"))] = _account_entry(entry, where)
+    return (LINKED_ACCOUNTS,) * linked + tuple(out.values())
+
+
+def _account_entry(entry: dict, where: str) -> dict:
+    ident = entry.get("id")
+    if not isinstance(ident, str) or not _ACCOUNT_RE.match(ident):
+        raise UsageError(f"{where}: an account id is 12 digits, got {ident!r}")
+    if "profile" in entry and "role_arn" in entry:
+        raise UsageError(f"{where}: account {ident} takes a profile or a role_arn, not both")
+    role = entry.get("role_arn")
+    if role is not None:
+        found = _ROLE_ARN_RE.match(role) if isinstance(role, str) else None
+        if found is None:
+            raise UsageError(f"{where}: not a role ARN: {role!r} (expected arn:aws:iam::{ident}:role/NAME)")
+        if found.group(1) != ident:
+            raise UsageError(f"{where}: the role {role} is in account {found.group(1)}, not {ident}")
+    if "profile" in entry:
+        entry["profile"] = check_profile(entry["profile"], f"{where}: profile")
+    return entry
+
+
 def check_refresh(value: object, source: str) -> int:
     try:
         refresh = int(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None

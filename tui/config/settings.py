@@ -47,6 +47,10 @@ SETTINGS: tuple[Setting, ...] = (
             help="AWS profile name (default: the environment's credentials)"),
     Setting("regions", "SAGEMON_REGIONS", "--region", _LIST, rules.check_regions, (),
             help="AWS region, or several separated by commas (us-east-1,eu-west-1)"),
+    Setting("accounts", "SAGEMON_ACCOUNTS", "--accounts", _LIST, rules.check_accounts, (),
+            help="source accounts read through CloudWatch cross-account observability, separated by commas: "
+                 "ID (its metrics only), ID=PROFILE, ID=ROLE_ARN (a role to assume), or 'linked' (every "
+                 "account linked to this monitoring account)"),
     Setting("endpoint_url", "AWS_ENDPOINT_URL", "--endpoint-url", _STR, rules.check_endpoint_url, in_file=False,
             help="an AWS-compatible endpoint URL (also read from AWS_ENDPOINT_URL)"),
     Setting("refresh", "SAGEMON_REFRESH", "--refresh", (int,), rules.check_refresh, rules.DEFAULT_REFRESH,

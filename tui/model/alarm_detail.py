@@ -31,7 +31,8 @@ def alarm_series_key(a: Alarm) -> SeriesKey | None:
     """The series the alarm evaluates (None: a composite alarm, or no metric)."""
     if a.composite or not a.namespace or not a.metric:
         return None
-    return SeriesKey(a.namespace, a.metric, tuple(sorted(a.dimensions.items())), a.statistic or cat.AVG, a.region)
+    return SeriesKey(a.namespace, a.metric, tuple(sorted(a.dimensions.items())), a.statistic or cat.AVG, a.region,
+                     account=a.account)
 
 
 def alarm_request(a: Alarm) -> DetailRequest:
@@ -81,12 +82,14 @@ def alarm_charts(a: Alarm, store: SeriesStore, now: int) -> list[ChartSpec]:
 
 
 def watched_resources(a: Alarm, inv: Inventory) -> list:
-    """The inventory's resources (in the alarm's region) whose names the alarm's dimensions hold."""
+    """The inventory's resources (in the alarm's region and account) whose names the alarm's
+    dimensions hold."""
     names = set(alarm_targets(a))
     out = []
     for pane in dict.fromkeys(spec.pane for spec in KINDS if spec.resource is not Alarm):
         for res in pane_resources(pane, inv):
-            if res.name in names and (not a.region or getattr(res, "region", "") in ("", a.region)):
+            if res.name in names and (not a.region or getattr(res, "region", "") in ("", a.region)) \
+                    and getattr(res, "account", "") == a.account:
                 out.append(res)
     return out
 

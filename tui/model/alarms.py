@@ -17,7 +17,7 @@ from tui.model.cells import CRIT, DIM, OK, WARN, Cell, Column, Row, age_cell, na
 from tui.model.drill_views import Fact
 from tui.model.format import format_count, format_value
 from tui.model.glyphs import glyphs
-from tui.model.resources import Alarm, Inventory, epoch_seconds
+from tui.model.resources import Alarm, Inventory, epoch_seconds, scope_of
 from tui.model.series import SeriesStore
 
 
@@ -156,12 +156,13 @@ def alarm_pane_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 
 
 def firing_targets(inv: Inventory) -> dict[tuple[str, str], list[Alarm]]:
-    """(region, resource name) -> the alarms in ALARM that name it."""
+    """(region, resource name) -> the alarms in ALARM that name it (the region after the account,
+    :func:`~tui.model.resources.scope_of`, for another account's alarm)."""
     out: dict[tuple[str, str], list[Alarm]] = {}
     for a in inv.alarms:
         if a.state == "ALARM":
             for name in alarm_targets(a):
-                out.setdefault((a.region, name), []).append(a)
+                out.setdefault((scope_of(a), name), []).append(a)
     return out
 
 
@@ -174,7 +175,7 @@ def mark_alarmed_rows(rows: list[Row], inv: Inventory) -> None:
     for row in rows:
         if isinstance(row.resource, Alarm):
             continue
-        region = getattr(row.resource, "region", "")
+        region = scope_of(row.resource) if hasattr(row.resource, "region") else ""
         hits = firing.get((region, row.name)) or (firing.get(("", row.name)) if region else None)
         cell = row.cells.get("name")
         if hits and cell is not None:

@@ -122,15 +122,20 @@ COLUMNS: dict[Pane, tuple[Column, ...]] = {
 #: Shown after the name while more than one region is monitored, at any width (same-named resources
 #: of two regions are told apart by it).
 REGION_COLUMN = C("region", "Region", 14, 0, False, help="the AWS region of the resource")
+#: Shown after the name (before the Region column) while resources of more than one AWS account are
+#: shown (cross-account observability): two accounts' same-named endpoints are two rows, told apart by it.
+ACCOUNT_COLUMN = C("account", "Account", 12, 0, False, help="the AWS account of the resource")
 
 
-def pane_columns(pane: Pane, regions: int = 1) -> tuple[Column, ...]:
-    """``pane``'s columns; with more than one region monitored, the Region column after the name."""
+def pane_columns(pane: Pane, regions: int = 1, accounts: int = 1) -> tuple[Column, ...]:
+    """``pane``'s columns; with more than one account shown, the Account column after the name,
+    and with more than one region monitored, the Region column after it."""
     cols = COLUMNS[pane]
-    if regions <= 1:
+    extra = ((ACCOUNT_COLUMN,) if accounts > 1 else ()) + ((REGION_COLUMN,) if regions > 1 else ())
+    if not extra:
         return cols
     at = next(i for i, c in enumerate(cols) if c.key == "name") + 1
-    return cols[:at] + (REGION_COLUMN,) + cols[at:]
+    return cols[:at] + extra + cols[at:]
 
 
 def visible_columns(columns: Iterable[Column], width: int, *, name_width: int | None = None,

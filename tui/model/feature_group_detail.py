@@ -39,7 +39,7 @@ class FeatureOpKeys:
         self.op, self.mode = op, mode
         self.throughput = fg.throughput_mode
         key = key_builder(Kind.FEATURE_GROUP, fg.region, {"FeatureGroupName": fg.name, "OperationName": op},
-                          group=cat.G_FEATURE_STORE)
+                          group=cat.G_FEATURE_STORE, account=fg.account)
         self.invocations = key("Invocations", cat.SUM)
         self.errors_4xx = key("Operation4XXErrors", cat.SUM)
         self.errors_5xx = key("Operation5XXErrors", cat.SUM)

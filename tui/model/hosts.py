@@ -155,7 +155,7 @@ def build_host_table(job_hosts: list[str], metrics: list[MetricDef],
             if grid is None:
                 end = now - now % period
                 grid = grids[period] = [end - (points - 1 - i) * period for i in range(points)]
-            vals = list(map(s.points.get, grid))
+            vals = s.values(now, points)  # the grid above, read from the arrays in bulk
             div = divisors.get(name)
             if div is not None:
                 vals = [v / div if v is not None else None for v in vals]

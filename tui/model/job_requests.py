@@ -107,7 +107,8 @@ def algorithm_names(job: Job, detail: DetailResult | None = None) -> list[str]:
 
 
 def algorithm_key(job: Job, name: str) -> SeriesKey:
-    return SeriesKey(ALGORITHM_NAMESPACE, name, ((ALGORITHM_DIMENSION, job.name),), ALGORITHM_STAT, job.region)
+    return SeriesKey(ALGORITHM_NAMESPACE, name, ((ALGORITHM_DIMENSION, job.name),), ALGORITHM_STAT, job.region,
+                     account=job.account)
 
 
 def job_owner(job: Job) -> str:

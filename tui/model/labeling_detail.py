@@ -41,7 +41,8 @@ class LabelingDetailKeys:
         self.workteam = job.workteam
         self.workers: dict[str, SeriesKey] = {}
         if job.workteam:
-            key = key_builder(Kind.WORKTEAM, job.region, {"Workteam": job.workteam}, group=cat.G_GROUND_TRUTH)
+            key = key_builder(Kind.WORKTEAM, job.region, {"Workteam": job.workteam}, group=cat.G_GROUND_TRUTH,
+                              account=job.account)
             self.workers = {
                 "active": key("ActiveWorkers", cat.SUM),
                 "submitted": key("TasksSubmitted", cat.SUM),
@@ -53,7 +54,7 @@ class LabelingDetailKeys:
             }
 
         # the account's labeling jobs that ended (no dimension: every job of the region)
-        account = key_builder(Kind.LABELING_JOB, job.region, {}, group=cat.G_GROUND_TRUTH)
+        account = key_builder(Kind.LABELING_JOB, job.region, {}, group=cat.G_GROUND_TRUTH, account=job.account)
         self.account_jobs: dict[str, SeriesKey] = {
             "succeeded": account("JobsSucceeded", cat.SUM),
             "failed": account("JobsFailed", cat.SUM),

@@ -408,12 +408,15 @@ ROW_BUILDERS: dict[Pane, Callable[[Inventory, SeriesStore, int], list[Row]]] = {
 
 
 def pane_rows(pane: Pane, inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
-    """Every row of ``pane`` (unfiltered, in discovery order), each with its region's cell."""
+    """Every row of ``pane`` (unfiltered, in discovery order), each with its region's and its
+    account's cell."""
     rows = ROW_BUILDERS[pane](inv, store, now)
     mark_alarmed_rows(rows, inv)  # the resources an alarm in ALARM names
     for row in rows:
         region = getattr(row.resource, "region", "")
         row.cells.setdefault("region", Cell(region, region))
+        account = getattr(row.resource, "account", "")
+        row.cells.setdefault("account", Cell(account, account))
     return rows
 
 

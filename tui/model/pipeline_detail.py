@@ -86,7 +86,7 @@ class PipelineDetailKeys:
     def __init__(self, p: Pipeline) -> None:
         self.base = b = PipelineKeys(p)
         self.started, self.succeeded, self.failed, self.duration = b.started, b.succeeded, b.failed, b.duration
-        key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES)
+        key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES, account=p.account)
         self.stopped = key("ExecutionStopped", cat.SUM)
         self.duration_max = key("ExecutionDuration", cat.MAX)
 
@@ -325,7 +325,7 @@ def _counts(values: list[float | None]) -> list[float | None]:
 def step_keys(p: Pipeline, step: str) -> dict[str, SeriesKey]:
     """The step metrics of one step (dimensions ``PipelineName``, ``StepName``)."""
     key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name, "StepName": step}, group=cat.G_PIPELINES,
-                      names=cat.PIPELINE_STEP)
+                      names=cat.PIPELINE_STEP, account=p.account)
     return {"started": key("StepStarted", cat.SUM), "succeeded": key("StepSucceeded", cat.SUM),
             "failed": key("StepFailed", cat.SUM), "stopped": key("StepStopped", cat.SUM),
             "duration": key("StepDuration", cat.AVG)}

@@ -41,7 +41,7 @@ def is_extended_stat(stat: str) -> bool:
 
 
 def def_key(m: MetricDef, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
-            names: Dims | None = None) -> SeriesKey:
+            names: Dims | None = None, account: str = "") -> SeriesKey:
     """The key of catalog entry ``m`` for one resource of ``kind``, carrying ``m`` (and so its
     unit) to whoever reads the series.
 
@@ -52,13 +52,15 @@ def def_key(m: MetricDef, kind: Kind, stat: str, region: str, dims: dict[str, st
     if stat not in m.stats:
         raise ValueError(f"{m.name}: the catalog does not request {stat}")
     names = m.dimensions_for(kind) if names is None else names
-    return SeriesKey(m.namespace_for(kind), m.name, tuple((n, dims[n]) for n in names), stat, region, m)
+    return SeriesKey(m.namespace_for(kind), m.name, tuple((n, dims[n]) for n in names), stat, region, m,
+                     account=account)
 
 
 def metric_key(name: str, kind: Kind, stat: str, region: str, dims: dict[str, str], *,
-               group: str | None = None, namespace: str | None = None, names: Dims | None = None) -> SeriesKey:
+               group: str | None = None, namespace: str | None = None, names: Dims | None = None,
+               account: str = "") -> SeriesKey:
     """:func:`def_key` of the catalog metric ``name`` (looked up in ``group`` or ``namespace``)."""
-    return def_key(cat.find(name, group, namespace), kind, stat, region, dims, names=names)
+    return def_key(cat.find(name, group, namespace), kind, stat, region, dims, names=names, account=account)
 
 
 # -- key objects, built once per resource ---------------------------------------------------------
@@ -86,22 +88,24 @@ def built_once(builder: Callable[..., _T], identity: tuple[Hashable, ...], *args
 
 def endpoint_identity(ep: Endpoint, variant: str) -> tuple:
     """Every field of ``ep`` the variant key builders read (its variants' fields included)."""
-    return (ep.region, ep.name, variant, ep.serverless, ep.multi_model, ep.component_based,
+    return (ep.account, ep.region, ep.name, variant, ep.serverless, ep.multi_model, ep.component_based,
             tuple(tuple(vars(v).values()) for v in ep.variants))
 
 
 def named_identity(resource) -> tuple:
-    """Region and name: all a component, pipeline, labeling job or feature group's keys read."""
-    return (resource.region, resource.name)
+    """Account, region and name: all a component, pipeline, labeling job or feature group's keys read."""
+    return (resource.account, resource.region, resource.name)
 
 
 def key_builder(kind: Kind, region: str, dims: dict[str, str], *, group: str | None = None,
-                namespace: str | None = None, names: Dims | None = None) -> Callable[[str, str], SeriesKey]:
+                namespace: str | None = None, names: Dims | None = None,
+                account: str = "") -> Callable[[str, str], SeriesKey]:
     """``key(name, stat)``: :func:`metric_key` for one resource, its metrics looked up in
     ``group`` or ``namespace``."""
 
     def key(name: str, stat: str) -> SeriesKey:
-        return metric_key(name, kind, stat, region, dims, group=group, namespace=namespace, names=names)
+        return metric_key(name, kind, stat, region, dims, group=group, namespace=namespace, names=names,
+                          account=account)
 
     return key
 
@@ -122,10 +126,10 @@ class EndpointKeys:
     """The overview series of one endpoint variant, by role."""
 
     def __init__(self, ep: Endpoint, variant: str) -> None:
-        k, r = Kind.ENDPOINT, ep.region
+        k, r, a = Kind.ENDPOINT, ep.region, ep.account
         d = {"EndpointName": ep.name, "VariantName": variant}
-        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
-        inst = key_builder(k, r, d, group=cat.G_INSTANCE)
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER, account=a)
+        inst = key_builder(k, r, d, group=cat.G_INSTANCE, account=a)
         self.invocations = inv("Invocations", cat.SUM)
         self.errors_4xx = inv("Invocation4XXErrors", cat.SUM)
         self.errors_5xx = inv("Invocation5XXErrors", cat.SUM)
@@ -137,8 +141,8 @@ class EndpointKeys:
         self.gpu = inst("GPUUtilization", cat.AVG)
         self.memory = inst("MemoryUtilization", cat.AVG)
         self.setup_time = inv("ModelSetupTime", cat.AVG)
-        self.cache_hit = metric_key("ModelCacheHit", k, cat.AVG, r, d, group=cat.G_MME_LOADING)
-        self.loaded_models = metric_key("LoadedModelCount", k, cat.AVG, r, d, group=cat.G_MME_INSTANCE)
+        self.cache_hit = metric_key("ModelCacheHit", k, cat.AVG, r, d, group=cat.G_MME_LOADING, account=a)
+        self.loaded_models = metric_key("LoadedModelCount", k, cat.AVG, r, d, group=cat.G_MME_INSTANCE, account=a)
         self.serverless = ep.serverless
         self.multi_model = ep.multi_model
         types = [v.instance_type for v in ep.variants if v.name == variant]
@@ -176,10 +180,10 @@ class ComponentKeys:
     """The overview series of one inference component."""
 
     def __init__(self, ic: InferenceComponent) -> None:
-        k, r = Kind.INFERENCE_COMPONENT, ic.region
+        k, r, a = Kind.INFERENCE_COMPONENT, ic.region, ic.account
         d = {"InferenceComponentName": ic.name}
-        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
-        util = key_builder(k, r, d, group=cat.G_COMPONENT)
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER, account=a)
+        util = key_builder(k, r, d, group=cat.G_COMPONENT, account=a)
         self.invocations = inv("Invocations", cat.SUM)
         self.per_copy = inv("InvocationsPerCopy", cat.SUM)
         self.concurrency = inv("ConcurrentRequestsPerCopy", cat.MAX)
@@ -210,11 +214,12 @@ class ComponentKeys:
 
 
 def endpoint_components(ep: Endpoint, inv: Inventory) -> list[InferenceComponent]:
-    """The inference components an endpoint hosts (same name and region); none unless it is
-    component-based."""
+    """The inference components an endpoint hosts (same name, region and account); none unless it
+    is component-based."""
     if not ep.component_based:
         return []
-    return [ic for ic in inv.components if ic.endpoint_name == ep.name and ic.region == ep.region]
+    return [ic for ic in inv.components
+            if ic.endpoint_name == ep.name and ic.region == ep.region and ic.account == ep.account]
 
 
 #: Per-host utilization metrics the jobs pane averages over a cluster.
@@ -222,20 +227,22 @@ JOB_HOST_METRICS = ("CPUUtilization", "GPUUtilization", "MemoryUtilization", "Di
 
 
 def job_host_key(job: Job, metric: str, host: str) -> SeriesKey:
-    return metric_key(metric, job.kind, cat.AVG, job.region, {"Host": host}, group=cat.G_INSTANCE)
+    return metric_key(metric, job.kind, cat.AVG, job.region, {"Host": host}, group=cat.G_INSTANCE,
+                      account=job.account)
 
 
 def host_key_grid(job: Job, metrics: Iterable[MetricDef], hosts: Iterable[str]) -> dict[tuple[str, str], SeriesKey]:
     """``{(metric name, host): key}`` of a job's host metrics (each :func:`job_host_key`), built
-    once per (kind, region, metrics, hosts): a 256-host job has 1,280 of them."""
+    once per (kind, account, region, metrics, hosts): a 256-host job has 1,280 of them."""
     ms, hs = tuple(metrics), tuple(hosts)
-    return built_once(_host_key_grid, (job.kind, job.region, tuple(m.name for m in ms), hs), job.kind, job.region,
-                      ms, hs)
+    return built_once(_host_key_grid, (job.kind, job.account, job.region, tuple(m.name for m in ms), hs), job.kind,
+                      job.region, ms, hs, job.account)
 
 
-def _host_key_grid(kind: Kind, region: str, metrics: tuple[MetricDef, ...], hosts: tuple[str, ...]
+def _host_key_grid(kind: Kind, region: str, metrics: tuple[MetricDef, ...], hosts: tuple[str, ...], account: str
                    ) -> dict[tuple[str, str], SeriesKey]:
-    return {(m.name, h): def_key(m, kind, cat.AVG, region, {"Host": h}) for m in metrics for h in hosts}
+    return {(m.name, h): def_key(m, kind, cat.AVG, region, {"Host": h}, account=account)
+            for m in metrics for h in hosts}
 
 
 def pane_host_metrics(job: Job) -> list[str]:
@@ -272,7 +279,7 @@ class PipelineKeys:
         return built_once(cls, named_identity(p), p)
 
     def __init__(self, p: Pipeline) -> None:
-        key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES)
+        key = key_builder(Kind.PIPELINE, p.region, {"PipelineName": p.name}, group=cat.G_PIPELINES, account=p.account)
         self.started = key("ExecutionStarted", cat.SUM)
         self.succeeded = key("ExecutionSucceeded", cat.SUM)
         self.failed = key("ExecutionFailed", cat.SUM)
@@ -288,7 +295,8 @@ class LabelingKeys:
         return built_once(cls, named_identity(job), job)
 
     def __init__(self, job: LabelingJob) -> None:
-        key = key_builder(Kind.LABELING_JOB, job.region, {"LabelingJobName": job.name}, group=cat.G_GROUND_TRUTH)
+        key = key_builder(Kind.LABELING_JOB, job.region, {"LabelingJobName": job.name}, group=cat.G_GROUND_TRUTH,
+                          account=job.account)
         self.labeled = key("TotalDatasetObjectsLabeled", cat.MAX)
         self.human = key("DatasetObjectsHumanAnnotated", cat.MAX)
         self.auto = key("DatasetObjectsAutoAnnotated", cat.MAX)
@@ -305,7 +313,8 @@ class FeatureKeys:
 
     def __init__(self, fg: FeatureGroup) -> None:
         read, write = (key_builder(Kind.FEATURE_GROUP, fg.region, {"FeatureGroupName": fg.name, "OperationName": op},
-                                   group=cat.G_FEATURE_STORE) for op in (FEATURE_READ_OP, FEATURE_WRITE_OP))
+                                   group=cat.G_FEATURE_STORE, account=fg.account)
+                       for op in (FEATURE_READ_OP, FEATURE_WRITE_OP))
         self.reads = read("Invocations", cat.SUM)
         self.writes = write("Invocations", cat.SUM)
         self.read_latency = read("Latency", cat.AVG)
@@ -325,7 +334,7 @@ class RecommendationKeys:
 
     @classmethod
     def of(cls, job: RecommendationJob) -> "RecommendationKeys":
-        return built_once(cls, (job.region, job.name, tuple(job.endpoint_names)), job)
+        return built_once(cls, (job.account, job.region, job.name, tuple(job.endpoint_names)), job)
 
     def __init__(self, job: RecommendationJob) -> None:
         self.sets: list[dict[str, SeriesKey]] = []
@@ -337,7 +346,8 @@ class RecommendationKeys:
             else:
                 names = ("JobName", "EndpointName")
                 values = {"JobName": job.name, "EndpointName": endpoint}
-            key = key_builder(Kind.RECOMMENDATION_JOB, job.region, values, group=cat.G_RECOMMENDER, names=names)
+            key = key_builder(Kind.RECOMMENDATION_JOB, job.region, values, group=cat.G_RECOMMENDER, names=names,
+                              account=job.account)
             self.sets.append({
                 "invocations": key("ClientInvocations", cat.SUM),
                 "errors": key("ClientInvocationErrors", cat.SUM),

@@ -30,7 +30,7 @@ def newest(store: SeriesStore, key: SeriesKey, now: int, fresh: int | None = FRE
     ts = s.newest_time()  # O(1); only points later than ``now`` (a clock behind) need a scan
     if ts is not None and ts > now:
         ts = max((t for t in s.points if t <= now), default=None)
-    if ts is None or (fresh is not None and now - ts > fresh):
+    if ts is None or (fresh is not None and now - ts > max(fresh, 2 * s.period)):  # hourly points of the past
         return None
     return ts, s.points[ts]
 
@@ -69,7 +69,8 @@ def recent_rate(store: SeriesStore, key: SeriesKey, now: int) -> Rate:
     p = newest(store, key, now)
     if p is None:
         return Rate()
-    return Rate(span_sum(store, key, p[0]), anchor=p[0])
+    span = max(SPAN, store.get(key).period)  # a point of the past may cover an hour: its own span
+    return Rate(span_sum(store, key, p[0], span), span / 60, anchor=p[0])
 
 
 def trend(store: SeriesStore, keys: Iterable[SeriesKey], now: int, combine: Callable = sum) -> list[float | None]:

@@ -37,7 +37,7 @@ class RecommendationDetailKeys:
             if cat.P99 not in m.stats:  # pragma: no cover - the catalog requests it
                 raise ValueError("ClientLatency p99")
             self.sets.append(dict(keys, latency_p99=SeriesKey(lat.namespace, lat.metric, lat.dimensions, cat.P99,
-                                                              lat.region, m)))
+                                                              lat.region, m, account=lat.account)))
 
     def all(self) -> list[SeriesKey]:
         return [k for s in self.sets for k in s.values()]

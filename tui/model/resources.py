@@ -13,6 +13,13 @@ from tui.model.catalog import Kind
 from tui.model.instances import InstanceFacts, fallback_facts
 
 
+def scope_of(resource) -> str:
+    """The region a resource's key starts with, after its account when it has one
+    (``111122223333/us-east-1``): two accounts' same-named resources are two keys."""
+    account = getattr(resource, "account", "")
+    return f"{account}/{resource.region}" if account else resource.region
+
+
 def epoch_seconds(dt: datetime | None) -> float | None:
     """A resource time as seconds since the epoch (a naive one is read as UTC); ``None`` stays ``None``."""
     if dt is None:
@@ -57,10 +64,12 @@ class Endpoint:
     #: variants, instances and mode are then unknown, not empty.
     described: bool = True
     kind: Kind = Kind.ENDPOINT
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:endpoint:{self.name}"
+        return f"{scope_of(self)}:endpoint:{self.name}"
 
     @property
     def serverless(self) -> bool:
@@ -83,10 +92,12 @@ class InferenceComponent:
     desired_copies: int | None = None
     model_name: str | None = None
     kind: Kind = Kind.INFERENCE_COMPONENT
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:component:{self.name}"
+        return f"{scope_of(self)}:component:{self.name}"
 
 
 @dataclass
@@ -109,10 +120,12 @@ class Job:
     final_metrics: dict[str, float] = field(default_factory=dict)
     #: False while only its listing is known: instance type and count are then unknown.
     described: bool = True
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:{self.kind.value}:{self.name}"
+        return f"{scope_of(self)}:{self.kind.value}:{self.name}"
 
     @property
     def type_label(self) -> str:
@@ -184,10 +197,12 @@ class Pipeline:
     #: False while only its listing is known: its executions (and so its status) are to come.
     described: bool = True
     kind: Kind = Kind.PIPELINE
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:pipeline:{self.name}"
+        return f"{scope_of(self)}:pipeline:{self.name}"
 
     @property
     def latest(self) -> PipelineExecution | None:
@@ -208,10 +223,12 @@ class LabelingJob:
     unlabeled: int | None = None
     failure_reason: str | None = None
     kind: Kind = Kind.LABELING_JOB
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:labeling:{self.name}"
+        return f"{scope_of(self)}:labeling:{self.name}"
 
     @property
     def workteam(self) -> str | None:
@@ -229,10 +246,12 @@ class FeatureGroup:
     #: "OnDemand" or "Provisioned" (DescribeFeatureGroup's ThroughputConfig); None: not known.
     throughput_mode: str | None = None
     kind: Kind = Kind.FEATURE_GROUP
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:feature-group:{self.name}"
+        return f"{scope_of(self)}:feature-group:{self.name}"
 
 
 @dataclass
@@ -246,10 +265,12 @@ class RecommendationJob:
     failure_reason: str | None = None
     endpoint_names: list[str] = field(default_factory=list)
     kind: Kind = Kind.RECOMMENDATION_JOB
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:recommendation:{self.name}"
+        return f"{scope_of(self)}:recommendation:{self.name}"
 
 
 @dataclass
@@ -271,10 +292,12 @@ class Alarm:
     #: A composite alarm: its rule, and the names of the alarms it combines.
     rule: str | None = None
     children: tuple[str, ...] = ()
+    #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
+    account: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.region}:alarm:{self.name}"
+        return f"{scope_of(self)}:alarm:{self.name}"
 
     @property
     def composite(self) -> bool:
@@ -295,6 +318,8 @@ class DiscoveryError:
     message: str
     region: str = ""
     partial: bool = False
+    #: The account whose listing failed ("": the account the app signed in to).
+    account: str = ""
 
 
 @dataclass

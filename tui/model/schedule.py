@@ -66,6 +66,8 @@ class RefreshRequest:
     seconds (None: unchanged). ``interval``: seconds between scheduled refreshes (for the cost
     per day). ``max_cost_per_day``: the cap in USD (None: none). ``full``: every tier now.
     ``detail``: what the drill-down screen on top needs (None: the overview is on top).
+    ``at``: a past moment to read (epoch seconds, the window's end: :mod:`tui.model.time_travel`);
+    None: live.
     """
 
     pane: Pane
@@ -75,6 +77,7 @@ class RefreshRequest:
     max_cost_per_day: float | None = None
     full: bool = False
     detail: DetailRequest | None = None
+    at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,7 @@ class RefreshReport:
     #: report of the refresh is not partial. ``loading``: what is still being described.
     partial: bool = False
     loading: str | None = None
+    at: int | None = None  # the past moment read (time travel: tui.model.time_travel); None: live
 
     @property
     def ok(self) -> bool:
@@ -220,6 +221,7 @@ class AppState:
     recent_costs: list[float] = field(default_factory=list)  # USD of the last refreshes
     estimate: "CostEstimate | None" = None  # the polling schedule's cost, by tier (last refresh's)
     loading: str | None = None  # what the running refresh is still describing ("describing 240 of 1,000 endpoints")
+    at: int | None = None  # the past moment shown (time travel: tui.time_travel_actions); None: live
 
     @property
     def stale(self) -> bool:

@@ -20,6 +20,12 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("p", "pause / resume the automatic refresh"),
     ("s / S", "cycle the sort column / reverse the sort (or click a column header)"),
     ("t", "cycle the time window: 1h, 3h, 12h, 24h"),
+    ("T", "time travel: every screen at a past moment CloudWatch keeps (15 months: -2d, -36h, 03:10, "
+          "2026-11-28 03:10, UTC after it for UTC); PAST in the status bar, live refresh paused; jobs that ran "
+          "then are listed, resources created since say not yet, a job opens on its own span (a: the window); "
+          "T again or Esc on the overview: live"),
+    ("[ / ]", "time travel: the window one step back / forward (forward past now: live); { / } too, "
+              "and on a host screen, where [ / ] step hosts"),
     ("Tab / Shift+Tab, 1-8", "next / previous pane, or pane by number (or click a tab)"),
     ("↑ ↓ PgUp PgDn Home End", "move in the table"),
     ("Ctrl+P", "palette: panes, resources by name, themes, windows, profiles, regions, export"),

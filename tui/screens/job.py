@@ -43,6 +43,7 @@ from tui.model.job_views import AlgorithmChart, algorithm_charts, job_host_table
 from tui.model.logs import LogLine
 from tui.model.per_device import legend
 from tui.model.resources import Job, job_anchor
+from tui.model.time_travel import moment_span
 from tui.screens.base import pushed_breadcrumb
 from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_named
@@ -140,13 +141,16 @@ class JobScreen(DrillScreen):
         """The job's own span (it ended before the window), unless ``a`` asked for the window."""
         if self.own_span_on is False or self.state is None:
             return None
+        if self.state.at is not None:  # time travel: the job's whole span, wherever the moment is
+            return moment_span(self.job, time.time())
         return own_span(self.job, time.time(), self.state.store.window)
 
     def detail_request(self) -> DetailRequest:
         return job_request(self.job, self.hosts(), algorithm_names(self.job, self.detail), span=self.span())
 
     def action_own_span(self) -> None:
-        if self.state is None or own_span(self.job, time.time(), self.state.store.window) is None:
+        if self.state is None or (self.state.at is None and own_span(self.job, time.time(),
+                                                                     self.state.store.window) is None):
             self.notify("the window already shows this job", timeout=3)
             return
         self.own_span_on = self.own_span_on is False
@@ -215,7 +219,8 @@ class JobScreen(DrillScreen):
             self._draw_header(None)
             return
         t0 = time.perf_counter()
-        now = job_anchor(self.job, time.time())  # a finished job: its last minutes
+        # a finished job: its last minutes; time travel: the moment, or its own span's end
+        now = job_anchor(self.job, time.time() if self.span() is not None else state.at or time.time())
         hosts = self.hosts()
         store = series_of(state.store, self.detail, self.span())
         self.table = table = job_host_table(self.job, hosts, store, now, facts=self._facts())

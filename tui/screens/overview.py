@@ -24,9 +24,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static, Tab, Tabs
 from textual.worker import get_current_worker
 
+from tui.model.accounts import accounts_of
 from tui.model.format import safe_text
 from tui.model.cells import Row
-from tui.model.overview import pane_rows, resource_count
+from tui.model.overview import resource_count
+from tui.model.time_travel import rows_at
 from tui.model.kinds import PANE_ALIASES, PANE_KINDS, PANES, Pane, pane_named
 from tui.model.state import AppState, discovery_error_text
 from tui.screens.drill import DrillHost, DrillScreen
@@ -202,17 +204,17 @@ class OverviewScreen(Screen):
         """Redraw ``pane`` from the state: a small pane at once, a big one's rows built in a
         thread worker (the refresh's inventory and series snapshot are never changed once
         handed over) and shown when ready, so keys never wait for them."""
-        inv, store, now = self.state.inventory, self.state.store, int(time.time())
+        inv, store, now, at = self.state.inventory, self.state.store, int(time.time()), self.state.at
         self._generation += 1
         if resource_count(pane, inv) <= INLINE_ROWS:
-            self._show(pane, pane_rows(pane, inv, store, now))
+            self._show(pane, rows_at(pane, inv, store, now, at))
             return
         generation = self._generation
-        self.run_worker(partial(self._build_rows, pane, inv, store, now, generation), name=f"rows-{pane.value}",
+        self.run_worker(partial(self._build_rows, pane, inv, store, now, generation, at), name=f"rows-{pane.value}",
                         group="overview-rows", exclusive=True, thread=True, exit_on_error=False)
 
-    def _build_rows(self, pane: Pane, inv, store, now: int, generation: int) -> None:
-        rows = pane_rows(pane, inv, store, now)
+    def _build_rows(self, pane: Pane, inv, store, now: int, generation: int, at: int | None = None) -> None:
+        rows = rows_at(pane, inv, store, now, at)
         if not get_current_worker().is_cancelled:
             self.post_message(RowsBuilt(pane, rows, generation))
 
@@ -223,6 +225,7 @@ class OverviewScreen(Screen):
     def _show(self, pane: Pane, rows: list[Row]) -> None:
         table = self.table(pane)
         table.regions = len(self.state.regions)  # several: a Region column
+        table.accounts = len(accounts_of(self.state.inventory))  # several (cross-account): an Account column
         table.show_rows(rows)
         self._dirty.discard(pane)
         empty = self.query_one(f"#empty-{pane.value}", Static)
@@ -395,6 +398,8 @@ class OverviewScreen(Screen):
         table = self.table()
         if table.filter_text:
             table.set_filter("")
+        elif self.state.at is not None and hasattr(self.app, "back_to_live"):  # time travel: Esc is live again
+            self.app.back_to_live()
 
     def action_sort(self) -> None:
         self.table().cycle_sort()

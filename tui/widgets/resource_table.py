@@ -178,6 +178,7 @@ class ResourceTable(DataTable):
         self.pane = pane
         self.hidden = frozenset(hidden)  # column keys the config hides (``hidden_columns``)
         self.regions = 1  # regions monitored: with more than one, a Region column (set by the screen)
+        self.accounts = 1  # accounts shown: with more than one, an Account column (set by the screen)
         self.columns_spec: list[Column] = []
         self.all_rows: list[Row] = []
         self.shown: list[Row] = []
@@ -299,7 +300,8 @@ class ResourceTable(DataTable):
         longest = max((len(r.name) for r in self.all_rows), default=12)
         name_width = max(12, min(48, longest))
         avail = max(20, width - 2)
-        cols = visible_columns([c for c in pane_columns(self.pane, self.regions) if c.key not in self.hidden], avail,
+        spec = pane_columns(self.pane, self.regions, self.accounts)
+        cols = visible_columns([c for c in spec if c.key not in self.hidden], avail,
                                name_width=name_width, grow_spark=False)
         spare = avail - sum(c.width + 2 for c in cols)
         if self._text_width_for != width:  # widths only grow while the terminal keeps its size

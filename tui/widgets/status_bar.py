@@ -1,7 +1,8 @@
 """The one-line status bar: who and where, how fresh, what it costs.
 
 Left: account/profile, region(s), time window. Right: a mark while a refresh runs,
-"updated HH:MM:SS", the countdown to the next refresh (or PAUSED), a STALE marker with the
+"updated HH:MM:SS", the countdown to the next refresh (or PAUSED; or, while time travelling,
+PAST and the moment shown, with its age, and "live paused"), a STALE marker with the
 exact age of the last good data when the last refresh failed or the running one is overdue
 ("waiting for AWS 25s" beside it, within seconds of the refresh's start, not when it ends), and the API calls and metrics
 requested so far with the CloudWatch cost per day of the polling schedule ("~$4.10/day (capped
@@ -21,6 +22,7 @@ from textual.widgets import Static
 from tui.model.format import format_count, format_duration, safe_text
 from tui.model.glyphs import glyphs
 from tui.model.state import AppState
+from tui.model.time_travel import moment_label
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -34,7 +36,8 @@ def countdown(seconds: float) -> str:
 def status_text(state: AppState, *, seconds_left: float | None, frame: int, width: int,
                 styles: dict[str, str] | None = None, now: float | None = None) -> Text:
     """The status line for ``width`` cells (pure: the tests call it directly)."""
-    st = {"key": "bold", "dim": "dim", "stale": "bold reverse", "warn": "bold", "spin": "bold", "ok": ""}
+    st = {"key": "bold", "dim": "dim", "stale": "bold reverse", "warn": "bold", "spin": "bold", "ok": "",
+          "past": "bold reverse"}
     st.update(styles or {})
     now = time.time() if now is None else now
     sep = ("  ", "")
@@ -68,7 +71,10 @@ def status_text(state: AppState, *, seconds_left: float | None, frame: int, widt
     if state.last_success is not None:
         right.append((1, [("updated ", st["dim"]),
                           (datetime.fromtimestamp(state.last_success).strftime("%H:%M:%S"), "")]))
-    if state.paused:
+    if state.at is not None:  # time travel: the view is historical, live refresh paused for it
+        right.append((0, [(f" PAST {moment_label(state.at, now)} ", st["past"])]))
+        right.append((2, [("live paused (T: live)", st["warn"])]))
+    elif state.paused:
         right.append((0, [(f"{g.paused} PAUSED", st["warn"])]))
     elif seconds_left is not None and not state.phase:
         right.append((2, [("next ", st["dim"]), (countdown(seconds_left), "")]
@@ -127,13 +133,13 @@ class StatusBar(Static):
     """
 
     COMPONENT_CLASSES = {"status-bar--key", "status-bar--dim", "status-bar--stale", "status-bar--warn",
-                         "status-bar--spin"}
+                         "status-bar--spin", "status-bar--past"}
 
     _shown: tuple | None = None  # the plain text and spans on screen
 
     def show(self, state: AppState, seconds_left: float | None, frame: int) -> None:
         styles = {}
-        for name in ("key", "dim", "stale", "warn", "spin"):
+        for name in ("key", "dim", "stale", "warn", "spin", "past"):
             styles[name] = self.get_component_rich_style(f"status-bar--{name}", partial=True)
         width = max(20, self.size.width - 2 if self.size.width else 80)
         text = status_text(state, seconds_left=seconds_left, frame=frame, width=width, styles=styles)

@@ -15,6 +15,7 @@ import threading
 
 from . import _patches
 from ._patches import original, was_missing
+from .cloudwatch.cross_account import link_accounts, unlink_accounts
 from .sagemaker import ADDED_OPERATIONS
 from .sagemaker.common import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
 from .sagemaker.endpoints import set_component_copies, set_endpoint_status, set_variant_instances
@@ -26,6 +27,7 @@ from .sagemaker.recommender import set_recommendation_job_status
 
 __all__ = [
     "ADDED_OPERATIONS", "DEFAULT_ACCOUNT_ID", "DEFAULT_REGION", "install", "uninstall", "is_installed",
+    "link_accounts", "unlink_accounts",
     "original", "was_missing", "set_component_copies", "set_endpoint_status", "set_execution_steps",
     "set_feature_group_status", "set_job_status", "set_labeling_job", "set_pipeline_execution_status",
     "set_recommendation_job_status", "set_variant_instances",

@@ -211,7 +211,7 @@ def instance_key(ep: Endpoint, variant: str, instance: str, metric: str, stat: s
         raise ValueError(f"{metric}: the catalog does not request {stat}")
     values = {"EndpointName": ep.name, "VariantName": variant, "InstanceId": instance}
     return SeriesKey(m.namespace_for(Kind.ENDPOINT), metric, tuple((n, values[n]) for n in cat.VARIANT_INSTANCE),
-                     stat, ep.region, m)
+                     stat, ep.region, m, account=ep.account)
 
 
 def gpu_key(ep: Endpoint, variant: str, instance: str, accelerator: str, metric: str) -> SeriesKey:
@@ -221,7 +221,7 @@ def gpu_key(ep: Endpoint, variant: str, instance: str, accelerator: str, metric:
         raise ValueError(f"{metric} has no per-GPU series")
     values = {"EndpointName": ep.name, "VariantName": variant, "InstanceId": instance, "AcceleratorId": accelerator}
     return SeriesKey(m.namespace_for(Kind.ENDPOINT), metric, tuple((n, values[n]) for n in cat.VARIANT_GPU),
-                     cat.AVG, ep.region, m)
+                     cat.AVG, ep.region, m, account=ep.account)
 
 
 def variant_has_gpu(ep: Endpoint, variant: str, info: EnhancedInfo) -> bool:

@@ -63,12 +63,12 @@ def pointwise_max(series: list[Series]) -> Series | None:
     series = [s for s in series if s is not None]
     if not series:
         return None
-    out = Series(period=series[0].period, window=series[0].window)
+    top: dict[int, float] = {}
     for s in series:
         for t, v in s.points.items():
-            if v == v and (t not in out.points or v > out.points[t]):
-                out.points[t] = v
-    return out
+            if v == v and (t not in top or v > top[t]):
+                top[t] = v
+    return Series(period=series[0].period, window=series[0].window, points=top)
 
 
 def hot_gpu_flags(gpu_recent: dict[str, list[float | None]], labels: dict[str, str] | None = None

@@ -33,7 +33,7 @@ class VariantDetailKeys:
     def __init__(self, ep: Endpoint, variant: str) -> None:
         self.name = variant
         self.base = b = EndpointKeys.of(ep, variant)
-        r, e = ep.region, Kind.ENDPOINT
+        r, e, a = ep.region, Kind.ENDPOINT, ep.account
         d = {"EndpointName": ep.name, "VariantName": variant}
         v = next((x for x in ep.variants if x.name == variant), None)
         self.variant = v
@@ -42,9 +42,9 @@ class VariantDetailKeys:
         self.multi_model = ep.multi_model
         self.reserved = ep.component_based and not self.serverless
 
-        inv = key_builder(e, r, d, namespace=cat.NS_SAGEMAKER)
-        inst = key_builder(e, r, d, group=cat.G_INSTANCE)
-        mme = key_builder(e, r, d, group=cat.G_MME_LOADING)
+        inv = key_builder(e, r, d, namespace=cat.NS_SAGEMAKER, account=a)
+        inst = key_builder(e, r, d, group=cat.G_INSTANCE, account=a)
+        mme = key_builder(e, r, d, group=cat.G_MME_LOADING, account=a)
         self.invocations, self.errors_4xx, self.errors_5xx = b.invocations, b.errors_4xx, b.errors_5xx
         self.model_errors = inv("InvocationModelErrors", cat.SUM)
         self.latency_avg, self.latency_p50, self.latency_p99 = b.latency_avg, b.latency_p50, b.latency_p99
@@ -124,10 +124,10 @@ class ComponentDetailKeys:
 
     def __init__(self, ic: InferenceComponent) -> None:
         self.base = b = ComponentKeys.of(ic)
-        k, r = Kind.INFERENCE_COMPONENT, ic.region
+        k, r, a = Kind.INFERENCE_COMPONENT, ic.region, ic.account
         d = {"InferenceComponentName": ic.name}
 
-        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER)
+        inv = key_builder(k, r, d, namespace=cat.NS_SAGEMAKER, account=a)
         self.invocations, self.per_copy, self.concurrency = b.invocations, b.per_copy, b.concurrency
         self.latency_avg, self.errors_5xx = b.latency_avg, b.errors_5xx
         self.latency_p50 = inv("ModelLatency", cat.P50)
@@ -136,7 +136,8 @@ class ComponentDetailKeys:
         self.errors_4xx = inv("Invocation4XXErrors", cat.SUM)
         self.model_errors = inv("InvocationModelErrors", cat.SUM)
         self.cpu, self.gpu, self.memory = b.cpu, b.gpu, b.memory
-        self.gpu_memory = metric_key("GPUMemoryUtilizationNormalized", k, cat.AVG, r, d, group=cat.G_COMPONENT)
+        self.gpu_memory = metric_key("GPUMemoryUtilizationNormalized", k, cat.AVG, r, d, group=cat.G_COMPONENT,
+                                     account=a)
 
     def all(self) -> list[SeriesKey]:
         return [self.invocations, self.per_copy, self.concurrency, self.latency_avg, self.latency_p50,

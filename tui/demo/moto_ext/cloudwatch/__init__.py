@@ -5,7 +5,8 @@ GetMetricData and ListMetrics on moto's ``CloudWatchBackend`` and ``CloudWatchRe
 * :mod:`.stats` - statistics over a bucket's values and where buckets start;
 * :mod:`.get_metric_data` - GetMetricData as CloudWatch answers it (limits, paging, ScanBy);
 * :mod:`.list_metrics` - ListMetrics (one entry per series, RecentlyActive, paging);
-* :mod:`.tokens` - the NextToken and exceptions the two share.
+* :mod:`.tokens` - the NextToken and exceptions the two share;
+* :mod:`.cross_account` - cross-account observability: linked accounts' series for both.
 """
 
 from __future__ import annotations

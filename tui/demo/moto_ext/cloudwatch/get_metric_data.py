@@ -4,7 +4,9 @@ Dimension order does not matter; buckets start as :func:`.stats.bucket_origin` s
 step by the period, their values reduced by :func:`.stats.parse_stat`; at most 500 queries
 with unique ids (a ``ValidationError`` otherwise); ``ScanBy``; ``MaxDatapoints`` (default
 100,800) with ``NextToken`` paging, a cut series being reported as ``PartialData``;
-``StatusCode`` ``Complete`` otherwise. Expression queries keep moto's handling.
+``StatusCode`` ``Complete`` otherwise; a query's ``AccountId`` reads a linked source account
+(cross-account observability, :mod:`.cross_account`: ``Forbidden`` for an account not linked).
+Expression queries keep moto's handling.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import _patches
+from .cross_account import query_backend
 from .index import MetricSeries, epoch_of, metric_index, provider_series, series_key, utc_of
 from .stats import bucket_origin, parse_stat, valid_period
 from .tokens import cloudwatch_exceptions, decode_token, encode_token, invalid_next_token
@@ -109,24 +112,34 @@ def compute_metric_data(backend: Any, queries: list[dict], start_time: Any, end_
     now = time.time() if now is None else now
     descending = scan_by != "TimestampAscending"
 
-    stat_queries = [q for q in queries if "MetricStat" in q]
     by_id: dict[str, dict] = {}
-    idx = metric_index(backend)
-    extra = provider_series(backend) if stat_queries else {}
-    with idx.lock:
-        idx.sync(backend.metric_data)
-        for q in stat_queries:
+    # the queries of each account read (the caller's own; linked accounts' with AccountId)
+    by_backend: dict[int, tuple[Any, list[dict]]] = {}
+    for q in (q for q in queries if "MetricStat" in q):
+        target = query_backend(backend, q)
+        if target is None:
             metric = q["MetricStat"]["Metric"]
-            key = series_key(metric.get("Namespace"), metric.get("MetricName"),
-                             ((d["Name"], d.get("Value")) for d in metric.get("Dimensions") or []))
-            ts, vals = _stat_query(q, idx.series.get(key), extra.get(key), start, end, now)
-            by_id[q["Id"]] = {
-                "id": q["Id"],
-                "label": q.get("Label") or f"{metric.get('MetricName')} {q['MetricStat']['Stat']}",
-                "timestamps": ts,
-                "values": vals,
-                "status_code": "Complete",
-            }
+            by_id[q["Id"]] = {"id": q["Id"], "label": q.get("Label") or metric.get("MetricName"),
+                              "timestamps": [], "values": [], "status_code": "Forbidden"}
+            continue
+        by_backend.setdefault(id(target), (target, []))[1].append(q)
+    for target, stat_queries in by_backend.values():
+        idx = metric_index(target)
+        extra = provider_series(target)
+        with idx.lock:
+            idx.sync(target.metric_data)
+            for q in stat_queries:
+                metric = q["MetricStat"]["Metric"]
+                key = series_key(metric.get("Namespace"), metric.get("MetricName"),
+                                 ((d["Name"], d.get("Value")) for d in metric.get("Dimensions") or []))
+                ts, vals = _stat_query(q, idx.series.get(key), extra.get(key), start, end, now)
+                by_id[q["Id"]] = {
+                    "id": q["Id"],
+                    "label": q.get("Label") or f"{metric.get('MetricName')} {q['MetricStat']['Stat']}",
+                    "timestamps": ts,
+                    "values": vals,
+                    "status_code": "Complete",
+                }
 
     def as_record(r: dict) -> dict:
         ts = [utc_of(t) for t in r["timestamps"]]

@@ -1,13 +1,15 @@
 """ListMetrics of the local AWS, answered from the index.
 
 One entry per series, Dimensions filters by name or name and value, ``RecentlyActive=PT3H``,
-only series with data in the last two weeks, 500 per page.
+only series with data in the last two weeks, 500 per page; ``IncludeLinkedAccounts`` adds the
+linked source accounts' series with ``OwningAccounts`` (:mod:`.cross_account`).
 """
 
 from __future__ import annotations
 
 import time
 
+from .cross_account import series_with_owners
 from .index import metric_index, provider_series
 from .tokens import cloudwatch_exceptions, decode_token, encode_token, invalid_next_token
 
@@ -55,9 +57,12 @@ def response_list_metrics(self):
     recently = params.get("RecentlyActive")
     if recently is not None and recently not in RECENTLY_ACTIVE:
         raise exc.InvalidParameterValue(f"The value {recently} for parameter RecentlyActive is invalid.")
-    metrics = self.cloudwatch_backend.list_metric_series(
-        namespace=params.get("Namespace"), metric_name=params.get("MetricName"),
-        dimensions=params.get("Dimensions") or [], recently_active=recently)
+    include_linked = str(params.get("IncludeLinkedAccounts", "")).lower() == "true"
+    metrics, owners = series_with_owners(
+        self.cloudwatch_backend, include_linked, params.get("OwningAccount") if include_linked else None,
+        lambda backend: backend.list_metric_series(
+            namespace=params.get("Namespace"), metric_name=params.get("MetricName"),
+            dimensions=params.get("Dimensions") or [], recently_active=recently))
     offset = 0
     token = params.get("NextToken")
     if token:
@@ -67,4 +72,7 @@ def response_list_metrics(self):
             raise invalid_next_token() from None
     page = metrics[offset:offset + LIST_METRICS_PAGE]
     nxt = encode_token({"o": offset + LIST_METRICS_PAGE}) if offset + LIST_METRICS_PAGE < len(metrics) else None
-    return ActionResult({"Metrics": page, "NextToken": nxt})
+    answer = {"Metrics": page, "NextToken": nxt}
+    if include_linked:
+        answer["OwningAccounts"] = owners[offset:offset + LIST_METRICS_PAGE]
+    return ActionResult(answer)

@@ -1,0 +1,105 @@
+"""Reading a past moment (time travel) for the refresh worker.
+
+When a :class:`~tui.model.schedule.RefreshRequest` carries ``at`` (the end of a window in the
+past), :meth:`Refresher._run <tui.refresh.Refresher>` lists as usual, then hands over to
+:func:`read_at` instead of its incremental live fetch: the rows on screen and the open screen's
+series are read over ``(at - window, at]`` at the period CloudWatch keeps for that age
+(:func:`~tui.aws.metrics.choose_period`: 60 s up to 15 days back, 300 s to 63 days, 3600 s
+beyond), into a store of their own. Each moment's store is kept (:class:`PastMoments`, the last
+few): a series of the past cannot change, so stepping back and forth or scrolling reads only
+what was never read there. The live store is left untouched, and no live series is fetched
+while the app is away.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime, timezone
+
+from tui.model.detail import DetailResult
+from tui.model.plan import is_extended_stat
+from tui.model.schedule import RefreshRequest, Tier, tier_keys
+from tui.model.series import SeriesKey, SeriesStore
+from tui.model.state import RefreshReport
+from tui.refresh_describe import snapshot
+
+#: Moments whose series are kept (``[`` then ``]`` reads nothing again).
+KEPT_MOMENTS = 4
+
+
+class PastMoments:
+    """Per (moment, window): an engine, its store and the series already read there."""
+
+    def __init__(self, cloudwatch_for) -> None:
+        self._cloudwatch_for = cloudwatch_for
+        self._moments: OrderedDict[tuple[int, int], tuple] = OrderedDict()
+
+    def get(self, at: int, window: int) -> tuple:
+        """``(engine, store, keys read)`` of the window ending at ``at``, made on first use."""
+        from tui.aws.metrics import MetricEngine
+
+        key = (at, window)
+        found = self._moments.get(key)
+        if found is None:
+            store = SeriesStore(window)
+            found = (MetricEngine(self._cloudwatch_for, store, clock=lambda: at), store, set())
+            self._moments[key] = found
+            while len(self._moments) > KEPT_MOMENTS:
+                self._moments.popitem(last=False)
+        self._moments.move_to_end(key)
+        return found
+
+
+def moment_keys(request: RefreshRequest, refresher, at: int, window: int) -> list[SeriesKey]:
+    """The series to read at ``at``: the open screen's (unless it reads its own span) and the
+    rows on screen, as the live schedule's top tiers name them at that moment."""
+    detail = request.detail
+    own = list(detail.keys) if detail is not None and detail.span is None else []
+    tiers = tier_keys(request, refresher.inventory, datetime.fromtimestamp(at, timezone.utc), window, own)
+    return tiers.tiers[Tier.DETAIL] + tiers.tiers[Tier.VISIBLE]
+
+
+def read_at(refresher, request: RefreshRequest, report: RefreshReport, cancelled) -> RefreshReport:
+    """Finish ``report`` (the listings done) with the series of ``request.at``; see the module."""
+    from tui.aws.metrics import MetricRequest, choose_period
+
+    at = int(request.at)
+    window = request.window or refresher.store.window
+    report.at = at
+    past = getattr(refresher, "past", None)
+    if past is None:
+        past = refresher.past = PastMoments(refresher.clients.cloudwatch)
+    engine, store, done = past.get(at, window)
+    wanted = [k for k in moment_keys(request, refresher, at, window)
+              if k not in done and (refresher.percentiles or not is_extended_stat(k.stat))]
+    report.series += len(wanted)
+    if wanted and not cancelled():
+        now = refresher.clock()
+        period = choose_period(int(now) - (at - window), now)  # what retention keeps at the window's start
+        try:
+            res = engine.fetch([MetricRequest(k, period) for k in wanted], now=at, cancelled=cancelled)
+        except Exception as exc:  # noqa: BLE001 - a failure becomes a report line, never a traceback
+            from tui.model.state import describe_error
+
+            response = getattr(exc, "response", None)
+            code = response.get("Error", {}).get("Code", type(exc).__name__) if isinstance(response, dict) \
+                else type(exc).__name__
+            report.errors.append(describe_error(code, str(exc), "metrics of the past moment", refresher.profile))
+        else:
+            report.usage.metrics_requested += res.usage.metrics_requested
+            report.usage.metric_data_calls += res.usage.metric_data_calls
+            report.usage.datapoints += res.usage.datapoints
+            refresher._report_result(res, report)
+            done.update(k for k in wanted if k not in {e.key for e in res.errors})
+    detail = request.detail
+    if detail is not None and not cancelled():
+        from tui.refresh_detail import run_reads
+
+        report.detail = run_reads(refresher.clients, detail) if detail.reads else DetailResult(detail.owner)
+        if detail.span is not None:
+            report.detail.store = refresher._fetch_span(detail, report, cancelled)
+    report.store = snapshot(store)
+    return report
+
+
+__all__ = ["KEPT_MOMENTS", "PastMoments", "moment_keys", "read_at"]
