@@ -69,10 +69,10 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The soak: the demo's day compressed into SOAK_MINUTES real minutes, read through a fault proxy
-# that injects faults at random (tests/test_soak.py; `make test` skips it).
+# that injects faults at random (tests/refresh/test_soak.py; `make test` skips it).
 SOAK_MINUTES ?= 4
 soak: $(STAMP)
-	SAGEMON_SOAK=1 SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m pytest -q -s tests/test_soak.py $(PYTEST_ARGS)
+	SAGEMON_SOAK=1 SOAK_MINUTES=$(SOAK_MINUTES) $(BIN)/python -m pytest -q -s tests/refresh/test_soak.py $(PYTEST_ARGS)
 
 # The README's screenshots, made by the app itself on the demo (Pilot, headless, 120x36):
 # docs/screenshots/*.svg, about 30 s.

@@ -50,7 +50,7 @@ def install(events) -> None:
 #: Every IAM action the app needs, and nothing more: the operations its code calls (discovery,
 #: GetMetricData, the per-screen reads, the log tail, instance facts, the caller's account), each
 #: a read by :func:`is_read_only`. The README's least-privilege policy is :func:`iam_policy`, and
-#: tests/test_read_only_walk.py records every operation a walk through every screen sends and
+#: tests/aws/test_read_only_walk.py records every operation a walk through every screen sends and
 #: checks it against this list both ways (nothing called outside it, nothing in it never called).
 IAM_ACTIONS: tuple[str, ...] = (
     # discovery: one List per kind, Describe for what the listing lacks (cached when final)

@@ -12,7 +12,7 @@ Where the numbers come from: the figures EC2's DescribeInstanceTypes API returns
 (https://aws.amazon.com/ec2/instance-types/) and of SageMaker's pricing page, with one
 deliberate difference: GPU memory is the usable size the API reports, e.g. 22,888 MiB for an
 A10G or L4 (sold as 24 GB), 45,776 MiB for an L40S (48 GB), 141 GiB for an H200. So a type
-reads the same whichever source answered. ``tests/test_instance_facts.py`` checks every row
+reads the same whichever source answered. ``tests/aws/test_instance_facts.py`` checks every row
 against moto's copy of the API's data where moto has the type (it lacks p3.2xlarge, p3.8xlarge
 and p3.16xlarge: 8, 32, 64 vCPUs; 61, 244, 488 GiB; 1, 4, 8 V100 16 GiB, from the P3 page).
 

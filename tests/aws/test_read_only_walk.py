@@ -36,11 +36,11 @@ from tests.pilot import screen_text, wait_for
 from tui.aws import guard
 
 SIZE = (160, 48)
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 #: Actions of IAM_ACTIONS the walk cannot reach, with why (keep it short).
 UNREACHED_BY_WALK: dict[str, str] = {
     "sts:AssumeRole": "only for a source account reached through a role (the demo has one account); "
-                      "tests/test_cross_account.py makes it",
+                      "tests/aws/test_cross_account.py makes it",
 }
 
 

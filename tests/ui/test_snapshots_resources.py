@@ -10,7 +10,7 @@ clock frozen with time-machine without ticking. So every "ago", duration, sparkl
 chart is the same on every run. The endpoint and its instances get the enhanced-metrics read
 the refresh layer would hand them (through :class:`~tests.harness.Harness`'s results).
 Update the SVGs after a deliberate change with
-``pytest tests/test_snapshots_resources.py --snapshot-update``.
+``pytest tests/ui/test_snapshots_resources.py --snapshot-update``.
 """
 
 from __future__ import annotations

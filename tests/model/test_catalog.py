@@ -14,7 +14,7 @@ import pytest
 from tui.model import catalog
 from tui.model.catalog import CATALOG, Kind, Unit
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "sagemaker-cloudwatch-metrics.txt"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "sagemaker-cloudwatch-metrics.txt"
 _NAME = re.compile(r"^([A-Z][A-Za-z0-9]+) \|$")
 
 

@@ -1,7 +1,7 @@
 """``sagemon-tui serve`` before anything listens: the loopback-only rule, bad flags as one line,
 a port in use, and the command each browser tab runs (the app's flags, quoted, no serve flags).
 
-The served app itself, in a real browser, is tests/test_e2e_browser.py.
+The served app itself, in a real browser, is tests/e2e/test_e2e_browser.py.
 """
 
 from __future__ import annotations

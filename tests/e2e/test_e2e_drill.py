@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_e2e_tmux import read_description
+from tests.e2e.test_e2e_tmux import read_description
 from tests.tmux_driver import Tmux, available
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.skipif(not available(), reason="tmux is not installed (make tools installs it)")]
 
 SCRIPT = Path(sys.executable).parent / "sagemon-tui"
-APP_SOURCE = Path(__file__).resolve().parents[1] / "tui" / "app.py"
+APP_SOURCE = Path(__file__).resolve().parents[2] / "tui" / "app.py"
 
 
 @pytest.fixture

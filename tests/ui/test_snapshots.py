@@ -5,7 +5,7 @@ The screens are fed synthetic data on a frozen clock (time-machine, without tick
 "elapsed", "ago" and sparkline is the same on every run), with no refresh worker and no demo
 server, so the SVGs are exact. The overview panes, endpoint, instances and pipeline
 execution screens are snapshotted the same way in ``test_snapshots_resources.py``.
-Update the SVGs after a deliberate change with ``pytest tests/test_snapshots.py --snapshot-update``.
+Update the SVGs after a deliberate change with ``pytest tests/ui/test_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
