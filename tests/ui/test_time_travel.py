@@ -71,8 +71,12 @@ def test_a_time_of_day_is_the_last_one_and_yesterday_one_day_before():
     assert parse_moment(past.strftime("%H:%M"), now, tz=timezone.utc) == minute(past.timestamp())
     # a time of day still to come today is last night's
     assert parse_moment(coming.strftime("%H:%M"), now, tz=timezone.utc) == minute(coming.timestamp() - DAY)
-    assert parse_moment("yesterday " + past.strftime("%H:%M"), now, tz=timezone.utc) == \
-        minute(past.timestamp() - DAY)
+    # "yesterday" is the calendar day before today's, whatever the time of day now (also just
+    # after midnight, when two hours ago was already yesterday)
+    before = (utc(now) - timedelta(days=1)).date()
+    for when in (past, coming):
+        expected = datetime(before.year, before.month, before.day, when.hour, when.minute, tzinfo=timezone.utc)
+        assert parse_moment("yesterday " + when.strftime("%H:%M"), now, tz=timezone.utc) == int(expected.timestamp())
 
 
 @pytest.mark.parametrize("text, says", [("", "type a moment"), ("soon", "cannot read"),
