@@ -14,6 +14,8 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
+
+from tests.local_aws import extended_moto_server
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -31,20 +33,8 @@ REGION = "us-east-1"
 # -- fixtures --------------------------------------------------------------------------------
 @pytest.fixture(scope="module", autouse=True)
 def endpoint_url():
-    from moto.server import ThreadedMotoServer
-
-    from tui.demo.server import quiet_server_logs
-
-    quiet_server_logs()
-    was_installed = moto_ext.is_installed()
-    moto_ext.install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-    if not was_installed:  # the additions are process-wide: leave moto as this module found it
-        moto_ext.uninstall()
+    with extended_moto_server() as url:
+        yield url
 
 
 def _client(url, service):

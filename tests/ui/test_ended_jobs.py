@@ -20,6 +20,9 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
+from tests.local_aws import extended_moto_server
+from tui.demo import moto_ext
+
 from tests.pilot import screen_text, wait_for
 from tui.model.catalog import Kind
 from tui.model.format import format_age
@@ -34,80 +37,66 @@ OOM = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.50 GiB."
 @pytest.fixture(scope="module")
 def account():
     """A small account: what it holds, and the moto server's URL."""
-    from moto.server import ThreadedMotoServer
+    with extended_moto_server() as url:
+        session = boto3.Session(region_name=REGION, **CREDS)
+        sm, cw, logs = (session.client(s, endpoint_url=url) for s in ("sagemaker", "cloudwatch", "logs"))
+        now = int(time.time()) // 60 * 60
+        uid = f"{now % 100000:05d}"
+        failed, old = f"qa-lora-{uid}", f"nightly-prep-{uid}"
+        failed_start, failed_end = now - 110 * 60, now - 20 * 60
+        old_end = now - 2 * 86400
 
-    from tui.demo import moto_ext
-    from tui.demo.server import quiet_server_logs
+        sm.create_training_job(
+            TrainingJobName=failed, AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+            RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
+            ResourceConfig={"InstanceType": "ml.g4dn.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+            StoppingCondition={"MaxRuntimeInSeconds": 86400})
+        moto_ext.set_job_status("training", failed, "InProgress", secondary_status="Training",
+                                start_time=datetime.fromtimestamp(failed_start, timezone.utc), region=REGION)
+        moto_ext.set_job_status("training", failed, "Failed", failure_reason=f"AlgorithmError: {OOM}",
+                                end_time=datetime.fromtimestamp(failed_end, timezone.utc), region=REGION)
+        sm.create_processing_job(
+            ProcessingJobName=old, RoleArn=ROLE, AppSpecification={"ImageUri": "img"},
+            ProcessingResources={"ClusterConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.xlarge",
+                                                   "VolumeSizeInGB": 30}})
+        moto_ext.set_job_status("processing", old, "InProgress",
+                                start_time=datetime.fromtimestamp(old_end - 3600, timezone.utc), region=REGION)
+        moto_ext.set_job_status("processing", old, "Completed",
+                                end_time=datetime.fromtimestamp(old_end, timezone.utc), region=REGION)
 
-    quiet_server_logs()
-    was_installed = moto_ext.is_installed()
-    moto_ext.install()  # job statuses and end times, which moto cannot set through its API
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    session = boto3.Session(region_name=REGION, **CREDS)
-    sm, cw, logs = (session.client(s, endpoint_url=url) for s in ("sagemaker", "cloudwatch", "logs"))
-    now = int(time.time()) // 60 * 60
-    uid = f"{now % 100000:05d}"
-    failed, old = f"qa-lora-{uid}", f"nightly-prep-{uid}"
-    failed_start, failed_end = now - 110 * 60, now - 20 * 60
-    old_end = now - 2 * 86400
+        # the failed job's host metrics, one point a minute from its start to its end
+        minutes = list(range(failed_start, failed_end + 1, 60))
+        host = f"{failed}/algo-1"
+        for name, values in (("CPUUtilization", [180.0 + i % 7 for i in range(len(minutes))]),
+                             ("GPUUtilization", [96.0 - i % 3 for i in range(len(minutes))]),
+                             ("MemoryUtilization", [55.0] * len(minutes)),
+                             ("DiskUtilization", [31.0] * len(minutes)),
+                             ("GPUMemoryUtilization", [88.0 + i % 5 for i in range(len(minutes))])):
+            data = [{"MetricName": name, "Dimensions": [{"Name": "Host", "Value": host}],
+                     "Timestamp": datetime.fromtimestamp(t, timezone.utc), "Value": v, "Unit": "Percent"}
+                    for t, v in zip(minutes, values)]
+            for i in range(0, len(data), 500):
+                cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=data[i:i + 500])
 
-    sm.create_training_job(
-        TrainingJobName=failed, AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
-        RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
-        ResourceConfig={"InstanceType": "ml.g4dn.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
-        StoppingCondition={"MaxRuntimeInSeconds": 86400})
-    moto_ext.set_job_status("training", failed, "InProgress", secondary_status="Training",
-                            start_time=datetime.fromtimestamp(failed_start, timezone.utc), region=REGION)
-    moto_ext.set_job_status("training", failed, "Failed", failure_reason=f"AlgorithmError: {OOM}",
-                            end_time=datetime.fromtimestamp(failed_end, timezone.utc), region=REGION)
-    sm.create_processing_job(
-        ProcessingJobName=old, RoleArn=ROLE, AppSpecification={"ImageUri": "img"},
-        ProcessingResources={"ClusterConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.xlarge",
-                                               "VolumeSizeInGB": 30}})
-    moto_ext.set_job_status("processing", old, "InProgress",
-                            start_time=datetime.fromtimestamp(old_end - 3600, timezone.utc), region=REGION)
-    moto_ext.set_job_status("processing", old, "Completed",
-                            end_time=datetime.fromtimestamp(old_end, timezone.utc), region=REGION)
-
-    # the failed job's host metrics, one point a minute from its start to its end
-    minutes = list(range(failed_start, failed_end + 1, 60))
-    host = f"{failed}/algo-1"
-    for name, values in (("CPUUtilization", [180.0 + i % 7 for i in range(len(minutes))]),
-                         ("GPUUtilization", [96.0 - i % 3 for i in range(len(minutes))]),
-                         ("MemoryUtilization", [55.0] * len(minutes)),
-                         ("DiskUtilization", [31.0] * len(minutes)),
-                         ("GPUMemoryUtilization", [88.0 + i % 5 for i in range(len(minutes))])):
-        data = [{"MetricName": name, "Dimensions": [{"Name": "Host", "Value": host}],
-                 "Timestamp": datetime.fromtimestamp(t, timezone.utc), "Value": v, "Unit": "Percent"}
-                for t, v in zip(minutes, values)]
-        for i in range(0, len(data), 500):
-            cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=data[i:i + 500])
-
-    # its log: a step a minute, then the failure
-    group, stream = "/aws/sagemaker/TrainingJobs", f"{failed}/algo-1-{failed_start}"
-    logs.create_log_group(logGroupName=group)
-    logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    events = [{"timestamp": t * 1000, "message": f"step {i} train_loss={2.0 - i / 100:.2f}"}
-              for i, t in enumerate(minutes[:-1])]
-    events += [{"timestamp": failed_end * 1000 - 2000, "message": "Traceback (most recent call last):"},
-               {"timestamp": failed_end * 1000 - 1000, "message": OOM}]
-    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
-    # the old job's hosts: an hour of CPU and memory up to its end, two days ago
-    old_minutes = list(range(old_end - 3600, old_end + 1, 60))
-    for k in (1, 2):
-        for name, value in (("CPUUtilization", 300.0 + 10 * k), ("MemoryUtilization", 40.0 + k)):
-            cw.put_metric_data(Namespace="/aws/sagemaker/ProcessingJobs", MetricData=[
-                {"MetricName": name, "Dimensions": [{"Name": "Host", "Value": f"{old}/algo-{k}"}],
-                 "Timestamp": datetime.fromtimestamp(t, timezone.utc), "Value": value, "Unit": "Percent"}
-                for t in old_minutes])
-    yield {"url": url, "cw": cw, "failed": failed, "old": old, "failed_end": failed_end, "host": host,
-           "first_line": events[0]["message"], "lines": len(events), "old_end": old_end}
-    server.stop()
-    if not was_installed:
-        moto_ext.uninstall()
+        # its log: a step a minute, then the failure
+        group, stream = "/aws/sagemaker/TrainingJobs", f"{failed}/algo-1-{failed_start}"
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        events = [{"timestamp": t * 1000, "message": f"step {i} train_loss={2.0 - i / 100:.2f}"}
+                  for i, t in enumerate(minutes[:-1])]
+        events += [{"timestamp": failed_end * 1000 - 2000, "message": "Traceback (most recent call last):"},
+                   {"timestamp": failed_end * 1000 - 1000, "message": OOM}]
+        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+        # the old job's hosts: an hour of CPU and memory up to its end, two days ago
+        old_minutes = list(range(old_end - 3600, old_end + 1, 60))
+        for k in (1, 2):
+            for name, value in (("CPUUtilization", 300.0 + 10 * k), ("MemoryUtilization", 40.0 + k)):
+                cw.put_metric_data(Namespace="/aws/sagemaker/ProcessingJobs", MetricData=[
+                    {"MetricName": name, "Dimensions": [{"Name": "Host", "Value": f"{old}/algo-{k}"}],
+                     "Timestamp": datetime.fromtimestamp(t, timezone.utc), "Value": value, "Unit": "Percent"}
+                    for t in old_minutes])
+        yield {"url": url, "cw": cw, "failed": failed, "old": old, "failed_end": failed_end, "host": host,
+               "first_line": events[0]["message"], "lines": len(events), "old_end": old_end}
 
 
 def make_app(url: str):

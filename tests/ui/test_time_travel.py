@@ -19,6 +19,9 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import pytest
 
+from tests.local_aws import extended_moto_server
+from tui.demo import moto_ext
+
 from tests.pilot import screen_text, wait_for
 from tui.model.catalog import Kind
 from tui.model.kinds import Pane
@@ -193,52 +196,38 @@ ROLE = "arn:aws:iam::123456789012:role/ml"
 
 @pytest.fixture(scope="module")
 def account():
-    from moto.server import ThreadedMotoServer
-
-    from tui.demo import moto_ext
-    from tui.demo.server import quiet_server_logs
-
-    quiet_server_logs()
-    was_installed = moto_ext.is_installed()
-    moto_ext.install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    session = boto3.Session(region_name=REGION, **CREDS)
-    sm, cw = (session.client(s, endpoint_url=url) for s in ("sagemaker", "cloudwatch"))
-    now = minute(time.time())
-    uid = f"{now % 100000:05d}"
-    jobs = {}
-    for label, days in (("two", 2), ("twenty", 20)):
-        name = f"tt-{label}-days-{uid}"
-        # ran from 2 hours before the moment to 30 minutes after it
-        start, end = now - days * DAY - 2 * 3600, now - days * DAY + 1800
-        sm.create_training_job(
-            TrainingJobName=name, AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
-            RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
-            ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
-            StoppingCondition={"MaxRuntimeInSeconds": 86400})
-        moto_ext.set_job_status("training", name, "InProgress", secondary_status="Training", start_time=utc(start),
-                                region=REGION)
-        moto_ext.set_job_status("training", name, "Completed", end_time=utc(end), region=REGION)
-        minutes = list(range(start, end + 1, 60))
-        for k in (1, 2):
-            for metric, base in (("CPUUtilization", 100.0 * k), ("MemoryUtilization", 30.0 + k)):
-                data = [{"MetricName": metric, "Dimensions": [{"Name": "Host", "Value": f"{name}/algo-{k}"}],
-                         "Timestamp": utc(t), "Value": base + i % 7, "Unit": "Percent"} for i, t in enumerate(minutes)]
-                for i in range(0, len(data), 500):
-                    cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=data[i:i + 500])
-        jobs[days] = {"name": name, "start": start, "end": end}
-    endpoint = f"tt-new-ep-{uid}"  # created now: it did not exist two days ago
-    sm.create_model(ModelName=endpoint, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
-    sm.create_endpoint_config(EndpointConfigName=endpoint, ProductionVariants=[{
-        "VariantName": "v1", "ModelName": endpoint, "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
-    sm.create_endpoint(EndpointName=endpoint, EndpointConfigName=endpoint)
-    yield {"url": url, "cw": cw, "jobs": jobs, "endpoint": endpoint}
-    server.stop()
-    if not was_installed:
-        moto_ext.uninstall()
+    with extended_moto_server() as url:
+        session = boto3.Session(region_name=REGION, **CREDS)
+        sm, cw = (session.client(s, endpoint_url=url) for s in ("sagemaker", "cloudwatch"))
+        now = minute(time.time())
+        uid = f"{now % 100000:05d}"
+        jobs = {}
+        for label, days in (("two", 2), ("twenty", 20)):
+            name = f"tt-{label}-days-{uid}"
+            # ran from 2 hours before the moment to 30 minutes after it
+            start, end = now - days * DAY - 2 * 3600, now - days * DAY + 1800
+            sm.create_training_job(
+                TrainingJobName=name, AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+                RoleArn=ROLE, OutputDataConfig={"S3OutputPath": "s3://b/o"},
+                ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 2, "VolumeSizeInGB": 50},
+                StoppingCondition={"MaxRuntimeInSeconds": 86400})
+            moto_ext.set_job_status("training", name, "InProgress", secondary_status="Training", start_time=utc(start),
+                                    region=REGION)
+            moto_ext.set_job_status("training", name, "Completed", end_time=utc(end), region=REGION)
+            minutes = list(range(start, end + 1, 60))
+            for k in (1, 2):
+                for metric, base in (("CPUUtilization", 100.0 * k), ("MemoryUtilization", 30.0 + k)):
+                    data = [{"MetricName": metric, "Dimensions": [{"Name": "Host", "Value": f"{name}/algo-{k}"}],
+                             "Timestamp": utc(t), "Value": base + i % 7, "Unit": "Percent"} for i, t in enumerate(minutes)]
+                    for i in range(0, len(data), 500):
+                        cw.put_metric_data(Namespace="/aws/sagemaker/TrainingJobs", MetricData=data[i:i + 500])
+            jobs[days] = {"name": name, "start": start, "end": end}
+        endpoint = f"tt-new-ep-{uid}"  # created now: it did not exist two days ago
+        sm.create_model(ModelName=endpoint, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "img"})
+        sm.create_endpoint_config(EndpointConfigName=endpoint, ProductionVariants=[{
+            "VariantName": "v1", "ModelName": endpoint, "InitialInstanceCount": 1, "InstanceType": "ml.m5.large"}])
+        sm.create_endpoint(EndpointName=endpoint, EndpointConfigName=endpoint)
+        yield {"url": url, "cw": cw, "jobs": jobs, "endpoint": endpoint}
 
 
 def make_app(url: str, refresh: int = 2):

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.model.catalog import RETENTION
 from tui.model.cost import Usage
 from tui.model.series import SeriesKey, SeriesStore
 
@@ -35,8 +36,6 @@ DEFAULT_OVERLAP = 300
 #: refreshed every minute and those refreshed every few minutes share their calls, so a refresh
 #: of Q series makes ceil(Q/500) calls per region and period.
 MERGE_SPAN = 3600
-#: Seconds back that each period's data is kept by CloudWatch.
-RETENTION = ((15 * 86400, 60), (63 * 86400, 300), (455 * 86400, 3600))
 #: Periods CloudWatch stores for high-resolution metrics (kept 3 hours).
 HIGH_RES_PERIODS = (1, 5, 10, 30)
 HIGH_RES_RETENTION = 3 * 3600

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tui.model.catalog import NS_SAGEMAKER
 from tui.model.kinds import KIND_FIELDS
 from tui.model.resources import Endpoint, Inventory, Variant
 
@@ -33,7 +34,7 @@ LINKED = "linked"
 #: The Status shown for an endpoint known only from its metrics (no SageMaker listing reaches it).
 METRICS_ONLY_STATUS = "Linked"
 #: The namespace and metric whose series name the endpoints of a metrics-only account.
-ENDPOINT_NAMESPACE, ENDPOINT_METRIC = "AWS/SageMaker", "Invocations"
+ENDPOINT_NAMESPACE, ENDPOINT_METRIC = NS_SAGEMAKER, "Invocations"
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,10 @@ P50, P90, P99 = "p50", "p90", "p99"
 ALL_BASIC = (AVG, SUM, MIN, MAX, COUNT)
 
 # Namespaces.
+#: Seconds back that CloudWatch keeps each period: 1-minute points 15 days, 5-minute points
+#: 63 days, 1-hour points 455 days (15 months).
+RETENTION = ((15 * 86400, 60), (63 * 86400, 300), (455 * 86400, 3600))
+
 NS_SAGEMAKER = "AWS/SageMaker"
 NS_INFERENCE_COMPONENTS = "/aws/sagemaker/InferenceComponents"
 NS_ENDPOINTS = "/aws/sagemaker/Endpoints"

@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from tui.model.catalog import RETENTION
 from tui.model.cells import DIM, Cell, Row
 from tui.model.format import format_age, format_duration
 from tui.model.kinds import Pane
@@ -28,9 +29,8 @@ from tui.model.overview import pane_rows
 from tui.model.resources import Inventory, Job, epoch_seconds
 from tui.model.series import SeriesStore
 
-#: Seconds back that CloudWatch keeps each period (the same table as ``tui.aws.metrics.RETENTION``):
-#: 1-minute points 15 days, 5-minute points 63 days, 1-hour points 455 days (15 months).
-KEPT = ((15 * 86400, 60), (63 * 86400, 300), (455 * 86400, 3600))
+#: Seconds back that CloudWatch keeps each period (the catalog's table).
+KEPT = RETENTION
 #: The oldest moment CloudWatch still holds a point for (seconds back).
 OLDEST = KEPT[-1][0]
 #: A moment closer to now than this is live, not history.
