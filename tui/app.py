@@ -23,7 +23,6 @@ from textual.theme import Theme
 from tui.config.options import Options
 from tui.exit_deadline import EXIT_DEADLINE, arm_exit_deadline, save_tty_mode
 from tui.config.rules import WINDOWS
-from tui.commands import SagemonCommands
 from tui.config.session_log import add_redactor
 from tui.model.thresholds import set_thresholds
 from tui.model.format import safe_text
@@ -32,7 +31,7 @@ from tui.model.kinds import Pane
 from tui.model.schedule import RefreshRequest
 from tui.model.state import AppState
 from tui.model.detail import DetailRequest, DetailResult
-from tui.screens.copy_export import CopyExportActions
+from tui.copy_export_actions import CopyExportActions
 from tui.screens.drill import DrillHost, DrillScreen
 from tui.screens.registry import screen_class
 from tui.screens.help import HelpScreen
@@ -45,6 +44,7 @@ from tui.widgets.status_bar import StatusBar
 from tui.switch import SwitchActions
 from tui.watch_actions import WatchActions
 from tui.log_follow_actions import LogFollowActions
+from tui.refresh_actions import RefreshActions
 from tui.time_travel_actions import TimeTravelActions
 
 if TYPE_CHECKING:  # the refresh layer is imported once the first frame is drawn
@@ -61,18 +61,25 @@ NOTIFY_CELLS = 70
 problem_log = logging.getLogger("tui.session")
 
 
+def sagemon_commands():
+    """The palette's provider, imported when the palette first opens (not before the first frame)."""
+    from tui.commands import SagemonCommands
+
+    return SagemonCommands
+
+
 def load_themes() -> list[Theme]:
     """The shipped themes, then the user's own (``$XDG_CONFIG_HOME/sagemon-tui/themes``)."""
     return load_theme_files().themes
 
 
-class SagemonApp(TimeTravelActions, LogFollowActions, WatchActions, SwitchActions, CopyExportActions, DrillHost, App):
+class SagemonApp(RefreshActions, TimeTravelActions, LogFollowActions, WatchActions, SwitchActions, CopyExportActions, DrillHost, App):
     """sagemon-tui."""
 
     CSS_PATH = str(stylesheet())
     TITLE = "sagemon"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {SagemonCommands}
+    COMMANDS = App.COMMANDS | {sagemon_commands}
     BINDINGS = [
         # ids: the config's [keys] table rebinds them (tui.config.rules.KEY_ACTIONS)
         Binding("q", "quit", "Quit", id="quit"),
@@ -420,34 +427,6 @@ class SagemonApp(TimeTravelActions, LogFollowActions, WatchActions, SwitchAction
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    def action_refresh(self) -> None:
-        if self.scheduler is None:
-            self.notify("still starting up", severity="warning")
-            return
-        if not self.scheduler.request():
-            self.notify("a refresh is running: the next one starts right after it", timeout=3)
-
-    def action_pause(self) -> None:
-        self.state.paused = not self.state.paused
-        if self.scheduler is not None:
-            self.scheduler.set_paused(self.state.paused or self.state.at is not None)  # held while time travelling
-        self.notify("refresh paused (p resumes, r refreshes once)" if self.state.paused else "refresh resumed",
-                    timeout=3)
-        self._show_status()
-
-    def action_window(self) -> None:
-        names = list(WINDOWS)
-        self.set_window(names[(names.index(self.state.window) + 1) % len(names)])
-
-    def set_window(self, window: str) -> None:
-        if window == self.state.window:
-            return
-        self.state.window = window
-        if self.scheduler is not None:  # the next request carries the new window
-            self.scheduler.request()
-        self.notify(f"window: last {window}", timeout=2)
-        self._broadcast()
 
     #: Seconds a quitting process may take before it is ended whatever is still running (a call
     #: to a hanging AWS, botocore's retries): set by :func:`run` for the real process only.

@@ -212,7 +212,12 @@ def screen_export(app) -> Export | None:
 
 
 def export_screen(app, fmt: str) -> list[Path]:
+    from tui.model.accounts import account_named
+
     export = screen_export(app)
+    if export is not None:  # a resource of one of several accounts: its account named in the files
+        inventory = getattr(getattr(app, "state", None), "inventory", None)
+        export.named(account_named(_screen_resource(app.screen), inventory))
     if export is None:
         app.notify("nothing to export on this screen", severity="warning", timeout=3)
         return []
@@ -240,23 +245,3 @@ def save_screenshot(app) -> Path | None:
         return None
     app.notify(safe_text(f"saved {path}", 300), title="screenshot (SVG)", timeout=10, markup=False)
     return path
-
-
-class CopyExportActions:
-    """The app's actions for the keys above (mixed into the app, which binds the keys)."""
-
-    copier: Copier | None = None
-
-    def action_copy(self, arn: bool = False) -> None:
-        self.copier = self.copier or Copier()
-        self.copier.copy(self, arn)
-
-    def action_console_url(self) -> None:
-        self.copier = self.copier or Copier()
-        self.copier.open_url(self)
-
-    def action_export(self, fmt: str) -> None:
-        export_screen(self, fmt)
-
-    def action_screenshot(self) -> None:
-        save_screenshot(self)
