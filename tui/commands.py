@@ -19,6 +19,7 @@ from textual.fuzzy import Matcher
 
 from tui.config.rules import WINDOWS
 from tui.model.cells import Row
+from tui.model.accounts import several_accounts
 from tui.model.kinds import Pane, pane_resources
 
 #: What one resource of each pane is called in the palette (jobs say their kind).
@@ -71,11 +72,13 @@ def resource_commands(app) -> list[Command]:
     """One command per resource of the app's current inventory, in the panes shown."""
     inv = app.state.inventory
     several = len(app.state.regions) > 1
+    accounts = several_accounts(inv)  # two accounts' same-named resources: told apart by it
     cmds: list[Command] = []
     for pane in app.overview.panes:
         for res in pane_resources(pane, inv):
             noun = resource_noun(pane, res)
-            where = f" ({res.region})" if several and getattr(res, "region", "") else ""
+            scope = [getattr(res, "account", "") if accounts else "", getattr(res, "region", "") if several else ""]
+            where = f" ({', '.join(p for p in scope if p)})" if any(scope) else ""
             cmds.append((f"{noun}: {res.name}{where}", partial(open_resource, app, pane, res),
                          f"open this {noun.lower()}'s screen"))
     return cmds

@@ -165,8 +165,12 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
                 created.wait(0.05)
             if failure:
                 raise failure[0]
+            accounts = ()
+            if getattr(opts, "demo_accounts", False):  # two source accounts beside the demo's
+                from tui.demo.source_accounts import seed_source_accounts
+                accounts = seed_source_accounts(conn)
             settings = AwsSettings(regions=(conn.region,), endpoint_url=conn.endpoint_url,
-                                   credentials=dict(conn.credentials or {}))
+                                   credentials=dict(conn.credentials or {}), accounts=accounts)
             clients = AwsClients(settings)
             return Connection(clients, "demo", getattr(conn, "account", None) or "demo", clients.regions, demo,
                               history=Landings(queryable, demo.ready).rest())
@@ -200,7 +204,7 @@ def reconnect(opts, old: Connection | None, progress: Callable[[str], None]) -> 
             raise SwitchRefused("the demo is still starting: switch once it shows its fleet")
         settings = old.clients.settings
         clients = AwsClients(AwsSettings(regions=tuple(opts.regions), endpoint_url=settings.endpoint_url,
-                                         credentials=dict(settings.credentials)))
+                                         credentials=dict(settings.credentials), accounts=settings.accounts))
         return Connection(clients, old.profile, old.account, clients.regions, old.demo)
     from tui.aws.profiles import sso_problem
 

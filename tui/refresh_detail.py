@@ -48,13 +48,24 @@ def _reader(name: str) -> Callable[[Any, str, str], Any]:
     raise KeyError(name)
 
 
+def clients_of(clients, account: str):
+    """The clients that read ``account``'s resources (cross-account observability: its own
+    profile or role; :func:`tui.aws.accounts.clients_for`); ``clients`` for the signed-in one."""
+    if not account:
+        return clients
+    from tui.aws.accounts import clients_for
+
+    return clients_for(clients, account)
+
+
 def run_reads(clients, request: DetailRequest) -> DetailResult:
-    """Perform every read of ``request`` (one failing read does not stop the others)."""
+    """Perform every read of ``request`` (one failing read does not stop the others), with the
+    clients of the resource's account."""
     result = DetailResult(owner=request.owner)
     for read in request.reads:
         name, region, arg = read
         try:
-            result.reads[read] = _reader(name)(clients, region or None, arg)
+            result.reads[read] = _reader(name)(clients_of(clients, request.account), region or None, arg)
         except Exception as exc:  # noqa: BLE001 - a read's failure is shown on its screen
             response = getattr(exc, "response", None)
             code = response.get("Error", {}).get("Code", type(exc).__name__) if isinstance(response, dict) \
@@ -181,9 +192,12 @@ class LogFeed:
     def _new_tail(self, req: LogRequest, start: float | None = None):
         import time
 
-        from tui.aws.logs import LogTail
+        from tui.aws.logs import LogTail, unreadable_log
 
-        client = self.clients.logs(req.region or None)
+        try:
+            client = clients_of(self.clients, req.account).logs(req.region or None)
+        except Exception as exc:  # noqa: BLE001 - no way into the log's account: said in the log view
+            return unreadable_log(exc, req.group)
         where = {"streams": list(req.streams)} if req.streams else {"prefix": req.prefix or ""}
         return LogTail(client, req.group, **where, start_time=req.start_time(time.time()) if start is None else start,
                        end_time=req.end, lookback=req.lookback)
@@ -203,14 +217,14 @@ class LogFeed:
         from tui.aws.live_tail import LiveTailStream, live_tail_params, log_group_arn
         from tui.aws.logs import LogsError
 
-        client = self.clients.logs(req.region or None)
-        if self._account is None:
+        client = clients_of(self.clients, req.account).logs(req.region or None)
+        if self._account is None and not req.account:
             account_id = getattr(self.clients, "account_id", None)
             self._account = account_id() if account_id is not None else None
-        if not self._account:
+        if not (req.account or self._account):
             raise LogsError(LogError("AccountUnknown", "the account id could not be read (sts:GetCallerIdentity)",
                                      req.group, operation="StartLiveTail"))
-        arn = log_group_arn(req.group, client.meta.region_name, self._account,
+        arn = log_group_arn(req.group, client.meta.region_name, req.account or self._account,
                             getattr(client.meta, "partition", None) or "aws")
         stream = LiveTailStream(client, live_tail_params([arn], req.streams, req.prefix), req.group,
                                 streams=req.streams, prefix=req.prefix)

@@ -9,15 +9,24 @@ beyond), into a store of their own. Each moment's store is kept (:class:`PastMom
 few): a series of the past cannot change, so stepping back and forth or scrolling reads only
 what was never read there. The live store is left untouched, and no live series is fetched
 while the app is away.
+
+The live job listing reaches back from now (28 days for training jobs), so the jobs that ran
+at an older moment are listed there (:func:`jobs_at`: one bounded listing per kind and region,
+:func:`~tui.aws.discovery.past_jobs.list_jobs_at`), once per moment, and added to the report's
+inventory beside the live one's; the Jobs pane lists those whose span overlaps the window
+(:func:`~tui.model.time_travel.rows_at`). The open screen's series (endpoint, instances, GPUs,
+pipeline, component, host...) are read over the same window at the same period as the rows'.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 from tui.model.detail import DetailResult
 from tui.model.plan import is_extended_stat
+from tui.model.resources import Inventory, Job
 from tui.model.schedule import RefreshRequest, Tier, tier_keys
 from tui.model.series import SeriesKey, SeriesStore
 from tui.model.state import RefreshReport
@@ -33,6 +42,19 @@ class PastMoments:
     def __init__(self, cloudwatch_for) -> None:
         self._cloudwatch_for = cloudwatch_for
         self._moments: OrderedDict[tuple[int, int], tuple] = OrderedDict()
+        self._jobs: OrderedDict[tuple[int, int], list[Job]] = OrderedDict()
+        #: Job listings made at moments (each kind and region counts one per moment listed).
+        self.listings = 0
+
+    def jobs(self, at: int, window: int) -> list[Job] | None:
+        """The jobs listed at the window ending at ``at`` (None: not listed there yet)."""
+        return self._jobs.get((at, window))
+
+    def keep_jobs(self, at: int, window: int, jobs: list[Job]) -> None:
+        self._jobs[(at, window)] = jobs
+        self._jobs.move_to_end((at, window))
+        while len(self._jobs) > KEPT_MOMENTS:
+            self._jobs.popitem(last=False)
 
     def get(self, at: int, window: int) -> tuple:
         """``(engine, store, keys read)`` of the window ending at ``at``, made on first use."""
@@ -50,13 +72,53 @@ class PastMoments:
         return found
 
 
-def moment_keys(request: RefreshRequest, refresher, at: int, window: int) -> list[SeriesKey]:
+def moment_keys(request: RefreshRequest, inventory: Inventory, at: int, window: int) -> list[SeriesKey]:
     """The series to read at ``at``: the open screen's (unless it reads its own span) and the
     rows on screen, as the live schedule's top tiers name them at that moment."""
     detail = request.detail
     own = list(detail.keys) if detail is not None and detail.span is None else []
-    tiers = tier_keys(request, refresher.inventory, datetime.fromtimestamp(at, timezone.utc), window, own)
+    tiers = tier_keys(request, inventory, datetime.fromtimestamp(at, timezone.utc), window, own)
     return tiers.tiers[Tier.DETAIL] + tiers.tiers[Tier.VISIBLE]
+
+
+def jobs_at(refresher, past: PastMoments, at: int, window: int, report: RefreshReport, cancelled) -> list[Job]:
+    """The jobs that may have run in the window ending at ``at``, listed there once per moment
+    (every region of the signed-in account; a listing that failed is listed again next time)."""
+    kept = past.jobs(at, window)
+    if kept is not None or not hasattr(refresher.clients, "sagemaker"):
+        return kept or []
+    from tui.aws.discovery import DescribeCache
+    from tui.aws.discovery.past_jobs import PAST_KINDS, list_jobs_at
+    from tui.model.state import discovery_error_text
+
+    if refresher._describe_cache is None:  # the live listing's: an ended job is described once
+        refresher._describe_cache = DescribeCache()
+    found: list[Job] = []
+    errors: list = []
+    when = datetime.fromtimestamp(at, timezone.utc)
+    for region in refresher.regions or (None,):
+        for kind in PAST_KINDS:
+            if cancelled():
+                return found
+            try:
+                sm = refresher.clients.sagemaker(region)
+            except Exception as exc:  # noqa: BLE001 - no client: a report line, never a traceback
+                report.warnings.append(f"jobs at the moment: {exc}")
+                return found
+            past.listings += 1
+            found += list_jobs_at(sm, kind, region, at=when, window=timedelta(seconds=window), errors=errors,
+                                  cache=refresher._describe_cache)
+    report.warnings += [discovery_error_text(e, refresher.profile) for e in errors]
+    if not any(not getattr(e, "partial", False) for e in errors):
+        past.keep_jobs(at, window, found)
+    return found
+
+
+def with_jobs(inventory: Inventory, jobs: list[Job]) -> Inventory:
+    """``inventory`` with the ``jobs`` it does not hold yet (by kind, region and name) added."""
+    known = {(j.kind, j.region, j.name) for j in inventory.jobs}
+    extra = [j for j in jobs if (j.kind, j.region, j.name) not in known]
+    return replace(inventory, jobs=list(inventory.jobs) + extra) if extra else inventory
 
 
 def read_at(refresher, request: RefreshRequest, report: RefreshReport, cancelled) -> RefreshReport:
@@ -70,7 +132,10 @@ def read_at(refresher, request: RefreshRequest, report: RefreshReport, cancelled
     if past is None:
         past = refresher.past = PastMoments(refresher.clients.cloudwatch)
     engine, store, done = past.get(at, window)
-    wanted = [k for k in moment_keys(request, refresher, at, window)
+    inventory = with_jobs(refresher.inventory, jobs_at(refresher, past, at, window, report, cancelled))
+    if inventory is not refresher.inventory or report.inventory is not None:
+        report.inventory = inventory  # the live listing's, and the moment's jobs beside it
+    wanted = [k for k in moment_keys(request, inventory, at, window)
               if k not in done and (refresher.percentiles or not is_extended_stat(k.stat))]
     report.series += len(wanted)
     if wanted and not cancelled():
@@ -102,4 +167,4 @@ def read_at(refresher, request: RefreshRequest, report: RefreshReport, cancelled
     return report
 
 
-__all__ = ["KEPT_MOMENTS", "PastMoments", "moment_keys", "read_at"]
+__all__ = ["KEPT_MOMENTS", "PastMoments", "jobs_at", "moment_keys", "read_at", "with_jobs"]

@@ -12,6 +12,8 @@ reading is the refresh worker's (:mod:`tui.refresh_history`). Here:
   :class:`~tui.model.schedule.RefreshRequest`; the scheduler's periodic live refresh is held
   while away, and a refresh is asked for only when what is on screen changes (another pane,
   rows scrolled into view, a screen opened);
+* the jobs listed at the moment (older than the live listing reaches) join the inventory while
+  away and leave it on return;
 * the live series are kept aside and shown again at once on return; a refresh's report that
   belongs to another moment than the one shown (one running when the moment changed) is
   dropped (:meth:`TimeTravelActions.superseded`) and the right one asked for.
@@ -24,7 +26,7 @@ import time
 from textual.binding import Binding
 
 from tui.config.rules import WINDOWS
-from tui.model.time_travel import moment_label, period_label, step_moment
+from tui.model.time_travel import live_jobs, moment_label, period_label, step_moment
 
 #: Seconds between the checks of what is on screen while away (a refresh when it changed).
 FOLLOW_SECONDS = 1.0
@@ -43,6 +45,7 @@ class TimeTravelActions:
     ]
 
     _live_store = None  # the live series, kept aside while away
+    _live_jobs: set[str] | None = None  # the keys of the jobs listed live when the app left
     _follow_timer = None
     _moment_seen: tuple | None = None  # what was on screen at the last check
 
@@ -74,6 +77,7 @@ class TimeTravelActions:
         """Show the app at ``at`` (epoch seconds, the window's end)."""
         if not self.travelling:
             self._live_store = self.state.store
+            self._live_jobs = {j.key for j in self.state.inventory.jobs}
         self.state.at = int(at)
         if self.scheduler is not None:
             self.scheduler.set_paused(True)  # no live refresh while away
@@ -96,6 +100,9 @@ class TimeTravelActions:
         if self._live_store is not None:
             self.state.store = self._live_store
             self._live_store = None
+        if self._live_jobs is not None:  # the jobs listed only at the moment go (a live listing is coming)
+            self.state.inventory = live_jobs(self.state.inventory, self._live_jobs)
+            self._live_jobs = None
         if self._follow_timer is not None:
             self._follow_timer.stop()
             self._follow_timer = None

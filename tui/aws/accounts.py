@@ -94,6 +94,71 @@ def account_clients(clients: AwsClients, link: AccountLink) -> AwsClients:
     return found
 
 
+class MetricsOnlyAccount(BotoCoreError):
+    """A read of a source account that no profile or role reaches (its SageMaker or its logs):
+    only its metrics can be read, through the monitoring account."""
+
+    fmt = "{message}"
+
+    def __init__(self, account: str, what: str) -> None:
+        super().__init__(message=f"account {account} is reached through its metrics only: reading its {what} "
+                                 f"needs a profile or a role_arn for it in the accounts setting")
+
+
+class _LinkedView:
+    """The reads of a metrics-only source account: its metric names through the monitoring
+    account (ListMetrics with ``IncludeLinkedAccounts`` and ``OwningAccount``); anything else
+    (SageMaker, CloudWatch Logs) raises :class:`MetricsOnlyAccount`."""
+
+    def __init__(self, clients: AwsClients, account: str) -> None:
+        self.account = account
+        self.redact = clients.redact
+        self.regions = clients.regions
+        self._monitoring = AwsClients(replace(clients.settings, accounts=()))
+        self._monitoring.on_session(self._owning)
+        for hook in getattr(clients, "_session_hooks", ()):  # the call counter counts its calls too
+            self._monitoring.on_session(hook)
+
+    def _owning(self, session) -> None:
+        def params(params: dict, **_kw) -> None:
+            params["IncludeLinkedAccounts"], params["OwningAccount"] = True, self.account
+        session.events.register("provide-client-params.cloudwatch.ListMetrics", params)
+
+    def cloudwatch(self, region: str | None = None):
+        return self._monitoring.cloudwatch(region)
+
+    def client(self, service: str, region: str | None = None):
+        if service == "cloudwatch":
+            return self.cloudwatch(region)
+        raise MetricsOnlyAccount(self.account, "CloudWatch Logs" if service == "logs" else service)
+
+    def sagemaker(self, region: str | None = None):
+        return self.client("sagemaker", region)
+
+    def logs(self, region: str | None = None):
+        return self.client("logs", region)
+
+
+def clients_for(clients, account: str | None):
+    """The clients that read ``account``'s resources: ``clients`` for the signed-in account
+    (or none named), a source account's own (its profile or role, :func:`account_clients`), and
+    for an account reached through its metrics only a view that lists its metrics through the
+    monitoring account and refuses anything else (:class:`MetricsOnlyAccount`)."""
+    settings = getattr(clients, "settings", None)
+    if not account or settings is None or not getattr(settings, "accounts", ()):
+        return clients
+    if account == home_account(clients):
+        return clients
+    links, _linked = account_links(settings.accounts)
+    link = next((x for x in links if x.id == account), None)
+    if link is not None and link.listed:
+        return account_clients(clients, link)
+    views = clients.accounts_state.setdefault("linked_views", {})
+    if account not in views:
+        views[account] = _LinkedView(clients, account)
+    return views[account]
+
+
 def home_account(clients: AwsClients) -> str:
     """The signed-in (monitoring) account's id, asked once per sign-in ("" when unknown)."""
     state = clients.accounts_state

@@ -28,7 +28,8 @@ from tui.model.logs import LogError, LogLine
 
 __all__ = [
     "ENDPOINT_GROUP_PREFIX", "LogError", "LogLine", "LogTail", "LogsError", "PROCESSING_GROUP",
-    "TRAINING_GROUP", "TRANSFORM_GROUP", "endpoint_group", "log_target", "streams_for",
+    "TRAINING_GROUP", "TRANSFORM_GROUP", "UnreadableLog", "endpoint_group", "log_target", "streams_for",
+    "unreadable_log",
 ]
 
 TRAINING_GROUP = "/aws/sagemaker/TrainingJobs"
@@ -75,6 +76,24 @@ def _log_error(exc: BaseException, group: str, stream: str | None, operation: st
                         group=group, stream=stream, operation=getattr(exc, "operation_name", None) or operation)
     return LogError(code=type(exc).__name__, message=str(exc) or type(exc).__name__, group=group, stream=stream,
                     operation=operation)
+
+
+class UnreadableLog:
+    """A log no client can read (its account is reached through its metrics only, or its
+    profile cannot be used): a tail whose every poll brings no line and says why."""
+
+    finished = False
+
+    def __init__(self, error: LogError) -> None:
+        self.error = error
+
+    def poll(self) -> list[LogLine]:
+        return []
+
+
+def unreadable_log(exc: BaseException, group: str) -> UnreadableLog:
+    """The :class:`UnreadableLog` of ``group``, ``exc`` the reason no client reaches it."""
+    return UnreadableLog(_log_error(exc, group, None, "FilterLogEvents"))
 
 
 def _ms(value: datetime | float | int) -> int:

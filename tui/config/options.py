@@ -38,6 +38,7 @@ class Options:
     demo: bool = False
     demo_speed: float = 1.0
     demo_describe: str | None = None
+    demo_accounts: bool = False  #: with --demo: two source accounts beside the demo account
     extra: dict = field(default_factory=dict)
     config_path: str | None = None  #: the config file read (it may not exist)
     config_warning: str | None = None  #: why the config file was ignored, in one line
@@ -93,6 +94,9 @@ def build_parser(prog: str = "sagemon-tui") -> argparse.ArgumentParser:
     add_common_arguments(p)
     p.add_argument("--demo", action="store_true", help="run against an embedded local AWS with a live demo fleet")
     p.add_argument("--demo-speed", metavar="N", help="with --demo: run the simulated clock N times faster")
+    p.add_argument("--demo-accounts", action="store_true",
+                   help="with --demo: two source accounts beside the demo account (cross-account observability: "
+                        "one reached by a role, one by its metrics only)")
     p.add_argument("--demo-describe", metavar="FILE",
                    help="with --demo: write the demo fleet's description (its resources' names, which are "
                         "dated, and its start time) as JSON to FILE once the fleet exists")
@@ -144,6 +148,10 @@ def validate(args: argparse.Namespace) -> Options:
 
 def _demo_options(args: argparse.Namespace, opts: Options) -> None:
     speed, describe = getattr(args, "demo_speed", None), getattr(args, "demo_describe", None)
+    if getattr(args, "demo_accounts", False):
+        if not opts.demo:
+            raise UsageError("--demo-accounts only applies with --demo")
+        opts.demo_accounts = True
     if speed is not None:
         if not opts.demo:
             raise UsageError("--demo-speed only applies with --demo")

@@ -62,17 +62,34 @@ _ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/[A-Za-z0-9+=,.
 LINKED_ACCOUNTS = "linked"
 
 
+#: Where a flag's or variable's ``accounts`` text starts a new item: a comma (or ``;``) followed by an
+#: account id (then ``=``, a separator or the end) or by ``linked``. Any other comma belongs to the
+#: item before it (IAM role names may hold commas: ``role/a,b``).
+_ACCOUNT_ITEM_START = re.compile(r"\s*,\s*(?=(?:[0-9]{12}|linked)\s*(?:=|,|$))", re.IGNORECASE)
+#: The grammar of a flag's or variable's ``accounts`` value, as its errors say it.
+ACCOUNTS_SYNTAX = "ID, ID=PROFILE, ID=ROLE_ARN (ID: 12 digits) or linked, separated by commas (or ';')"
+
+
+def split_accounts(text: str) -> list[str]:
+    """The items of a flag's or variable's ``accounts`` text. With a ``;`` anywhere, items are
+    separated by ``;`` only (every comma is part of a name); otherwise by the commas that start
+    an item (:data:`_ACCOUNT_ITEM_START`), so a role ARN or profile name may hold commas."""
+    parts = text.split(";") if ";" in text else _ACCOUNT_ITEM_START.split(text)
+    return [p.strip() for p in parts]
+
+
 def check_accounts(value: object, source: str) -> tuple:
     """Source accounts of cross-account observability: each a 12-digit id, alone (its metrics
     only), with a profile or with a role to assume; ``linked`` for every linked account. A flag
-    or variable gives ``ID``, ``ID=PROFILE`` or ``ID=ROLE_ARN`` items separated by commas; the
-    file a list of strings or tables (``{ id = "...", profile = "..." }``, ``role_arn``). The
-    value: ``linked`` and ``{"id", "profile" | "role_arn"}`` tables, one per account."""
-    items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+    or variable gives ``ID``, ``ID=PROFILE`` or ``ID=ROLE_ARN`` items (:func:`split_accounts`:
+    commas, or ``;``); the file a list of strings or tables (``{ id = "...", profile = "..." }``,
+    ``role_arn``). The value: ``linked`` and ``{"id", "profile" | "role_arn"}`` tables, one per
+    account."""
+    items = split_accounts(value) if isinstance(value, str) else list(value)  # type: ignore[arg-type]
     out: dict[str, dict] = {}
     linked = False
     for i, item in enumerate(items):
-        where = f"{source}.{i + 1}" if not isinstance(value, str) else source
+        where = f"{source}.{i + 1}"
         if isinstance(item, str):
             text = item.strip()
             if not text:
@@ -81,6 +98,8 @@ def check_accounts(value: object, source: str) -> tuple:
                 linked = True
                 continue
             ident, sep, reach = (part.strip() for part in text.partition("="))
+            if not _ACCOUNT_RE.match(ident) or (sep and not reach):
+                raise UsageError(f"{where}: {text!r} is not an account: expected {ACCOUNTS_SYNTAX}")
             entry = {"id": ident}
             if sep:
                 entry["role_arn" if reach.startswith("arn:") else "profile"] = reach

@@ -50,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("accounts", "SAGEMON_ACCOUNTS", "--accounts", _LIST, rules.check_accounts, (),
             help="source accounts read through CloudWatch cross-account observability, separated by commas: "
                  "ID (its metrics only), ID=PROFILE, ID=ROLE_ARN (a role to assume), or 'linked' (every "
-                 "account linked to this monitoring account)"),
+                 "account linked to this monitoring account); a comma inside a role or profile name stays "
+                 "in it, and ';' separates the items instead where a name holds ',' then 12 digits"),
     Setting("endpoint_url", "AWS_ENDPOINT_URL", "--endpoint-url", _STR, rules.check_endpoint_url, in_file=False,
             help="an AWS-compatible endpoint URL (also read from AWS_ENDPOINT_URL)"),
     Setting("refresh", "SAGEMON_REFRESH", "--refresh", (int,), rules.check_refresh, rules.DEFAULT_REFRESH,

@@ -33,6 +33,8 @@ from tui.model.resources import Endpoint, Inventory, Variant
 LINKED = "linked"
 #: The Status shown for an endpoint known only from its metrics (no SageMaker listing reaches it).
 METRICS_ONLY_STATUS = "Linked"
+#: What a drill screen says of a Describe fact (instances, mode) of a metrics-only account's resource.
+METRICS_ONLY_FACT = "unknown (a metrics-only account: no Describe access)"
 #: The namespace and metric whose series name the endpoints of a metrics-only account.
 ENDPOINT_NAMESPACE, ENDPOINT_METRIC = NS_SAGEMAKER, "Invocations"
 
@@ -58,6 +60,12 @@ class AccountLink:
         if self.role_arn:
             return f"role {self.role_arn}"
         return "metrics only"
+
+
+def metrics_only(resource) -> bool:
+    """Whether ``resource`` is known from its metrics alone (no SageMaker listing or Describe
+    reaches its account): its instances, types and mode are unknown, never zero."""
+    return getattr(resource, "status", None) == METRICS_ONLY_STATUS
 
 
 def account_links(setting: Iterable) -> tuple[tuple[AccountLink, ...], bool]:
@@ -86,6 +94,24 @@ def stamp_account(inv: Inventory, account: str) -> None:
 def accounts_of(inv: Inventory) -> set[str]:
     """The accounts the inventory's resources live in ("" : the signed-in account, unnamed)."""
     return {getattr(r, "account", "") for name in set(KIND_FIELDS.values()) | {"alarms"} for r in getattr(inv, name)}
+
+
+def several_accounts(inv: Inventory) -> bool:
+    """Whether the inventory holds resources of more than one account (an Account column shows)."""
+    seen: set[str] = set()
+    for name in set(KIND_FIELDS.values()) | {"alarms"}:
+        for r in getattr(inv, name):
+            seen.add(getattr(r, "account", ""))
+            if len(seen) > 1:
+                return True
+    return False
+
+
+def account_named(resource, inv: Inventory | None) -> str:
+    """The account to name beside ``resource`` wherever it is named (a breadcrumb, the palette,
+    an export): its id while resources of more than one account are shown, else ""."""
+    account = getattr(resource, "account", "") or ""
+    return account if account and inv is not None and several_accounts(inv) else ""
 
 
 def metrics_only_endpoints(metrics: list[dict], owners: list[str], region: str, accounts: set[str]

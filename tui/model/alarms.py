@@ -74,13 +74,14 @@ def alarm_rows(alarms: Iterable[Alarm], now: int) -> list[Row]:
     return rows
 
 
-def alarms_for(inv: Inventory, region: str, **dims: str | Iterable[str]) -> list[Alarm]:
-    """Alarms in ``region`` whose dimensions name any of the given values (``EndpointName="x"``,
+def alarms_for(inv: Inventory, region: str, account: str | None = None, **dims: str | Iterable[str]) -> list[Alarm]:
+    """Alarms in ``region`` (and ``account``: another account's same-named resource is another
+    resource) whose dimensions name any of the given values (``EndpointName="x"``,
     ``InferenceComponentName=["a", "b"]``)."""
     wanted = {k: ({v} if isinstance(v, str) else set(v)) for k, v in dims.items()}
     out = []
     for a in inv.alarms:
-        if a.region and region and a.region != region:
+        if a.region and region and a.region != region or account is not None and a.account != account:
             continue
         if any(a.dimensions.get(k) in vals for k, vals in wanted.items()):
             out.append(a)

@@ -148,4 +148,4 @@ def resource_arn(resource, account: str | None) -> str | None:
     kind = _kind_of(resource)
     if not name or not region or kind is None:
         return None
-    return arn_for(kind, name, region, account)
+    return arn_for(kind, name, region, getattr(resource, "account", "") or account)  # a source account's own

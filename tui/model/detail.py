@@ -48,6 +48,9 @@ class DetailRequest:
     #: Read ``keys`` over this span (epoch seconds: start, end) instead of the window ending
     #: now: a job that ended before the window, shown over its own last hours.
     span: tuple[int, int] | None = None
+    #: The account of the resource the reads are of ("": the signed-in one): its reads go
+    #: through that account's clients (cross-account observability).
+    account: str = ""
 
 
 @dataclass
@@ -79,6 +82,8 @@ class LogRequest:
     end: float | None = None
     begin: float | None = None
     from_begin: bool = False
+    #: The account whose CloudWatch Logs hold the group ("": the signed-in one).
+    account: str = ""
 
     @property
     def follows(self) -> bool:

@@ -87,6 +87,17 @@ class Export:
     facts: list[tuple[str, str]] = field(default_factory=list)
     tables: list[ExportTable] = field(default_factory=list)
     series: list[ExportSeries] = field(default_factory=list)
+    #: The AWS account of the resource exported, while more than one account is shown ("": not
+    #: named): in the JSON document, first among the facts, and in the file names.
+    account: str = ""
+
+    def named(self, account: str) -> "Export":
+        """This export of a resource of ``account`` ("": no account to name): the account in
+        its facts, its JSON and its file names."""
+        if account and not self.account:
+            self.account = account
+            self.facts.insert(0, ("Account", account))
+        return self
 
 
 # -- building ----------------------------------------------------------------------------------
@@ -137,6 +148,7 @@ def to_json(export: Export) -> dict:
     return {
         "version": JSON_VERSION,
         "title": export.title,
+        **({"account": export.account} if export.account else {}),
         "facts": [{"label": k, "text": v} for k, v in export.facts],
         "tables": [table_json(t) for t in export.tables],
         "series": [series_json(s) for s in export.series],
@@ -219,7 +231,7 @@ def write_export(export: Export, fmt: str, folder: Path, when: float) -> list[Pa
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     folder = Path(folder)
-    stem = export_stem(export.title, when)
+    stem = export_stem(f"{export.account}-{export.title}" if export.account else export.title, when)
     out: list[tuple[str, str]] = []
     if fmt == "json":
         out.append((f"{stem}.json", dumps(to_json(export))))

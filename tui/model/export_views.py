@@ -15,7 +15,7 @@ from tui.model.export import Export, ExportColumn, ExportRow, ExportSeries, Expo
 from tui.model.format import format_value, safe_text
 from tui.model.hosts import HostTable
 from tui.model.cells import Row
-from tui.model.columns import COLUMNS
+from tui.model.columns import COLUMNS, pane_columns
 from tui.model.kinds import Pane
 from tui.model.series import SeriesStore
 
@@ -33,9 +33,11 @@ def store_period(store: SeriesStore, default: int = 60) -> int:
 
 
 def pane_export(pane: Pane, rows: Sequence[Row], store: SeriesStore, now: int) -> Export:
-    """An overview pane: every column of the pane (the screen hides some when narrow)."""
+    """An overview pane: every column of the pane (the screen hides some when narrow), and the
+    Account and Region columns where the rows are of more than one."""
     trend = next((c.label for c in COLUMNS[pane] if c.spark), "trend")
-    return Export(pane.value, tables=[table_from_rows(pane.value, COLUMNS[pane], rows)],
+    columns = pane_columns(pane, *(len({getattr(r.resource, a, "") for r in rows}) for a in ("region", "account")))
+    return Export(pane.value, tables=[table_from_rows(pane.value, columns, rows)],
                   series=row_series(rows, trend, period=store_period(store), end=now))
 
 

@@ -45,7 +45,7 @@ def _log_span(job: Job) -> dict:
 def job_log_request(job: Job) -> LogRequest:
     """Every stream of the job (one per host); an ended job's log is read up to its end."""
     return LogRequest(region=job.region, group=LOG_GROUPS[job.kind], prefix=f"{job.name}/", lookback=LOG_LOOKBACK,
-                      **_log_span(job))
+                      account=job.account, **_log_span(job))
 
 
 def host_stream_prefix(job: Job, host: str) -> str:
@@ -60,7 +60,7 @@ def host_stream_prefix(job: Job, host: str) -> str:
 
 def host_log_request(job: Job, host: str, lookback: int = LOG_LOOKBACK) -> LogRequest:
     return LogRequest(region=job.region, group=LOG_GROUPS[job.kind], prefix=host_stream_prefix(job, host),
-                      lookback=lookback, **_log_span(job))
+                      lookback=lookback, account=job.account, **_log_span(job))
 
 
 def stream_label(stream: str, job_name: str) -> str:

@@ -145,7 +145,8 @@ def job_request(job: Job, hosts: list[str], algorithms: list[str] | None = None,
     """
     names = algorithm_names(job) if algorithms is None else algorithms
     keys = host_keys(job, hosts) + [algorithm_key(job, n) for n in names]
-    return DetailRequest(owner=job_owner(job), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, True), span=span)
+    return DetailRequest(owner=job_owner(job), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, True), span=span,
+                         account=job.account)
 
 
 def host_request(job: Job, host: str, hosts: list[str], span: tuple[int, int] | None = None) -> DetailRequest:
@@ -154,7 +155,7 @@ def host_request(job: Job, host: str, hosts: list[str], span: tuple[int, int] | 
     metrics = job_metrics(job)
     keys = [host_key(job, m.name, host) for m in metrics] + host_keys(job, peers, metrics)
     return DetailRequest(owner=host_owner(job, host), keys=tuple(dict.fromkeys(keys)), reads=_reads(job, False),
-                         span=span)
+                         span=span, account=job.account)
 
 
 def own_span(job: Job, now: float, window: int) -> tuple[int, int] | None:

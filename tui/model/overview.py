@@ -32,10 +32,12 @@ from typing import Callable, Iterable
 
 from tui.model import aggregate, health, plan
 from tui.model import catalog as cat
+from tui.model.accounts import metrics_only
 from tui.model.aggregate import max_or_none, mean_or_none, sum_or_none
 from tui.model.catalog import Unit
 from tui.model.cells import (BLANK, CRIT, DIM, OK, STATUS_LEVELS, WARN, Cell, Row, age_cell, duration_cell, name_cell,
                              key_cell, per_device_cell, rate_level, status_cell, util_level, value_cell)
+from tui.model.format import MISSING
 from tui.model.glyphs import glyphs
 from tui.model.hosts import HostTable, build_host_table
 from tui.model.kinds import Pane, pane_resources
@@ -151,6 +153,8 @@ def endpoint_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
         }
         if not ep.described:  # listed, its Describe to come: unknown, not zero
             cells.update(dict.fromkeys(("mode", "variants", "instances"), unknown_cell()))
+        elif metrics_only(ep):  # a metrics-only account's: never described, so unknown, not zero
+            cells.update(dict.fromkeys(("mode", "instances"), Cell(MISSING, None, DIM)))
         spark = trend(store, [k.invocations for k in (cks if from_components else vks)], now)
         level = rate_level(r5) if r5 else ""
         rows.append(Row(ep.key, ep.name, ep, cells, spark, level))

@@ -110,7 +110,8 @@ def pipeline_request(p: Pipeline, executions: list[PipelineExecution] | None = N
     executions = p.executions if executions is None else executions
     reads = [(READ_EXECUTIONS, p.region, p.name)]
     reads += [(READ_STEPS, p.region, e.arn) for e in step_reads_for(executions)]
-    return DetailRequest(owner=f"pipeline:{p.key}", keys=tuple(PipelineDetailKeys(p).all()), reads=tuple(reads))
+    return DetailRequest(owner=f"pipeline:{p.key}", keys=tuple(PipelineDetailKeys(p).all()), reads=tuple(reads),
+                         account=p.account)
 
 
 def known_steps(p: Pipeline, detail: DetailResult | None) -> dict[str, list[PipelineStep]]:
@@ -350,7 +351,7 @@ def execution_request(p: Pipeline, ex: PipelineExecution, steps: list[PipelineSt
     for s in steps or []:
         keys += step_keys(p, s.name).values()
     return DetailRequest(owner=f"execution:{ex.arn}", keys=tuple(dict.fromkeys(keys)),
-                         reads=((READ_STEPS, p.region, ex.arn),))
+                         reads=((READ_STEPS, p.region, ex.arn),), account=p.account)
 
 
 STEP_COLUMNS: tuple[Column, ...] = (

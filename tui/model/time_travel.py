@@ -25,7 +25,7 @@ from tui.model.catalog import RETENTION
 from tui.model.cells import DIM, Cell, Row
 from tui.model.format import format_age, format_duration
 from tui.model.kinds import Pane
-from tui.model.overview import pane_rows
+from tui.model.overview import pane_rows, resource_count
 from tui.model.resources import Inventory, Job, epoch_seconds
 from tui.model.series import SeriesStore
 
@@ -199,6 +199,26 @@ def rows_at(pane: Pane, inv: Inventory, store: SeriesStore, now: int, at: int | 
     return moment_rows(pane_rows(pane, inventory_at(inv, at, store.window, now), store, at), at)
 
 
+def count_at(pane: Pane, inv: Inventory, window: int, now: float, at: int | None) -> int:
+    """What ``pane``'s tab counts: its resources live; at a past moment, for the Jobs pane, the
+    jobs listed there (:func:`inventory_at`), not every job known."""
+    if at is None:
+        return resource_count(pane, inv)
+    return resource_count(pane, inventory_at(inv, at, window, now))
+
+
+def view_now(at: int | None, now: float) -> int:
+    """The end of the window a screen draws: the moment while away, else ``now``."""
+    return int(now) if at is None else int(at)
+
+
+def live_jobs(inv: Inventory, live: set[str]) -> Inventory:
+    """``inv`` without the jobs listed only at a past moment: those whose key is not in ``live``
+    (the live listing's, kept when the app left it); the next live refresh lists afresh."""
+    jobs = [j for j in inv.jobs if j.key in live]
+    return inv if len(jobs) == len(inv.jobs) else replace(inv, jobs=jobs)
+
+
 def moment_span(job: Job, now: float) -> tuple[int, int] | None:
     """A job's own span on the minute grid, from its start to its end (to ``now`` while it
     runs): what its screen shows while travelling (None: no start known)."""
@@ -210,8 +230,8 @@ def moment_span(job: Job, now: float) -> tuple[int, int] | None:
 
 
 __all__ = [
-    "FORMS", "KEPT", "MomentError", "NEAREST", "NOT_YET", "OLDEST", "existed_at", "inventory_at", "job_overlaps",
-    "job_span", "job_then",
+    "FORMS", "KEPT", "MomentError", "NEAREST", "NOT_YET", "OLDEST", "count_at", "existed_at", "inventory_at",
+    "job_overlaps", "job_span", "job_then", "live_jobs", "view_now",
     "kept_period", "moment_label", "moment_rows", "moment_span", "parse_moment", "period_label", "rows_at",
     "step_moment",
 ]

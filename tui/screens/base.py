@@ -25,6 +25,7 @@ from tui.model.detail import DetailResult
 from tui.model.job_logs import LogDedup, log_text
 from tui.model.kinds import pane_of_kind
 from tui.model.resources import Inventory
+from tui.model.time_travel import view_now
 from tui.screens.drill import DrillScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.log_view import LogView
@@ -112,9 +113,9 @@ class ResourceScreen(DrillScreen):
     def inventory(self) -> Inventory:
         return self.state.inventory if self.state is not None else Inventory()
 
-    @staticmethod
-    def now() -> int:
-        return int(time.time())
+    def now(self) -> int:
+        """The end of the window drawn: now, or the moment shown while time travelling."""
+        return view_now(getattr(self.state, "at", None), time.time())
 
     # -- breadcrumb --------------------------------------------------------------------------------
     def crumbs(self) -> list[str]:

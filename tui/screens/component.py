@@ -65,7 +65,7 @@ class ComponentScreen(ResourceScreen):
         self.query_one("#facts", FactsView).set_facts(facts)
         self.query_one("#metrics", DetailTable).show_rows(component_metric_rows(ic, store, now))
         self.query_one("#charts", ChartPanel).set_specs(component_charts(ic, store, now))
-        alarms = alarm_rows(alarms_for(inv, ic.region, InferenceComponentName=ic.name), now)
+        alarms = alarm_rows(alarms_for(inv, ic.region, ic.account, InferenceComponentName=ic.name), now)
         table = self.query_one("#alarms", DetailTable)
         table.show_rows(alarms)
         table.display = bool(alarms)

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from tui.model.accounts import account_named
 from tui.model.detail import DetailRequest, DetailResult, LogRequest
 from tui.widgets.palette import on_theme_change
 
@@ -78,14 +79,25 @@ class DrillScreen(Screen):
 
     # -- plumbing -------------------------------------------------------------------------------
     def breadcrumb(self) -> list[str]:
-        """Crumbs of every drill-down level from the overview up to this one."""
+        """Crumbs of every drill-down level from the overview up to this one; with resources of
+        more than one account shown, the account before the first resource's name."""
         crumbs: list[str] = []
+        account = ""
         for screen in self.app.screen_stack:
             if isinstance(screen, DrillScreen) and screen.crumb:
+                if not account:
+                    account = account_named(screen.resource_shown(), getattr(self.app.state, "inventory", None)
+                                            if isinstance(self.app, DrillHost) else None)
+                    crumbs += [account] if account else []
                 crumbs.append(screen.crumb)
             if screen is self:
                 break
         return crumbs
+
+    def resource_shown(self):
+        """The resource this screen is of (None: none), for the breadcrumb to name its account."""
+        return next((r for r in (getattr(self, a, None) for a in ("job", "endpoint", "component", "pipeline",
+                                                                   "resource")) if r is not None), None)
 
     def on_mount(self) -> None:
         on_theme_change(self, self._recolour)

@@ -33,6 +33,7 @@ from tui.model.job_logs import PANEL_LOOKBACK, host_log_request
 from tui.model.job_requests import find_job, host_owner, host_request, job_hosts, series_of
 from tui.model.job_views import HostChart, host_charts, job_host_table
 from tui.model.resources import Job, job_anchor
+from tui.model.time_travel import view_now
 from tui.screens.base import LogFollowing, pushed_breadcrumb
 from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_named
@@ -155,7 +156,8 @@ class HostScreen(LogFollowing, DrillScreen):
         if state is None:
             return
         t0 = time.perf_counter()
-        now = job_anchor(self.job, time.time())  # a finished job: its last minutes
+        # a finished job: its last minutes; time travel: the moment, or its own span's end
+        now = job_anchor(self.job, time.time() if self.span is not None else view_now(state.at, time.time()))
         hosts = self.hosts()
         facts = state.inventory.facts(self.job.instance_type)
         store = series_of(state.store, self.detail, self.span)

@@ -28,7 +28,7 @@ from tui.model.accounts import accounts_of
 from tui.model.format import safe_text
 from tui.model.cells import Row
 from tui.model.overview import resource_count
-from tui.model.time_travel import rows_at
+from tui.model.time_travel import count_at, rows_at
 from tui.model.kinds import PANE_ALIASES, PANE_KINDS, PANES, Pane, pane_named
 from tui.model.state import AppState, discovery_error_text
 from tui.screens.drill import DrillHost, DrillScreen
@@ -192,7 +192,7 @@ class OverviewScreen(Screen):
         narrow = 0 < self.size.width < NARROW
         label = Text(PANES[pane].tab if narrow else pane.title)
         if self.state.loaded:
-            n = resource_count(pane, self.state.inventory)
+            n = count_at(pane, self.state.inventory, self.state.store.window, time.time(), self.state.at)
             failed = bool(self.state.discovery_errors(PANE_KINDS[pane]))
             if n or not failed:  # a kind that could not be listed has no count, not 0
                 label.append(f" {n}", "dim" if n == 0 else "bold")

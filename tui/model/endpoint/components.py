@@ -51,7 +51,7 @@ def component_facts(ic: InferenceComponent, inv: Inventory, store: SeriesStore, 
     lb = LatencyBreakdown(latest(store, k.latency_avg, now), latest(store, k.overhead, now), k.latency_avg.unit)
     p99 = latest(store, k.latency_p99, now)
     facts.append(lb.fact(p99))
-    facts.append(alarm_summary(alarms_for(inv, ic.region, InferenceComponentName=ic.name)))
+    facts.append(alarm_summary(alarms_for(inv, ic.region, ic.account, InferenceComponentName=ic.name)))
     return facts
 
 

@@ -264,7 +264,8 @@ def instances_keys(ep: Endpoint, info: EnhancedInfo, *, with_gpus: bool = True) 
 
 def instances_request(ep: Endpoint, info: EnhancedInfo, period: PublishPeriod) -> DetailRequest:
     return DetailRequest(owner=f"endpoint-instances:{ep.key}", keys=tuple(instances_keys(ep, info)),
-                         reads=((READ_ENHANCED, ep.region, ep.name),), period=period.seconds)
+                         reads=((READ_ENHANCED, ep.region, ep.name),), period=period.seconds,
+                         account=ep.account)
 
 
 def gpu_keys(ep: Endpoint, variant: str, instance: str, accelerators: Iterable[str]) -> list[SeriesKey]:
@@ -276,4 +277,5 @@ def gpus_request(ep: Endpoint, variant: str, instance: str, info: EnhancedInfo, 
     keys = gpu_keys(ep, variant, instance, info.accelerators.get(instance, []))
     keys += [instance_key(ep, variant, instance, m) for m in instance_metric_names(ep, variant, info)]
     return DetailRequest(owner=f"endpoint-gpus:{ep.key}:{instance}", keys=tuple(dict.fromkeys(keys)),
-                         reads=((READ_ENHANCED, ep.region, ep.name),), period=period.seconds)
+                         reads=((READ_ENHANCED, ep.region, ep.name),), period=period.seconds,
+                         account=ep.account)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.model import health
+from tui.model.accounts import METRICS_ONLY_FACT, metrics_only
 from tui.model.aggregate import max_or_none, sum_or_none
 from tui.model.alarms import alarm_summary, alarms_for
 from tui.model.catalog import Unit
@@ -105,10 +106,13 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     e5 = sum_or_none([recent_count(store, vk.errors_5xx, rates[vk.name]) for vk in vks])
     e4 = sum_or_none([recent_count(store, vk.errors_4xx, rates[vk.name]) for vk in vks])
     r5, r4 = health.error_rate(e5, total), health.error_rate(e4, total)
-    facts = [status_fact(ep.status), Fact("Mode", endpoint_mode(ep), DIM)]
+    unknown = metrics_only(ep)  # its account reached through its metrics alone: no Describe facts
+    facts = [status_fact(ep.status), Fact("Mode", METRICS_ONLY_FACT if unknown else endpoint_mode(ep), DIM)]
     if ep.failure_reason:
         facts.append(Fact("Failure", " ".join(ep.failure_reason.split()), CRIT))
-    if not ep.serverless:
+    if unknown:
+        facts.append(Fact("Instances", METRICS_ONLY_FACT, DIM))
+    elif not ep.serverless:
         desired = sum(v.desired_instance_count or 0 for v in ep.variants)
         scaling = bool(desired) and desired != ep.instance_count
         text = f"{ep.instance_count:,}" + (f" → {desired:,} desired" if scaling else "")
@@ -130,7 +134,7 @@ def endpoint_facts(ep: Endpoint, inv: Inventory, store: SeriesStore, now: int) -
     p99 = max_or_none([latest(store, vk.latency_p99, now) for vk in vks])
     facts.append(lb.fact(p99, "per component: see the components below" if comps else MISSING))
     facts += reservation_facts(vks, store, now)
-    facts.append(alarm_summary(alarms_for(inv, ep.region, EndpointName=ep.name,
+    facts.append(alarm_summary(alarms_for(inv, ep.region, ep.account, EndpointName=ep.name,
                                           InferenceComponentName=[c.name for c in comps])))
     created = epoch_seconds(ep.creation_time)
     modified = epoch_seconds(ep.last_modified)
@@ -170,5 +174,5 @@ def reservation_facts(vks: list[VariantDetailKeys], store: SeriesStore, now: int
 
 
 def endpoint_alarms(ep: Endpoint, inv: Inventory) -> list[Alarm]:
-    return alarms_for(inv, ep.region, EndpointName=ep.name,
+    return alarms_for(inv, ep.region, ep.account, EndpointName=ep.name,
                       InferenceComponentName=[c.name for c in endpoint_components(ep, inv)])

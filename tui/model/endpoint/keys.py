@@ -159,7 +159,7 @@ def endpoint_screen_keys(ep: Endpoint, components: Iterable[InferenceComponent] 
 def endpoint_request(ep: Endpoint, inv: Inventory) -> DetailRequest:
     """The endpoint screen's series and its enhanced-metric dimension read."""
     return DetailRequest(owner=f"endpoint:{ep.key}", keys=tuple(endpoint_screen_keys(ep, endpoint_components(ep, inv))),
-                         reads=((READ_ENHANCED, ep.region, ep.name),))
+                         reads=((READ_ENHANCED, ep.region, ep.name),), account=ep.account)
 
 
 def component_request(ic: InferenceComponent) -> DetailRequest:
