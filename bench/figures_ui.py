@@ -5,12 +5,15 @@ The real :class:`tui.app.SagemonApp` runs headless (``App.run_test``, 160x48) ag
 subclass only *observes*: it times the ``RefreshDone`` handler (and the frame that follows it)
 and wraps ``App._display`` to see when each frame is composed. Keys (down/up on the focused
 table, alternately) are pressed while refreshes run; the latency of a key is the time until the
-first frame in which the focused widget's cursor has moved.
+first frame in which the focused widget's cursor has moved. The full garbage collections of
+the measured span are timed too (``full_gc_ms``): each one holds the GIL, so it is the longest
+stall of the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import statistics
 import sys
@@ -105,6 +108,17 @@ async def _drive(app: TimedApp, ref, refreshes: int, out: dict) -> None:
                 stalls.append((time.perf_counter() - a - 0.01) * 1000)
 
         mon = asyncio.create_task(monitor())
+        full_gcs: list[float] = []  # the full garbage collections meanwhile (ms): each stalls every thread
+        gc_started: list[float] = []
+
+        def on_gc(phase: str, info: dict) -> None:
+            if info.get("generation") == 2:
+                if phase == "start":
+                    gc_started[:] = [time.perf_counter()]
+                elif gc_started:
+                    full_gcs.append((time.perf_counter() - gc_started.pop()) * 1000)
+
+        gc.callbacks.append(on_gc)
         presses: list[tuple[float, bool]] = []
         stacks: Counter = Counter()
         halt = threading.Event()
@@ -130,6 +144,7 @@ async def _drive(app: TimedApp, ref, refreshes: int, out: dict) -> None:
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)
         halt.set()
+        gc.callbacks.remove(on_gc)
         for t in threads:
             t.join(2)
         key_ms, key_ms_refreshing = [], []
@@ -148,7 +163,8 @@ async def _drive(app: TimedApp, ref, refreshes: int, out: dict) -> None:
         done = max(1, app.refreshes_done - done0)
         out.update({"key_ms": key_ms, "key_ms_during_refresh": key_ms_refreshing, "refreshes": done,
                     "handler_ms": app.handler_ms[1:], "update_ms": app.update_ms[1:],
-                    "max_stall_ms": max(stalls) if stalls else None,
+                    "max_stall_ms": max(stalls) if stalls else None, "full_gc_ms": full_gcs,
+                    "gc_thresholds": gc.get_threshold(),
                     "api_per_refresh": {k: v / done for k, v in b.minus(a).as_dict().items()
                                         if isinstance(v, (int, float))}})
         await pilot.press("q")
@@ -170,7 +186,8 @@ def responsiveness(ref, refreshes: int) -> dict:
 
 
 def grid_update_ms(runs: int) -> dict:
-    """The 256-host grid: update_table + repaint with every endpoint instance metric (11)."""
+    """The 256-host grid: update_table + repaint with every endpoint instance metric (11), in
+    wall-clock time and in the UI thread's CPU time."""
     from bench import grid_256 as g
     from tui.model.catalog import Kind, instance_metrics
 
@@ -184,18 +201,22 @@ def grid_update_ms(runs: int) -> dict:
             grid = app.query_one(g.HostGrid)
             grid.update_table(tables[0])
             await pilot.pause()
-            upd, painted = [], []
+            upd, painted, cpu = [], [], []
             for table in tables[1:]:
-                c = g.Clock()
+                c, main = g.Clock(), time.thread_time()
                 grid.update_table(table)
                 upd.append(c.stop()[0])
                 await pilot.pause()
                 painted.append(c.stop()[0])
-            res.update(update_ms=upd, update_paint_ms=painted)
+                cpu.append((time.thread_time() - main) * 1000)
+            res.update(update_ms=upd, update_paint_ms=painted, update_paint_cpu_ms=cpu)
 
     asyncio.run(go())
     build = [c[0] for c in g.timed(lambda: g.table_for(metrics, g.synthetic(metrics)), 3)]
     res["metrics"] = len(metrics)
     res["build_host_table_ms"] = statistics.median(build)
     res["median_update_paint_ms"] = statistics.median(res["update_paint_ms"])
+    # the UI thread's own CPU time: the wall-clock figure also holds the time other processes of a
+    # shared machine took the cores
+    res["median_update_paint_cpu_ms"] = statistics.median(res["update_paint_cpu_ms"])
     return res

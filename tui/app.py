@@ -21,6 +21,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 
 from tui.config.options import Options
+from tui.gc_tuning import fewer_full_collections
 from tui.exit_deadline import EXIT_DEADLINE, arm_exit_deadline, save_tty_mode
 from tui.config.rules import WINDOWS
 from tui.config.session_log import add_redactor
@@ -153,6 +154,7 @@ class SagemonApp(RefreshActions, TimeTravelActions, LogFollowActions, WatchActio
             self.pop_screen()
 
     def on_mount(self) -> None:
+        fewer_full_collections()  # full collections of a large heap stall every key: tui.gc_tuning
         self.theme, problem = pick_theme(getattr(self.opts, "theme", None), self.available_themes, DEFAULT_THEME)
         for problem in self.theme_problems + ([problem] if problem else []):
             self.notify(safe_text(problem, 300), title="themes", severity="warning", timeout=10, markup=False)
@@ -221,7 +223,7 @@ class SagemonApp(RefreshActions, TimeTravelActions, LogFollowActions, WatchActio
             add_redactor(conn.clients.redact)  # the session log masks this session's exact credentials
         self.state.set_phase(None)
         self.state.profile = conn.profile
-        self.state.account = conn.account
+        self.state.account = conn.label
         self.state.regions = tuple(conn.regions)
         from tui.refresh import Refresher, RefreshScheduler
         from tui.refresh_detail import LogFeed

@@ -16,6 +16,11 @@ from typing import Callable
 from textual.message import Message
 
 
+#: Seconds the start-up waits for the account's alias (IAM may be unreachable from a private
+#: subnet that reaches STS through a VPC endpoint): past it, the id alone is shown.
+ALIAS_WAIT = 2.0
+
+
 @dataclass
 class Connection:
     """How to reach AWS once the app has started (built in a worker, never on the UI thread)."""
@@ -29,6 +34,15 @@ class Connection:
     #: newest minutes first): the refresher then re-reads the whole window once (per stage of
     #: :class:`Landings`).
     history: "threading.Event | Landings | None" = None
+    #: The signed-in account's alias (iam:ListAccountAliases; "" : none, or it cannot be read).
+    alias: str = ""
+
+    @property
+    def label(self) -> str | None:
+        """The account as the status bar names it: ``"alias (id)"``, or the id alone."""
+        from tui.model.accounts import account_label
+
+        return account_label(self.account, self.alias)
 
 
 class Landings:
@@ -181,8 +195,20 @@ def connect(opts, progress: Callable[[str], None], *, demo_seed: int | None = No
     settings = AwsSettings(profile=opts.profile, regions=tuple(opts.regions), endpoint_url=opts.endpoint_url,
                            accounts=tuple(getattr(opts, "accounts", ()) or ()))
     clients = AwsClients(settings)
+    found: list[str] = []
+    alias = threading.Thread(target=_alias, args=(clients, found), name="account-alias", daemon=True)
+    alias.start()  # beside GetCallerIdentity, not after it; never holding the start-up for long
     account = clients.account_id()
-    return Connection(clients, opts.profile or clients.session.profile_name, account, clients.regions)
+    alias.join(ALIAS_WAIT)
+    return Connection(clients, opts.profile or clients.session.profile_name, account, clients.regions,
+                      alias=found[0] if found and account else "")
+
+
+def _alias(clients, found: list) -> None:
+    """Append the signed-in account's alias ("" : none) to ``found``."""
+    from tui.aws.accounts import account_alias
+
+    found.append(account_alias(clients))
 
 
 class SwitchRefused(Exception):
@@ -205,7 +231,7 @@ def reconnect(opts, old: Connection | None, progress: Callable[[str], None]) -> 
         settings = old.clients.settings
         clients = AwsClients(AwsSettings(regions=tuple(opts.regions), endpoint_url=settings.endpoint_url,
                                          credentials=dict(settings.credentials), accounts=settings.accounts))
-        return Connection(clients, old.profile, old.account, clients.regions, old.demo)
+        return Connection(clients, old.profile, old.account, clients.regions, old.demo, alias=old.alias)
     from tui.aws.profiles import sso_problem
 
     problem = sso_problem(opts.profile)

@@ -11,8 +11,10 @@ what was never read there. The live store is left untouched, and no live series 
 while the app is away.
 
 The live job listing reaches back from now (28 days for training jobs), so the jobs that ran
-at an older moment are listed there (:func:`jobs_at`: one bounded listing per kind and region,
-:func:`~tui.aws.discovery.past_jobs.list_jobs_at`), once per moment, and added to the report's
+at an older moment are listed there (:func:`jobs_at`: one bounded listing per kind, region and
+account, :func:`~tui.aws.discovery.past_jobs.list_jobs_at`; the source accounts a profile or a
+role reaches in parallel with the signed-in one, each job marked with its account; a metrics-only
+account cannot be listed, which one warning says once), once per moment, and added to the report's
 inventory beside the live one's; the Jobs pane lists those whose span overlaps the window
 (:func:`~tui.model.time_travel.rows_at`). The open screen's series (endpoint, instances, GPUs,
 pipeline, component, host...) are read over the same window at the same period as the rows'.
@@ -43,8 +45,10 @@ class PastMoments:
         self._cloudwatch_for = cloudwatch_for
         self._moments: OrderedDict[tuple[int, int], tuple] = OrderedDict()
         self._jobs: OrderedDict[tuple[int, int], list[Job]] = OrderedDict()
-        #: Job listings made at moments (each kind and region counts one per moment listed).
+        #: Job listings made at moments (each kind, region and account counts one per moment listed).
         self.listings = 0
+        #: The metrics-only accounts already said to be unlistable at a moment (said once).
+        self.warned: set[str] = set()
 
     def jobs(self, at: int, window: int) -> list[Job] | None:
         """The jobs listed at the window ending at ``at`` (None: not listed there yet)."""
@@ -82,42 +86,85 @@ def moment_keys(request: RefreshRequest, inventory: Inventory, at: int, window: 
 
 
 def jobs_at(refresher, past: PastMoments, at: int, window: int, report: RefreshReport, cancelled) -> list[Job]:
-    """The jobs that may have run in the window ending at ``at``, listed there once per moment
-    (every region of the signed-in account; a listing that failed is listed again next time)."""
+    """The jobs that may have run in the window ending at ``at``, listed there once per moment in
+    every region of the signed-in account and of every source account a profile or a role reaches
+    (each job marked with its account); a listing that failed is listed again next time. The
+    source accounts reached through their metrics only cannot be listed: said once, in a warning."""
     kept = past.jobs(at, window)
     if kept is not None or not hasattr(refresher.clients, "sagemaker"):
         return kept or []
+    from tui.aws.accounts import listing_targets
     from tui.aws.discovery import DescribeCache
-    from tui.aws.discovery.past_jobs import PAST_KINDS, list_jobs_at
     from tui.model.state import discovery_error_text
+    from tui.model.time_travel import unlisted_jobs_note
 
     if refresher._describe_cache is None:  # the live listing's: an ended job is described once
         refresher._describe_cache = DescribeCache()
+    targets, metrics_only = listing_targets(refresher.clients)
+    note = unlisted_jobs_note([a for a in metrics_only if a not in past.warned])
+    if note:
+        past.warned.update(metrics_only)
+        report.warnings.append(note)
+
+    def one(target) -> tuple[list[Job], list, bool]:
+        account, clients, cache = target
+        if isinstance(clients, Exception):
+            report.warnings.append(f"jobs at the moment: account {account} cannot be reached: {clients}")
+            return [], [], True
+        theirs: list = []
+        jobs = _account_jobs_at(refresher, past, clients, cache or refresher._describe_cache, at, window, theirs,
+                                report, cancelled)
+        for job in jobs:
+            job.account = account
+        for err in theirs:
+            err.account = account
+            if account and clients is not refresher.clients:
+                err.region = f"{err.region}, account {account}" if err.region else f"account {account}"
+        return jobs, theirs, False
+
+    if len(targets) == 1:
+        results = [one(targets[0])]
+    else:  # the accounts in parallel, as the live listing lists them
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(targets), thread_name_prefix="jobs-at") as pool:
+            results = list(pool.map(one, targets))
+    found = [j for jobs, _e, _f in results for j in jobs]
+    errors = [e for _j, errs, _f in results for e in errs]
+    if cancelled():
+        return found
+    report.warnings += [discovery_error_text(e, refresher.profile) for e in errors]
+    if not any(f for _j, _e, f in results) and not any(not getattr(e, "partial", False) for e in errors):
+        past.keep_jobs(at, window, found)
+    return found
+
+
+def _account_jobs_at(refresher, past: PastMoments, clients, cache, at: int, window: int, errors: list,
+                     report: RefreshReport, cancelled) -> list[Job]:
+    """One account's jobs of every region and kind at ``at`` (see :func:`jobs_at`)."""
+    from tui.aws.discovery.past_jobs import PAST_KINDS, list_jobs_at
+
     found: list[Job] = []
-    errors: list = []
     when = datetime.fromtimestamp(at, timezone.utc)
     for region in refresher.regions or (None,):
         for kind in PAST_KINDS:
             if cancelled():
                 return found
             try:
-                sm = refresher.clients.sagemaker(region)
+                sm = clients.sagemaker(region)
             except Exception as exc:  # noqa: BLE001 - no client: a report line, never a traceback
                 report.warnings.append(f"jobs at the moment: {exc}")
                 return found
             past.listings += 1
             found += list_jobs_at(sm, kind, region, at=when, window=timedelta(seconds=window), errors=errors,
-                                  cache=refresher._describe_cache)
-    report.warnings += [discovery_error_text(e, refresher.profile) for e in errors]
-    if not any(not getattr(e, "partial", False) for e in errors):
-        past.keep_jobs(at, window, found)
+                                  cache=cache)
     return found
 
 
 def with_jobs(inventory: Inventory, jobs: list[Job]) -> Inventory:
-    """``inventory`` with the ``jobs`` it does not hold yet (by kind, region and name) added."""
-    known = {(j.kind, j.region, j.name) for j in inventory.jobs}
-    extra = [j for j in jobs if (j.kind, j.region, j.name) not in known]
+    """``inventory`` with the ``jobs`` it does not hold yet (by account, region, kind and name) added."""
+    known = {j.key for j in inventory.jobs}
+    extra = [j for j in jobs if j.key not in known]
     return replace(inventory, jobs=list(inventory.jobs) + extra) if extra else inventory
 
 

@@ -9,7 +9,8 @@
   for. Each must be a read (``guard.is_read_only``) and an action of ``guard.IAM_ACTIONS``;
   every action of the list must have been called (so the list is not padded); and the README's
   least-privilege policy is ``guard.iam_policy()``. A real-account ``connect()`` (pointed at the
-  demo's local AWS) adds the one call the demo's own start-up does not make: GetCallerIdentity.
+  demo's local AWS) adds the calls the demo's own start-up does not make: GetCallerIdentity, and
+  ListAccountAliases for the account's alias.
 * The secret: clients with known fake credentials against a local endpoint that refuses
   everything (403 AccessDenied), one call failing with a timeout that carries the signed
   request; the secrets reach the endpoint but appear nowhere on screen, in the app's errors and
@@ -184,7 +185,7 @@ async def test_every_operation_of_a_full_walk_is_a_read_in_the_iam_policy(shared
     demo, fleet, clients = shared_demo, shared_demo.fleet, shared_demo_clients
     recorder = Recorder()
     real_account_connect(monkeypatch, demo, recorder)
-    assert recorder.actions() == Counter({"sts:GetCallerIdentity": 1})
+    assert recorder.actions() == Counter({"sts:GetCallerIdentity": 1, "iam:ListAccountAliases": 1})
 
     # the walk's clients: the session (and every renewed one) and the clients made before now
     services = ("sagemaker", "cloudwatch", "logs", "ec2", "sts")

@@ -13,7 +13,9 @@ An account with neither, and with ``"linked"`` every source account ListMetrics 
 :func:`discover_accounts` is :func:`~tui.aws.discovery.discover` for all of them at once (in
 parallel): each account's inventory is marked with its account, its deferred Describe calls
 too, and merged. An account that cannot be listed is a warning, never the whole refresh's
-failure; its last listed rows stay.
+failure; its last listed rows stay. :func:`listing_targets` names the accounts whose resources can
+be listed, each with its clients (time travel lists their past jobs), and the metrics-only ones;
+:func:`account_alias` reads the signed-in account's alias (iam:ListAccountAliases, a read).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from tui.aws.discovery import DescribeCache, discover
 from tui.aws.discovery.base import ALARM, _error, _pages
 from tui.aws.session import AwsClients, AwsSettings
-from tui.model.accounts import (ENDPOINT_METRIC, ENDPOINT_NAMESPACE, METRICS_ONLY_STATUS, AccountLink,
+from tui.model.accounts import (ENDPOINT_METRIC, ENDPOINT_NAMESPACE, METRICS_ONLY_STATUS, AccountLink, LINKED,
                                 account_links, metrics_only_endpoints, stamp_account)
 from tui.model.catalog import Kind
 from tui.model.cost import Usage
@@ -318,3 +320,35 @@ def _metric_endpoints(clients, region: str, accounts: set[str], skip: set[str] |
         return
     these = accounts | (set(owners) - skip if skip is not None else set())
     out.endpoints += metrics_only_endpoints(metrics, owners, region, these)
+
+
+def listing_targets(clients) -> tuple[list[tuple[str, object, DescribeCache | None]], list[str]]:
+    """The accounts whose SageMaker resources can be listed, each ``(id, clients or the error
+    that reaching it raised, its Describe cache)``: the signed-in account first (id "" when no
+    ``accounts`` are set, its cache None: the caller's), then every source account with a profile
+    or a role; and the source accounts reached through their metrics only (``linked`` for every
+    linked one), which nothing can list."""
+    links, want_linked = account_links(getattr(getattr(clients, "settings", None), "accounts", ()))
+    if not links and not want_linked:
+        return [("", clients, None)], []
+    home = home_account(clients)
+    caches = clients.accounts_state.setdefault("caches", {})
+    out: list[tuple[str, object, DescribeCache | None]] = [(home, clients, None)]
+    for link in links:
+        if link.listed and link.id != home:
+            try:
+                out.append((link.id, _reach(clients, link), caches.setdefault(link.id, DescribeCache())))
+            except (ClientError, BotoCoreError) as exc:
+                out.append((link.id, exc, None))
+    only = [link.id for link in links if not link.listed and link.id != home]
+    return out, only + ([LINKED] if want_linked else [])
+
+
+def account_alias(clients) -> str:
+    """The signed-in account's alias (iam:ListAccountAliases, a read; an account has at most one),
+    "" when it has none or it cannot be read: decoration beside the account id, like the id."""
+    try:
+        aliases = clients.client("iam").list_account_aliases().get("AccountAliases") or []
+    except Exception:  # noqa: BLE001 - denied or unreachable: the id alone is shown
+        return ""
+    return str(aliases[0]) if aliases else ""

@@ -83,8 +83,9 @@ IAM_ACTIONS: tuple[str, ...] = (
     "logs:StartLiveTail",
     # vCPU and GPU counts per instance type (a shipped table is used where this is denied)
     "ec2:DescribeInstanceTypes",
-    # the account shown in the status bar
+    # the account shown in the status bar, and its alias when it has one
     "sts:GetCallerIdentity",
+    "iam:ListAccountAliases",
     # cross-account observability: temporary credentials for a source account reached through a
     # role (``role_arn`` in the accounts setting); never called without one
     "sts:AssumeRole",

@@ -114,6 +114,11 @@ def account_named(resource, inv: Inventory | None) -> str:
     return account if account and inv is not None and several_accounts(inv) else ""
 
 
+def account_label(account: str | None, alias: str = "") -> str | None:
+    """How an account is named on screen: ``"alias (id)"`` when it has an alias, else its id."""
+    return f"{alias} ({account})" if account and alias else account
+
+
 def metrics_only_endpoints(metrics: list[dict], owners: list[str], region: str, accounts: set[str]
                            ) -> list[Endpoint]:
     """The endpoints of ``accounts`` named by a ListMetrics answer (``Metrics`` and their

@@ -4,7 +4,9 @@
 orders them worst state first for :data:`ALARM_COLUMNS`, and :func:`alarm_summary` is the
 "Alarms" fact of a summary. :func:`alarm_pane_rows` builds the Alarms pane
 (:data:`ALARM_PANE_COLUMNS`), and :func:`mark_alarmed_rows` marks the overview rows of the
-resources an alarm in ALARM names. Pure Python.
+resources an alarm in ALARM names. An alarm is matched to a resource of its account, or of the
+account its metric lives in: a metric-math alarm of the monitoring account whose query names a
+source account (``AccountId``) watches that account's resource (:func:`alarm_account`). Pure Python.
 """
 
 from __future__ import annotations
@@ -74,14 +76,28 @@ def alarm_rows(alarms: Iterable[Alarm], now: int) -> list[Row]:
     return rows
 
 
+def alarm_account(a: Alarm) -> str:
+    """The account whose resource an alarm watches: the account of its metric when the alarm
+    names one (a metric-math alarm of the monitoring account on a source account's metrics:
+    its query's ``AccountId``), else the alarm's own ("" : the signed-in account, alone)."""
+    return a.metric_account or a.account
+
+
+def alarm_scope(a: Alarm) -> str:
+    """:func:`~tui.model.resources.scope_of` of the resource an alarm watches (its
+    :func:`alarm_account`, then its region)."""
+    account = alarm_account(a)
+    return f"{account}/{a.region}" if account else a.region
+
+
 def alarms_for(inv: Inventory, region: str, account: str | None = None, **dims: str | Iterable[str]) -> list[Alarm]:
-    """Alarms in ``region`` (and ``account``: another account's same-named resource is another
-    resource) whose dimensions name any of the given values (``EndpointName="x"``,
-    ``InferenceComponentName=["a", "b"]``)."""
+    """Alarms in ``region`` (and on ``account``'s resources, :func:`alarm_account`: another
+    account's same-named resource is another resource) whose dimensions name any of the given
+    values (``EndpointName="x"``, ``InferenceComponentName=["a", "b"]``)."""
     wanted = {k: ({v} if isinstance(v, str) else set(v)) for k, v in dims.items()}
     out = []
     for a in inv.alarms:
-        if a.region and region and a.region != region or account is not None and a.account != account:
+        if a.region and region and a.region != region or account is not None and alarm_account(a) != account:
             continue
         if any(a.dimensions.get(k) in vals for k, vals in wanted.items()):
             out.append(a)
@@ -157,13 +173,13 @@ def alarm_pane_rows(inv: Inventory, store: SeriesStore, now: int) -> list[Row]:
 
 
 def firing_targets(inv: Inventory) -> dict[tuple[str, str], list[Alarm]]:
-    """(region, resource name) -> the alarms in ALARM that name it (the region after the account,
-    :func:`~tui.model.resources.scope_of`, for another account's alarm)."""
+    """(region, resource name) -> the alarms in ALARM that name it (the region after the account
+    of the resource it watches, :func:`alarm_scope`, for another account's resource)."""
     out: dict[tuple[str, str], list[Alarm]] = {}
     for a in inv.alarms:
         if a.state == "ALARM":
             for name in alarm_targets(a):
-                out.setdefault((scope_of(a), name), []).append(a)
+                out.setdefault((alarm_scope(a), name), []).append(a)
     return out
 
 

@@ -294,6 +294,8 @@ class Alarm:
     children: tuple[str, ...] = ()
     #: The AWS account the resource lives in ("" : the account the app signed in to, alone).
     account: str = ""
+    #: The account whose metric it watches when not its own (a metric-math query's AccountId).
+    metric_account: str = ""
 
     @property
     def key(self) -> str:

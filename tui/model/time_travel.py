@@ -12,7 +12,10 @@ the periods it keeps there: :data:`KEPT`); ``[`` / ``]`` step the window back an
 * says what the overview lists there (:func:`rows_at`): jobs whose time span overlaps the
   window ending at the moment, as they were then (a job that ended later is running there),
   the other resources as they are now, the ones created after the moment marked "not yet";
-* gives a job's own span (:func:`moment_span`), which its screen opens on while travelling.
+* gives a job's own span (:func:`moment_span`), which its screen opens on while travelling;
+* says what cannot be listed at a moment: the jobs of a metrics-only source account
+  (:func:`unlisted_jobs_note`), and, older than two weeks, the instances and hosts ListMetrics
+  names (:func:`unlisted_instances_note`).
 """
 
 from __future__ import annotations
@@ -229,9 +232,44 @@ def moment_span(job: Job, now: float) -> tuple[int, int] | None:
     return start - start % 60, end - end % 60 + 60
 
 
+def unlisted_jobs_note(accounts: list[str]) -> str:
+    """What a past moment says of the source accounts reached through their metrics only
+    (``linked``: every linked one): nothing can list their jobs ("" : none of them)."""
+    ids = [a for a in accounts if a != "linked"]
+    if not accounts:
+        return ""
+    named = ", ".join(ids) + (" and " if ids and "linked" in accounts else "")
+    named = ("account " if len(ids) == 1 else "accounts " if ids else "") + named
+    named += "every other linked account" if "linked" in accounts else ""
+    return (f"jobs at the moment: {named}: reached through metrics only, so their jobs of that time cannot be "
+            f"listed (a profile or a role_arn for an account in the accounts setting lists its jobs)")
+
+
+#: How far back ListMetrics names a series: only those with a point in the last two weeks.
+LISTED_METRICS_AGE = 14 * 86400
+
+
+def unlisted_instances_note(at: int | None, now: float, what: str = "instances") -> str:
+    """What a screen whose rows come from ListMetrics (an endpoint's instances, a transform job's
+    hosts) says at a moment older than :data:`LISTED_METRICS_AGE`: ListMetrics names only series
+    with data in the last two weeks, so the ``what`` of that time cannot be listed ("" : they can)."""
+    if at is None or now - at <= LISTED_METRICS_AGE:
+        return ""
+    return (f"The {what} of {format_age(at, now)} ago cannot be listed: CloudWatch ListMetrics names only "
+            f"series with data in the last 2 weeks")
+
+
+def last_series_time(at: int | None, job: Job) -> float | None:
+    """The newest time a job's host series can hold data for, as shown: the moment while away,
+    its end once it ended, whichever is earlier (None: live and still running)."""
+    times = [t for t in (at, None if job.running else epoch_seconds(job.end_time)) if t is not None]
+    return min(times) if times else None
+
+
 __all__ = [
     "FORMS", "KEPT", "MomentError", "NEAREST", "NOT_YET", "OLDEST", "count_at", "existed_at", "inventory_at",
     "job_overlaps", "job_span", "job_then", "live_jobs", "view_now",
+    "LISTED_METRICS_AGE", "last_series_time", "unlisted_instances_note", "unlisted_jobs_note",
     "kept_period", "moment_label", "moment_rows", "moment_span", "parse_moment", "period_label", "rows_at",
     "step_moment",
 ]

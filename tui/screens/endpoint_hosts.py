@@ -17,10 +17,14 @@ The instances and GPUs come from the READ_ENHANCED read (ListMetrics). Enhanced 
 metrics are published every 10 to 300 s; the screens ask for the interval of the endpoint
 config when it is known, otherwise first for the finest one (10 s) and then for the spacing
 the points show (see :func:`tui.model.endpoint.enhanced.publish_period`): never finer than
-published. Keys: ``s`` sorts the grid, Enter drills down, Esc goes back.
+published. At a moment older than two weeks (time travel) the instance screen says that the
+instances of that time cannot be listed (ListMetrics names only series with data in the last two
+weeks). Keys: ``s`` sorts the grid, Enter drills down, Esc goes back.
 """
 
 from __future__ import annotations
+
+import time
 
 from textual.app import ComposeResult
 
@@ -31,6 +35,7 @@ from tui.model.endpoint.instance_grid import (gpu_charts, gpu_table, hot_gpu, in
                                               instance_host, instance_legend, instance_table, split_instance_host,
                                               variant_facts)
 from tui.model.resources import Endpoint
+from tui.model.time_travel import unlisted_instances_note
 from tui.screens.base import ResourceScreen
 from tui.widgets.chart_panel import ChartPanel
 from tui.widgets.facts_view import FactsView, LineView
@@ -144,11 +149,13 @@ class EndpointInstancesScreen(_EnhancedScreen):
         facts = variant_facts(ep, self.inventory)
         self.query_one("#facts", FactsView).display = False
         grid = self.query_one("#grid", HostGrid)
+        old = unlisted_instances_note(getattr(self.state, "at", None), time.time())
         if not info.found:
-            text = ("No enhanced metrics for this endpoint: no InstanceId series in CloudWatch" if info.state == "none"
-                    else f"Cannot list the enhanced metrics: {info.error}" if info.state == "error"
-                    else "Looking for the endpoint's instances…")
-            self.query_one("#summary", LineView).set_line(text, "dim" if info.state != "error" else "warn")
+            text = (old or "No enhanced metrics for this endpoint: no InstanceId series in CloudWatch"
+                    if info.state == "none" else f"Cannot list the enhanced metrics: {info.error}"
+                    if info.state == "error" else "Looking for the endpoint's instances…")
+            warn = info.state == "error" or info.state == "none" and bool(old)
+            self.query_one("#summary", LineView).set_line(text, "warn" if warn else "dim")
             grid.display = False
             self.query_one("#legend", LineView).display = False
             self.query_one("#charts", ChartPanel).set_specs([])
@@ -156,8 +163,9 @@ class EndpointInstancesScreen(_EnhancedScreen):
         grid.display = True
         table = instance_table(ep, info, store, now, facts=facts)
         grid.update_table(table)
-        legend = self.query_one("#legend", LineView)
-        legend.set_line(instance_legend(table, facts, bool(info.gpu_count)), "dim")
+        legend = self.query_one("#legend", LineView)  # at an old moment: the instances listed are today's
+        legend.set_line(f"{old}: these are the instances of the last 2 weeks" if old
+                        else instance_legend(table, facts, bool(info.gpu_count)), "warn" if old else "dim")
         legend.display = True
         n, gpus = info.instance_count, info.gpu_count
         flagged = len(table.flagged)

@@ -43,7 +43,7 @@ from tui.model.job_views import AlgorithmChart, algorithm_charts, job_host_table
 from tui.model.logs import LogLine
 from tui.model.per_device import legend
 from tui.model.resources import Job, job_anchor
-from tui.model.time_travel import moment_span
+from tui.model.time_travel import last_series_time, moment_span, unlisted_instances_note
 from tui.screens.base import pushed_breadcrumb
 from tui.screens.drill import DrillScreen
 from tui.screens.registry import screen_named
@@ -327,7 +327,9 @@ class JobScreen(DrillScreen):
             if err:
                 text = f"{glyphs().alert} cannot list this job's hosts: {safe_text(err, 200)}"
             elif self.job.kind is Kind.TRANSFORM_JOB:
-                text = "listing the transform job's hosts (CloudWatch ListMetrics)…"
+                when = last_series_time(self.state.at if self.state is not None else None, self.job)
+                text = (unlisted_instances_note(when, time.time(), "hosts") if self.detail is not None else "") \
+                    or "listing the transform job's hosts (CloudWatch ListMetrics)…"
             else:
                 text = "this job has no hosts yet"
         elif (span := self.span()) is not None:

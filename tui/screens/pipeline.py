@@ -3,7 +3,9 @@
 :class:`PipelineScreen` shows the latest execution, the window's counts (started, succeeded,
 failed, stopped, how many run now), durations and the last failure; the executions of the
 window with status, start, duration, a timeline bar and the failure reason; and the
-execution metrics over the window. Enter on an execution opens :class:`ExecutionScreen`:
+execution metrics over the window. At a past moment (time travel) it lists the executions
+started by then, each as it was then where that can be derived (:mod:`tui.model.pipeline_moment`).
+Enter on an execution opens :class:`ExecutionScreen`:
 its steps (status, start, duration against the step's usual duration, runs and failures
 over the window, a timeline inside the run, the failure reason), with the cursor on the
 failed step and its whole failure reason below the table. Esc goes back.
@@ -16,11 +18,13 @@ from textual.widgets import DataTable
 
 from tui.model.detail import DetailRequest, DetailResult
 from tui.model.drill_views import WINDOW_METRIC_COLUMNS, Fact
-from tui.model.pipeline_detail import (EXECUTION_COLUMNS, STEP_COLUMNS, execution_facts, execution_label,
-                                       execution_request, execution_rows, executions_of, failed_step, known_steps,
-                                       pipeline_facts, pipeline_metric_rows, pipeline_request, step_rows,
-                                       steps_of)
+from tui.model.pipeline_detail import (EXECUTION_COLUMNS, STEP_COLUMNS, PipelineDetailKeys, execution_facts,
+                                       execution_label, execution_request, execution_rows, executions_of,
+                                       failed_step, known_steps, pipeline_facts, pipeline_metric_rows,
+                                       pipeline_request, step_rows, steps_of)
+from tui.model.pipeline_moment import ExecutionsThen, executions_then, moment_fact, steps_then
 from tui.model.resources import Pipeline, PipelineExecution, PipelineStep
+from tui.model.window_readers import window_points
 from tui.screens.base import ResourceScreen
 from tui.widgets.detail_table import DetailTable
 from tui.widgets.facts_view import FactsView, LineView, section
@@ -48,7 +52,18 @@ class PipelineScreen(ResourceScreen):
             self.pipeline = fresh
 
     def executions(self) -> tuple[list[PipelineExecution], str | None]:
-        return executions_of(self.pipeline, self.detail)
+        """The executions to show: as listed; at a past moment, as they were then."""
+        executions, error = executions_of(self.pipeline, self.detail)
+        then = self.then(executions)
+        return (executions if then is None else then.executions), error
+
+    def then(self, executions: list[PipelineExecution]) -> ExecutionsThen | None:
+        """``executions`` at the past moment shown (None: live)."""
+        at = getattr(self.state, "at", None)
+        if at is None:
+            return None
+        points = window_points(self.state.store, PipelineDetailKeys(self.pipeline).duration, at)
+        return executions_then(executions, at, points, known_steps(self.pipeline, self.detail), self.state.store.window)
 
     def compose_body(self) -> ComposeResult:
         yield FactsView(id="facts")
@@ -64,9 +79,14 @@ class PipelineScreen(ResourceScreen):
 
     def redraw(self) -> None:
         p, store, now = self.pipeline, self.state.store, self.now()
-        executions, error = self.executions()
-        steps = known_steps(p, self.detail)
+        listed, error = executions_of(p, self.detail)
+        then = self.then(listed)
+        executions = listed if then is None else then.executions
+        steps = known_steps(p, self.detail) if then is None else steps_then(known_steps(p, self.detail), now)
         facts = pipeline_facts(p, executions, store, now, error, steps)
+        note = moment_fact(then) if then is not None else None
+        if note is not None:
+            facts.append(note)
         if not self.listed:
             facts.insert(0, Fact("Note", "no longer listed by SageMaker (deleted?): showing the last data", "warn"))
         self.query_one("#facts", FactsView).set_facts(facts)

@@ -4,9 +4,12 @@
 :meth:`ResourceTable.show_rows`; the table then changes only what changed and keeps the
 cursor on the same resource, so nothing flickers or jumps. Its cells (:class:`LiveCell`) read
 the newest row of their key when painted, so a refresh of 1,000 rows swaps the rows in a few
-milliseconds, builds text only for the rows on screen and repaints only those of them that
-changed (``add_row``/``remove_row`` for resources that came or went, one re-ordering when the
-sort order moved; a filter that drops many rows re-adds the rest at once). Columns are fitted
+milliseconds, builds text only for the cells on screen whose value changed and repaints only
+the lines that look different (``add_row``/``remove_row`` for resources that came or went, one
+re-ordering when the sort order moved; a filter that drops many rows re-adds the rest at once).
+It is a :class:`~tui.widgets.line_table.LineTable`: a line is painted again only when one of
+its cells, its cursor state or the columns changed, so a key that scrolls the table paints the
+one new line, not the screen. Columns are fitted
 to the width (lowest-priority columns hide first) and rebuilt only when the width or the set
 of columns changes.
 
@@ -32,6 +35,7 @@ from tui.model.cells import Column, Row, sort_rows
 from tui.model.columns import COLUMNS, pane_columns, visible_columns
 from tui.model.kinds import Pane
 from tui.widgets.line_cell import line_segments
+from tui.widgets.line_table import LineCell, LineTable
 from tui.widgets.palette import on_theme_change
 
 LEVELS = ("ok", "info", "warn", "crit", "dim")
@@ -96,33 +100,49 @@ def row_texts(row: Row, columns, style_for, name_columns=None) -> list[Text]:
     return cells
 
 
-class LiveCell:
-    """A table cell (a Rich renderable) that draws the current row of its key, built only when painted.
+def same_look(old: Row, new: Row, col: Column) -> bool:
+    """Whether ``col``'s cell draws the same in both rows (its text is built from nothing else)."""
+    if col.spark:
+        return old.spark == new.spark and old.spark_level == new.spark_level
+    return old.cells.get(col.key) == new.cells.get(col.key)
+
+
+class LiveCell(LineCell):
+    """A table cell that draws the current row of its key, built only when painted.
 
     The table holds one per row and column; a refresh swaps the rows they read instead of
-    rewriting 13,000 cells, so only the rows on screen ever build their text (memoised per
-    row object). ``row_key`` lets the table re-order rows; ``plain`` is the text shown.
+    rewriting 13,000 cells, so only the cells on screen ever build their text, and only when
+    their value changed (the text is kept while the new row's cell equals the old one's).
+    ``row_key`` lets the table re-order rows; ``plain`` is the text shown.
     """
 
-    __slots__ = ("table", "row_key", "col", "_row", "_text", "_line")
+    __slots__ = ("table", "row_key", "col", "_row", "_text", "_line", "painted")
 
     def __init__(self, table: "ResourceTable", row_key: str, col: Column) -> None:
         self.table, self.row_key, self.col = table, row_key, col
         self._row: Row | None = None
         self._text: Text | None = None
         self._line: tuple[Text, int, list] | None = None  # (text, width, its segments)
+        self.painted = None
 
     def text(self) -> Text:
         row = self.table._drawn.get(self.row_key)
         if row is not None and row is not self._row:
-            self._row, self._text = row, self.table._cell_text(row, self.col)
+            old, self._row = self._row, row
+            if self._text is None or old is None or not same_look(old, row, self.col):
+                self._text, self.painted = self.table._cell_text(row, self.col), None
         return self._text if self._text is not None else Text()
 
-    def __rich_console__(self, console, options):
-        text, width, line = self.text(), options.max_width, self._line
+    look = text
+
+    def segments(self, console, width: int) -> list:
+        text, line = self.text(), self._line
         if line is None or line[0] is not text or line[1] != width:
             line = self._line = (text, width, line_segments(text, console, width))
-        yield from line[2]
+        return line[2]
+
+    def __rich_console__(self, console, options):
+        yield from self.segments(console, options.max_width)
 
     def __rich_measure__(self, console, options) -> Measurement:
         # the column's width is fixed: adding 1,000 rows must not build their text to measure it
@@ -144,14 +164,12 @@ def row_changed(old: Row | None, new: Row) -> bool:
 REBUILD_ROWS_OVER = 32
 
 
-class ResourceTable(DataTable):
+class ResourceTable(LineTable):
     """One overview pane."""
 
     DEFAULT_CSS = """
     ResourceTable { height: 1fr; }
     """
-
-    _batching = False  # swapping in a refresh's rows: no full repaint (see refresh)
 
     #: Enter opens the row (shown in the footer); Home / End go to the first / last row
     #: (DataTable's own Home / End scroll sideways).
@@ -286,13 +304,6 @@ class ResourceTable(DataTable):
     def _row_cells(self, key: str) -> list[LiveCell]:
         return [LiveCell(self, key, c) for c in self.columns_spec]
 
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        # update_cell repaints the whole table: while rows are swapped, only the changed rows
-        # on screen are repainted (refresh_row passes their regions)
-        if self._batching and not regions and not layout and not recompose:
-            return self
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
     def _fit_columns(self) -> list[Column]:
         """The columns that fit; spare width goes first to text columns whose cells are cut
         (a job's health reason), then to the sparkline."""
@@ -394,16 +405,14 @@ class ResourceTable(DataTable):
             return
         first = max(0, int(self.scroll_offset.y))
         height = max(0, self.size.height - (self.header_height if self.show_header else 0))
-        changed = [i for i in range(first, min(first + height + 1, len(rows))) if row_changed(old.get(wanted[i]), rows[i])]
-        self._batching = True
-        try:
-            # one cell written back as it is: the table's render caches start afresh (rows
-            # scrolled into view later are drawn from the new data) without a full repaint
-            self.update_cell(wanted[0], self.columns_spec[0].key, self.get_cell(wanted[0], self.columns_spec[0].key))
-        finally:
-            self._batching = False
-        for i in changed:
-            self.refresh_row(i)
+        # the DataTable's own caches are keyed by its update count: they must not serve a line
+        # of the old rows (LineTable keeps the lines whose cells still look the same); rows
+        # scrolled into view later are drawn from the new data, so only the changed rows on
+        # screen are repainted now
+        self._update_count += 1
+        for i in range(first, min(first + height + 1, len(rows))):
+            if row_changed(old.get(wanted[i]), rows[i]):
+                self.refresh_row(i)
 
     def on_resize(self) -> None:
         self._render_view()

@@ -12,17 +12,18 @@ from tui.model.cost import Usage
 from tui.model.resources import Alarm
 
 
-def _alarm_metric(a: dict) -> tuple[str | None, str | None, list[dict]]:
-    """(namespace, metric, dimensions) of an alarm; for metric-math alarms, its first SageMaker metric."""
+def _alarm_metric(a: dict) -> tuple[str | None, str | None, list[dict], str]:
+    """(namespace, metric, dimensions, account) of an alarm; for metric-math alarms, its first
+    SageMaker metric and the ``AccountId`` of its query ("" : the alarm's own account)."""
     if _str(a.get("Namespace")):
-        return _str(a.get("Namespace")), _str(a.get("MetricName")), _list(a.get("Dimensions"))
-    first: tuple[str | None, str | None, list[dict]] = (None, None, [])
+        return _str(a.get("Namespace")), _str(a.get("MetricName")), _list(a.get("Dimensions")), ""
+    first: tuple[str | None, str | None, list[dict], str] = (None, None, [], "")
     for q in _list(a.get("Metrics")):
         m = _dict(_dict(q.get("MetricStat")).get("Metric"))
         ns = _str(m.get("Namespace"))
         if not ns:
             continue
-        found = (ns, _str(m.get("MetricName")), _list(m.get("Dimensions")))
+        found = (ns, _str(m.get("MetricName")), _list(m.get("Dimensions")), _str(q.get("AccountId")) or "")
         if ns.lower() in SAGEMAKER_NAMESPACES:
             return found
         first = first if first[0] else found
@@ -54,6 +55,7 @@ def _composite(a: dict, region: str, metric_alarms: dict[str, Alarm]) -> Alarm |
     if not name or not children:
         return None
     first = metric_alarms[children[0]]
+    accounts = {metric_alarms[c].metric_account for c in children}
     dims: dict[str, str] = {}
     for child in children:
         for k, v in metric_alarms[child].dimensions.items():
@@ -61,7 +63,7 @@ def _composite(a: dict, region: str, metric_alarms: dict[str, Alarm]) -> Alarm |
     return Alarm(name=name, state=_str(a.get("StateValue")) or "Unknown", region=region, namespace=first.namespace,
                  metric=first.metric, dimensions=dims, reason=_str(a.get("StateReason")),
                  updated=_ts(a.get("StateUpdatedTimestamp")), arn=_str(a.get("AlarmArn")), rule=rule,
-                 children=children)
+                 children=children, metric_account=accounts.pop() if len(accounts) == 1 else "")
 
 
 def list_alarms(cw, region: str | None = None, *, usage: Usage | None = None,
@@ -77,7 +79,7 @@ def list_alarms(cw, region: str | None = None, *, usage: Usage | None = None,
         composites += _list(page.get("CompositeAlarms"))
         for a in _list(page.get("MetricAlarms")):
             name = _str(a.get("AlarmName"))
-            ns, metric, dims = _alarm_metric(a)
+            ns, metric, dims, account = _alarm_metric(a)
             if not name or not ns or ns.lower() not in wanted:
                 continue
             stat, period = _metric_stat(a)
@@ -87,7 +89,7 @@ def list_alarms(cw, region: str | None = None, *, usage: Usage | None = None,
                              reason=_str(a.get("StateReason")), threshold=_float(a.get("Threshold")),
                              comparison=_str(a.get("ComparisonOperator")),
                              updated=_ts(a.get("StateUpdatedTimestamp")), statistic=stat, period=period,
-                             arn=_str(a.get("AlarmArn"))))
+                             arn=_str(a.get("AlarmArn")), metric_account=account))
     by_name = {a.name: a for a in out}
     out += [c for c in (_composite(a, region, by_name) for a in composites) if c is not None]
     return out

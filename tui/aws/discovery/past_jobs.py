@@ -9,7 +9,9 @@ at most :data:`PAST_JOB_PAGES` pages): every job whose span can overlap the wind
 dropped without a call; the others are described (their start, instance count and hosts), at
 most :data:`PAST_DESCRIBE_LIMIT` per kind, through the :class:`~.cache.DescribeCache` that keeps
 an ended job's answer. Read-only: List* and Describe* only. The caller keeps the result per
-moment (a past window's jobs do not change).
+moment (a past window's jobs do not change), and calls it once per account with that account's
+client (:func:`tui.aws.accounts.listing_targets`, :func:`tui.refresh_history.jobs_at`), marking
+the jobs with their account.
 """
 
 from __future__ import annotations
