@@ -163,9 +163,11 @@ def table(f: dict) -> list[dict]:
     rows.append(R.row("longest event-loop stall (1,000 ep)", stall, " ms", "<= 50 ms", stall is not None and stall <= 50))
     upd = ui.get("overview_update_ms")
     rows.append(R.row("overview update, 1,000 ep (handler + frame)", upd, " ms", "<= 50 ms", upd is not None and upd <= 50))
-    grid = g(f, "grid_256", "median_update_paint_ms")
-    rows.append(R.row(f"256-host grid update + paint ({g(f, 'grid_256', 'metrics')} metrics)", grid, " ms", "<= 50 ms",
-                      grid is not None and grid <= 50))
+    grid = g(f, "grid_256", "median_update_paint_cpu_ms")
+    rows.append(R.row(f"256-host grid update + paint ({g(f, 'grid_256', 'metrics')} metrics), main-thread CPU", grid,
+                      " ms", "<= 50 ms", grid is not None and grid <= 50))
+    wall = g(f, "grid_256", "median_update_paint_ms")
+    rows.append(R.row("256-host grid update + paint, wall (incl. Pilot's idle polling)", wall, " ms", "", None))
 
     idle = f.get("idle", {})
     cpu, bpm = idle.get("cpu_pct"), idle.get("bytes_per_min")
