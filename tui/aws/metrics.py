@@ -10,7 +10,9 @@ Given the series wanted now (:class:`MetricRequest`), it
   account they live in (a query of another account carries its ``AccountId``: cross-account
   observability), follows NextToken, asks for ``TimestampAscending`` and maps stable query ids
   back to series;
-* runs independent calls (regions, time ranges) in parallel threads;
+* runs independent calls (regions, time ranges) in parallel threads, the big ones (a first
+  full-window fetch) one at a time, each page packed into arrays as it arrives, and gives the
+  freed heap back to the system after a fetch (:mod:`tui.aws.heap`);
 * merges points into the :class:`~tui.model.series.SeriesStore` (late points replace older
   values) and counts calls, metrics requested and datapoints for the cost meter.
 """
@@ -20,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from array import array
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from tui.aws import heap
 from tui.model.catalog import RETENTION
 from tui.model.cost import Usage
 from tui.model.series import SeriesKey, SeriesStore
@@ -36,6 +40,12 @@ DEFAULT_OVERLAP = 300
 #: refreshed every minute and those refreshed every few minutes share their calls, so a refresh
 #: of Q series makes ceil(Q/500) calls per region and period.
 MERGE_SPAN = 3600
+#: A call expected to bring more points than this (queries x periods in its range: a first
+#: full-window fetch) waits for the other big calls of the process: each answer is parsed whole
+#: (about 14 MB for 500 series x 3 h), and CPython keeps the memory of the highest peak for
+#: good. Short incremental calls still run side by side.
+BIG_CALL_POINTS = 20_000
+_BIG_CALLS = threading.BoundedSemaphore(1)
 #: Periods CloudWatch stores for high-resolution metrics (kept 3 hours).
 HIGH_RES_PERIODS = (1, 5, 10, 30)
 HIGH_RES_RETENTION = 3 * 3600
@@ -105,6 +115,14 @@ class FetchResult:
         return not self.call_errors
 
 
+def epochs(timestamps: list) -> list[int]:
+    """GetMetricData timestamps as epoch seconds: the session's clients already answer ints
+    (:mod:`tui.aws.raw_timestamps`); any other client (a plain boto3 one) answers datetimes."""
+    if not timestamps or type(timestamps[0]) is int:
+        return timestamps
+    return [t if type(t) is int else int(t.timestamp()) for t in timestamps]
+
+
 def query_id(key: SeriesKey, period: int) -> str:
     """A stable GetMetricData query id for a series (the same on every refresh)."""
     raw = "\x1f".join([key.region, key.namespace, key.metric, key.stat, str(period)]
@@ -151,6 +169,7 @@ class MetricEngine:
 
     def __init__(self, cloudwatch_for, store: SeriesStore, *, overlap: int = DEFAULT_OVERLAP,
                  max_workers: int = 4, clock=time.time) -> None:
+        heap.limit_arenas()  # before the fetch threads: each would keep an arena of its own
         self._cloudwatch_for = cloudwatch_for
         self.store = store
         self.overlap = overlap
@@ -212,10 +231,18 @@ class MetricEngine:
                     f.result()
         with self._lock:
             self.total.add(result.usage)
+        heap.after_fetch(result.usage.datapoints)  # the answers and replaced arrays freed: back to the system
         result.finished = time.time()
         return result
 
     def _run_call(self, call: _Call, complete_until: int, result: FetchResult, cancelled) -> None:
+        if len(call.keys) * ((call.end - call.start) // call.period) <= BIG_CALL_POINTS:
+            self._call(call, complete_until, result, cancelled)
+            return
+        with _BIG_CALLS:
+            self._call(call, complete_until, result, cancelled)
+
+    def _call(self, call: _Call, complete_until: int, result: FetchResult, cancelled) -> None:
         client = self._cloudwatch_for(call.region)
         ids: dict[str, SeriesKey] = {}
         queries = []
@@ -232,7 +259,9 @@ class MetricEngine:
             ScanBy="TimestampAscending",
         )
         usage = Usage()
-        points: dict[SeriesKey, tuple[list[int], list[float]]] = {k: ([], []) for k in call.keys}
+        # packed as they arrive (16 bytes a point), so each page's parsed answer is freed before
+        # the next is asked for
+        points: dict[SeriesKey, tuple[array, array]] = {k: (array("q"), array("d")) for k in call.keys}
         failed: dict[SeriesKey, tuple[str, str]] = {}
         answered: set[SeriesKey] = set()
         try:
@@ -254,7 +283,7 @@ class MetricEngine:
                     ts = r.get("Timestamps", [])
                     vals = r.get("Values", [])
                     ts_list, v_list = points[key]
-                    ts_list.extend(int(t.timestamp()) for t in ts)
+                    ts_list.extend(epochs(ts))
                     v_list.extend(vals)
                     usage.datapoints += len(vals)
                     if r.get("StatusCode") == "InternalError":
@@ -269,6 +298,7 @@ class MetricEngine:
                 for m in resp.get("Messages", []) or []:
                     result.call_errors.append(f"{m.get('Code')}: {m.get('Value')}")
                 token = resp.get("NextToken")
+                del resp
                 if not token:
                     break
         except (ClientError, BotoCoreError) as exc:

@@ -3,6 +3,8 @@
 Every client the app uses comes from :class:`AwsClients`, which installs the read-only guard
 and botocore's adaptive retry mode with explicit connect/read timeouts. Clients are created
 once per (service, region) and shared between worker threads (boto3 clients are thread-safe).
+Their GetMetricData answers carry timestamps as epoch-second ints (:mod:`tui.aws.raw_timestamps`:
+no ``datetime`` per point); every other answer is botocore's as usual.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import threading
 from dataclasses import dataclass, field
 
 import boto3
+import botocore.session
 from botocore.config import Config
 
-from tui.aws import guard
+from tui.aws import guard, model_files, raw_timestamps
 
 DEFAULT_REGION = "us-east-1"
 
@@ -42,8 +45,7 @@ class AwsClients:
 
     def __init__(self, settings: AwsSettings) -> None:
         self.settings = settings
-        self.session = boto3.Session(profile_name=settings.profile, **settings.credentials)
-        guard.install(self.session.events)
+        self.session = _session(settings)
         self.regions: tuple[str, ...] = settings.regions or (self.session.region_name or DEFAULT_REGION,)
         self._config = Config(
             retries={"mode": "adaptive", "max_attempts": settings.max_attempts},
@@ -70,8 +72,7 @@ class AwsClients:
     def renew(self) -> None:
         """A fresh session and clients: credentials renewed outside the app (``aws sso login``,
         a new token in the environment's files) are read again, without a restart."""
-        session = boto3.Session(profile_name=self.settings.profile, **self.settings.credentials)
-        guard.install(session.events)
+        session = _session(self.settings)
         for hook in self._session_hooks:
             hook(session)
         with self._lock:
@@ -128,3 +129,17 @@ class AwsClients:
             return self.client("sts").get_caller_identity().get("Account")
         except Exception:  # noqa: BLE001 - identity is decoration for the status bar
             return None
+
+
+def _session(settings: AwsSettings) -> boto3.Session:
+    """A boto3 session on a botocore session of its own (or the one ``credentials`` names),
+    guarded read-only, whose clients parse GetMetricData timestamps to epoch ints
+    (:mod:`tui.aws.raw_timestamps`) and whose service models are plain dicts
+    (:mod:`tui.aws.model_files`)."""
+    values = dict(settings.credentials)
+    core = values.pop("botocore_session", None) or botocore.session.get_session()
+    model_files.install(core)
+    raw_timestamps.install(core)
+    session = boto3.Session(profile_name=settings.profile, botocore_session=core, **values)
+    guard.install(session.events)
+    return session
