@@ -21,7 +21,7 @@ from textual.signal import Signal
 from textual.theme import Theme
 
 from tui.config.options import Options
-from tui.gc_tuning import fewer_full_collections
+from tui.gc_tuning import freeze_start_heap
 from tui.exit_deadline import EXIT_DEADLINE, arm_exit_deadline, save_tty_mode
 from tui.config.rules import WINDOWS
 from tui.config.session_log import add_redactor
@@ -154,7 +154,6 @@ class SagemonApp(RefreshActions, TimeTravelActions, LogFollowActions, WatchActio
             self.pop_screen()
 
     def on_mount(self) -> None:
-        fewer_full_collections()  # full collections of a large heap stall every key: tui.gc_tuning
         self.theme, problem = pick_theme(getattr(self.opts, "theme", None), self.available_themes, DEFAULT_THEME)
         for problem in self.theme_problems + ([problem] if problem else []):
             self.notify(safe_text(problem, 300), title="themes", severity="warning", timeout=10, markup=False)
@@ -257,6 +256,8 @@ class SagemonApp(RefreshActions, TimeTravelActions, LogFollowActions, WatchActio
             self.scheduler.finished(report)
             self.state.backoff = self.scheduler.backoff
         self._stop_spinner()
+        if not self.heap_frozen:  # the start-up heap, out of every later full collection (tui.gc_tuning)
+            self.heap_frozen = freeze_start_heap() > 0
         self._report_problems(report.errors, report.warnings)
         self.check_watches()  # notify what happened to the watched resources (tui.watch_actions)
         self._broadcast()
@@ -429,6 +430,9 @@ class SagemonApp(RefreshActions, TimeTravelActions, LogFollowActions, WatchActio
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    #: Set once the first complete refresh has frozen the start-up heap.
+    heap_frozen = False
 
     #: Seconds a quitting process may take before it is ended whatever is still running (a call
     #: to a hanging AWS, botocore's retries): set by :func:`run` for the real process only.

@@ -1,5 +1,5 @@
-"""The app raises CPython's full-collection threshold once the app mounts (tui.gc_tuning):
-full collections scan the whole heap and stall every key while they run."""
+"""The app freezes its start-up heap after the first complete refresh (tui.gc_tuning): later full
+collections do not scan it, so they no longer stall every key for hundreds of milliseconds."""
 
 from __future__ import annotations
 
@@ -7,32 +7,40 @@ import gc
 
 import pytest
 
-from tui.gc_tuning import FULL_EVERY, fewer_full_collections
+from tests.pilot import wait_for
+from tui.gc_tuning import freeze_start_heap
 
 
 @pytest.fixture
-def thresholds():
-    saved = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)  # CPython's defaults
+def unfrozen():
+    gc.unfreeze()
     yield
-    gc.set_threshold(*saved)
+    gc.unfreeze()
 
 
-def test_the_full_collection_threshold_is_raised_and_never_lowered(thresholds):
-    assert fewer_full_collections() == (700, 10, FULL_EVERY)
-    gc.set_threshold(700, 10, FULL_EVERY * 3)
-    assert fewer_full_collections() == (700, 10, FULL_EVERY * 3)  # set higher elsewhere: kept
-    gc.set_threshold(0, 10, 10)  # collection turned off: left off
-    assert fewer_full_collections() == (0, 10, 10)
+def test_freezing_moves_the_live_heap_out_of_collections_and_keeps_the_thresholds(unfrozen):
+    thresholds = gc.get_threshold()
+    kept = [[i] for i in range(1000)]  # tracked objects alive now
+    frozen = freeze_start_heap()
+    assert frozen >= len(kept) and gc.get_freeze_count() == frozen
+    assert sum(gc.get_count()) < 50 and gc.get_threshold() == thresholds
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
 
 
-async def test_the_app_raises_it_when_it_mounts(thresholds, clients):
+async def test_the_app_freezes_once_after_its_first_complete_refresh(unfrozen, clients):
     from tui.app import SagemonApp
     from tui.config.options import Options
     from tui.refresh_connect import Connection
 
     app = SagemonApp(Options(), connection=Connection(clients, None, None, tuple(clients.regions)))
-    assert gc.get_threshold()[2] == 10
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        assert gc.get_threshold() == (700, 10, FULL_EVERY)
+        assert gc.get_freeze_count() == 0
+        await wait_for(pilot, lambda: app.state.refreshes >= 1, what="the first refresh")
+        await wait_for(pilot, lambda: app.heap_frozen, what="the heap frozen")
+        first = gc.get_freeze_count()
+        assert first > 10_000  # modules, Textual, botocore's models
+        app.action_refresh()
+        await wait_for(pilot, lambda: app.state.refreshes >= 2, what="a second refresh")
+        await pilot.pause(0.2)
+        assert gc.get_freeze_count() <= first  # once, not at every refresh (frozen objects dropped are still freed)
