@@ -24,7 +24,10 @@ import gc
 def freeze_start_heap() -> int:
     """Collect, then move every object still alive into the permanent generation, which no
     later collection scans; returns how many objects are frozen. Objects frozen are still freed
-    by reference counting when dropped; only a frozen cycle would wait for ``gc.unfreeze``."""
-    gc.collect()
-    gc.freeze()
+    by reference counting when dropped; only a frozen cycle would wait for ``gc.unfreeze``.
+    Once per process: a heap already frozen (another app of the same process, as in the tests)
+    is left as it is, so later apps' garbage stays collectable."""
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
     return gc.get_freeze_count()

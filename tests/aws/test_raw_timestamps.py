@@ -276,5 +276,5 @@ def test_service_models_are_plain_dicts_and_clients_still_work(clients, writer, 
     assert isinstance(stock, OrderedDict) and list(stock["shapes"]) == list(model["shapes"])
     writer("sagemaker").create_model(ModelName=f"m-{unique}", ExecutionRoleArn="arn:aws:iam::123456789012:role/r",
                                      PrimaryContainer={"Image": "img"})
-    listed = clients.sagemaker().list_models(NameContains=unique)["Models"]
-    assert [m["ModelName"] for m in listed] == [f"m-{unique}"] and isinstance(listed[0]["CreationTime"], datetime)
+    model = clients.sagemaker().describe_model(ModelName=f"m-{unique}")
+    assert model["ModelName"] == f"m-{unique}" and isinstance(model["CreationTime"], datetime)

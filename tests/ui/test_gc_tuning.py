@@ -24,6 +24,8 @@ def test_freezing_moves_the_live_heap_out_of_collections_and_keeps_the_threshold
     frozen = freeze_start_heap()
     assert frozen >= len(kept) and gc.get_freeze_count() == frozen
     assert sum(gc.get_count()) < 50 and gc.get_threshold() == thresholds
+    kept.append([0])
+    assert freeze_start_heap() == frozen  # once per process: not frozen again
     gc.unfreeze()
     assert gc.get_freeze_count() == 0
 

@@ -41,11 +41,12 @@ DEFAULT_OVERLAP = 300
 #: of Q series makes ceil(Q/500) calls per region and period.
 MERGE_SPAN = 3600
 #: A call expected to bring more points than this (queries x periods in its range: a first
-#: full-window fetch) waits for the other big calls of the process: each answer is parsed whole
+#: full-window fetch) waits for the other big calls of its engine: each answer is parsed whole
 #: (about 14 MB for 500 series x 3 h), and CPython keeps the memory of the highest peak for
-#: good. Short incremental calls still run side by side.
+#: good. Short incremental calls still run side by side. Per engine, not per process: a call
+#: left hanging by an engine that was dropped (a connection switched away from) never holds up
+#: another one.
 BIG_CALL_POINTS = 20_000
-_BIG_CALLS = threading.BoundedSemaphore(1)
 #: Periods CloudWatch stores for high-resolution metrics (kept 3 hours).
 HIGH_RES_PERIODS = (1, 5, 10, 30)
 HIGH_RES_RETENTION = 3 * 3600
@@ -178,6 +179,7 @@ class MetricEngine:
         self.fetched_until: dict[tuple[SeriesKey, int], int] = {}
         self.total = Usage()
         self._lock = threading.Lock()
+        self._big_calls = threading.BoundedSemaphore(1)
 
     # -- planning -------------------------------------------------------------------
     def plan(self, requests: list[MetricRequest], now: float | None = None) -> list[_Call]:
@@ -239,7 +241,7 @@ class MetricEngine:
         if len(call.keys) * ((call.end - call.start) // call.period) <= BIG_CALL_POINTS:
             self._call(call, complete_until, result, cancelled)
             return
-        with _BIG_CALLS:
+        with self._big_calls:
             self._call(call, complete_until, result, cancelled)
 
     def _call(self, call: _Call, complete_until: int, result: FetchResult, cancelled) -> None:
