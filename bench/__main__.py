@@ -13,7 +13,6 @@ the 256-host grid. Every figure keeps its raw samples in the JSON.
 from __future__ import annotations
 
 import importlib
-import math
 import os
 import sys
 import time

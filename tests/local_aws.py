@@ -30,3 +30,17 @@ def extended_moto_server() -> Iterator[str]:
         server.stop()
         if not was_installed:
             moto_ext.uninstall()
+
+
+def boto3_points(cw, key, start: int, end: int, period: int) -> dict[int, float]:
+    """A series key's points over (start, end] at ``period`` as plain boto3 reads them
+    (``cw``: a boto3 CloudWatch client), epoch seconds to values: what a screen must equal."""
+    from datetime import datetime, timezone
+
+    resp = cw.get_metric_data(MetricDataQueries=[{"Id": "q", "MetricStat": {"Metric": {
+        "Namespace": key.namespace, "MetricName": key.metric,
+        "Dimensions": [{"Name": n, "Value": v} for n, v in key.dimensions]}, "Period": period, "Stat": key.stat}}],
+        StartTime=datetime.fromtimestamp(start, timezone.utc), EndTime=datetime.fromtimestamp(end, timezone.utc),
+        ScanBy="TimestampAscending")
+    res = resp["MetricDataResults"][0]
+    return {int(t.timestamp()): v for t, v in zip(res["Timestamps"], res["Values"])}

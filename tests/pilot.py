@@ -18,3 +18,16 @@ async def wait_for(pilot, cond, timeout: float = 30.0, what: str = "condition") 
 def screen_text(app) -> str:
     """The terminal as a person sees it, one line per row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def open_pipeline(pilot, app, name: str) -> None:
+    """Wait for the first refresh to list pipeline ``name``, then open its screen from the
+    Pipelines pane as a person would (``4``, ``/`` its name, Enter, Enter)."""
+    from tui.screens.pipeline import PipelineScreen
+
+    await wait_for(pilot, lambda: app.state.loaded and any(p.name == name for p in app.state.inventory.pipelines),
+                   60, "first refresh")
+    await pilot.press("4", "slash", *name, "enter")
+    await pilot.pause()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen), 15, "the pipeline screen")

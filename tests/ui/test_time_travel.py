@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 import boto3
 import pytest
 
-from tests.local_aws import extended_moto_server
+from tests.local_aws import boto3_points, extended_moto_server
 from tui.demo import moto_ext
 
 from tests.pilot import screen_text, wait_for
@@ -238,15 +238,6 @@ def make_app(url: str, refresh: int = 2):
 
     clients = AwsClients(AwsSettings(regions=(REGION,), endpoint_url=url, credentials=CREDS, max_attempts=1))
     return SagemonApp(Options(refresh=refresh), connection=Connection(clients, "test", "123456789012", (REGION,)))
-
-
-def boto3_points(cw, key, start: int, end: int, period: int) -> dict[int, float]:
-    resp = cw.get_metric_data(MetricDataQueries=[{"Id": "q", "MetricStat": {"Metric": {
-        "Namespace": key.namespace, "MetricName": key.metric,
-        "Dimensions": [{"Name": n, "Value": v} for n, v in key.dimensions]}, "Period": period, "Stat": key.stat}}],
-        StartTime=utc(start), EndTime=utc(end), ScanBy="TimestampAscending")
-    res = resp["MetricDataResults"][0]
-    return {int(t.timestamp()): v for t, v in zip(res["Timestamps"], res["Values"])}
 
 
 async def travel(app, pilot, text: str) -> None:

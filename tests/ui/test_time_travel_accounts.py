@@ -26,7 +26,7 @@ import boto3
 import pytest
 
 from tests.local_aws import extended_moto_server
-from tests.pilot import screen_text, wait_for
+from tests.pilot import open_pipeline, screen_text, wait_for
 from tui.demo import moto_ext
 from tui.model.kinds import Pane
 
@@ -188,18 +188,12 @@ def pipeline(world):
 
 
 async def test_a_pipeline_screen_at_a_moment_lists_the_executions_as_they_were_then(world, pipeline):
-    from tui.screens.pipeline import PipelineScreen
     from tui.widgets.detail_table import DetailTable
 
     app = make_app(world)
     name = pipeline["name"]
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.state.loaded and any(p.name == name for p in app.state.inventory.pipelines),
-                       60, "first refresh")
-        await pilot.press("4", "slash", *name, "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen), 15, "the pipeline screen")
+        await open_pipeline(pilot, app, name)
         screen = app.screen
         table = screen.query_one("#executions", DetailTable)
 

@@ -26,8 +26,8 @@ from datetime import datetime, timezone
 import boto3
 import pytest
 
-from tests.local_aws import extended_moto_server
-from tests.pilot import screen_text, wait_for
+from tests.local_aws import boto3_points, extended_moto_server
+from tests.pilot import open_pipeline, screen_text, wait_for
 from tui.demo import moto_ext
 from tui.model.catalog import Kind
 from tui.model.kinds import Pane
@@ -153,15 +153,6 @@ def make_app(url: str, calls: list[str] | None = None):
                                                        calls.append(model.name + ("@" if "CreationTimeBefore" in params
                                                                                   else ""))))
     return SagemonApp(Options(refresh=60), connection=Connection(clients, "test", ACCOUNT, (REGION,)))
-
-
-def boto3_points(cw, key, start: int, end: int, period: int) -> dict[int, float]:
-    resp = cw.get_metric_data(MetricDataQueries=[{"Id": "q", "MetricStat": {"Metric": {
-        "Namespace": key.namespace, "MetricName": key.metric,
-        "Dimensions": [{"Name": n, "Value": v} for n, v in key.dimensions]}, "Period": period, "Stat": key.stat}}],
-        StartTime=utc(start), EndTime=utc(end), ScanBy="TimestampAscending")
-    res = resp["MetricDataResults"][0]
-    return {int(t.timestamp()): v for t, v in zip(res["Timestamps"], res["Values"])}
 
 
 def assert_read_at_moment(app, cw, key, at: int) -> None:
@@ -342,8 +333,12 @@ async def test_the_instance_and_gpu_screens_read_the_moment_and_step_with_it(acc
         await travel(app, pilot, "-2d")
         at = app.state.at
         await open_endpoint(app, pilot, name)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, EndpointInstancesScreen), 15, "the instances screen")
+        for _ in range(30):  # `i` opens the instances once the endpoint screen has listed them
+            await pilot.press("i")
+            await pilot.pause(0.5)
+            if isinstance(app.screen, EndpointInstancesScreen):
+                break
+        assert isinstance(app.screen, EndpointInstancesScreen), "the instances screen"
         instances = app.screen
 
         def key_of(metric: str, **dims: str):
@@ -429,17 +424,11 @@ async def test_a_host_screen_of_a_job_months_back_reads_the_moments_window(accou
 
 async def test_a_pipeline_screen_counts_the_executions_of_the_moments_window(account):
     from tui.model.pipeline_detail import PipelineDetailKeys
-    from tui.screens.pipeline import PipelineScreen
 
     app = make_app(account["url"])
     name = account["pipeline"]
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: app.state.loaded and any(p.name == name for p in app.state.inventory.pipelines),
-                       60, "first refresh")
-        await pilot.press("4", "slash", *name, "enter")
-        await pilot.pause()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen), 15, "the pipeline screen")
+        await open_pipeline(pilot, app, name)
         screen = app.screen
         key = PipelineDetailKeys(screen.pipeline).started
         assert key.namespace == PIPELINES and key in app.detail_request.keys
